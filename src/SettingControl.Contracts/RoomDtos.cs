@@ -1,0 +1,88 @@
+namespace SettingControl.Contracts;
+
+[GenerateSerializer, Immutable, Alias("sc.Lighting")]
+public sealed record LightingDto([property: Id(0)] bool On, [property: Id(1)] int Brightness, [property: Id(2)] int ColorTempK);
+
+[GenerateSerializer, Immutable, Alias("sc.Mask")]
+public sealed record MaskDto([property: Id(0)] bool On, [property: Id(1)] int Light);
+
+[GenerateSerializer, Immutable, Alias("sc.Desired")]
+public sealed record DesiredStateDto([property: Id(0)] LightingDto Lighting, [property: Id(1)] MaskDto Mask);
+
+/// <summary>What a device last reported. Fields its kind does not have are null.</summary>
+[GenerateSerializer, Immutable, Alias("sc.Actual")]
+public sealed record ActualStateDto(
+    [property: Id(0)] bool On,
+    [property: Id(1)] int? Brightness,
+    [property: Id(2)] int? ColorTempK,
+    [property: Id(3)] int? Light,
+    [property: Id(4)] bool? Worn,
+    [property: Id(5)] int? Battery);
+
+/// <summary>One device of a room as a dashboard shows it. Availability is "online", "offline" or "unknown".</summary>
+[GenerateSerializer, Immutable, Alias("sc.Device")]
+public sealed record RoomDeviceDto(
+    [property: Id(0)] string DeviceId,
+    [property: Id(1)] string Kind,
+    [property: Id(2)] string Availability,
+    [property: Id(3)] ActualStateDto? Actual,
+    [property: Id(4)] DateTimeOffset? LastSeen,
+    [property: Id(5)] string? Model,
+    [property: Id(6)] string? Firmware);
+
+/// <summary>Who made the last change to the desired state, and when.</summary>
+[GenerateSerializer, Immutable, Alias("sc.Change")]
+public sealed record ChangeDto([property: Id(0)] string By, [property: Id(1)] string What, [property: Id(2)] DateTimeOffset At);
+
+/// <summary>Everything a dashboard needs to draw a room; pushed as <c>RoomChanged</c> on every change.</summary>
+[GenerateSerializer, Immutable, Alias("sc.RoomSnapshot")]
+public sealed record RoomSnapshot(
+    [property: Id(0)] string RoomId,
+    [property: Id(1)] string Name,
+    [property: Id(2)] long Version,
+    [property: Id(3)] DesiredStateDto Desired,
+    [property: Id(4)] int LastTransitionMs,
+    [property: Id(5)] IReadOnlyList<RoomDeviceDto> Devices,
+    [property: Id(6)] ChangeDto? LastChange);
+
+/// <summary>A lighting change; omitted (null) fields keep their current value.</summary>
+[GenerateSerializer, Immutable, Alias("sc.SetLighting")]
+public sealed record SetLightingRequest(
+    [property: Id(0)] bool? On = null,
+    [property: Id(1)] int? Brightness = null,
+    [property: Id(2)] int? ColorTempK = null,
+    [property: Id(3)] int? TransitionMs = null);
+
+/// <summary>An eye-mask change; omitted (null) fields keep their current value.</summary>
+[GenerateSerializer, Immutable, Alias("sc.SetMask")]
+public sealed record SetMaskRequest([property: Id(0)] bool? On = null, [property: Id(1)] int? Light = null);
+
+[GenerateSerializer, Immutable, Alias("sc.FieldError")]
+public sealed record FieldError([property: Id(0)] string Field, [property: Id(1)] string Message);
+
+public enum CommandOutcome
+{
+    Accepted,
+    Invalid,
+    RoomNotFound,
+}
+
+/// <summary>The answer to a room command: accepted with the new snapshot, or refused with reasons and no change.</summary>
+[GenerateSerializer, Immutable, Alias("sc.CommandResult")]
+public sealed record CommandResult(
+    [property: Id(0)] CommandOutcome Outcome,
+    [property: Id(1)] RoomSnapshot? Snapshot,
+    [property: Id(2)] IReadOnlyList<FieldError> Errors)
+{
+    public static CommandResult NotFound(string roomId) =>
+        new(CommandOutcome.RoomNotFound, null, [new FieldError("roomId", $"Room '{roomId}' does not exist.")]);
+}
+
+/// <summary>Who is asking for a change: recorded with every change.</summary>
+[GenerateSerializer, Immutable, Alias("sc.Actor")]
+public sealed record Actor([property: Id(0)] string Kind, [property: Id(1)] string Name)
+{
+    public static Actor System { get; } = new("system", "controller");
+
+    public override string ToString() => $"{Kind}:{Name}";
+}
