@@ -1,0 +1,102 @@
+using SettingControl.Contracts;
+using SettingControl.Domain;
+
+namespace SettingControl.Grains;
+
+public sealed class DeviceState
+{
+    public string? RoomId { get; set; }
+
+    public string? Kind { get; set; }
+
+    public string? Model { get; set; }
+
+    public string? Firmware { get; set; }
+}
+
+/// <summary>
+/// One device, keyed by its id. It remembers what the device announced and which room it belongs to,
+/// and passes what the device reports on to that room. A device no room owns controls nothing:
+/// its messages are recorded here and go no further.
+/// </summary>
+public sealed class DeviceGrain(
+    [PersistentState("device", StorageNames.Default)] IPersistentState<DeviceState> state) : Grain, IDeviceGrain
+{
+    private DeviceAvailability _availability = DeviceAvailability.Unknown;
+    private DateTimeOffset? _lastSeen;
+
+    private IRoomGrain? Room => state.State.RoomId is { } roomId ? GrainFactory.GetGrain<IRoomGrain>(roomId) : null;
+
+    public async Task Assign(string? roomId, string kind)
+    {
+        if (state.State.RoomId == roomId && state.State.Kind == kind)
+        {
+            return;
+        }
+
+        state.State.RoomId = roomId;
+        state.State.Kind = kind;
+        await state.WriteStateAsync();
+    }
+
+    public ValueTask<DeviceInfoDto> GetInfo() => ValueTask.FromResult(new DeviceInfoDto(
+        this.GetPrimaryKeyString(),
+        state.State.Kind,
+        state.State.Model,
+        state.State.Firmware,
+        state.State.RoomId,
+        _availability.ToWire(),
+        _lastSeen));
+
+    public async Task<bool> Announced(DeviceAnnouncement announcement)
+    {
+        _lastSeen = DateTimeOffset.UtcNow;
+        var changed = state.State.Model != announcement.Model || state.State.Firmware != announcement.Firmware ||
+                      (state.State.RoomId is null && state.State.Kind != announcement.Kind);
+        if (changed)
+        {
+            state.State.Model = announcement.Model;
+            state.State.Firmware = announcement.Firmware;
+            state.State.Kind ??= announcement.Kind;
+            if (state.State.RoomId is null)
+            {
+                state.State.Kind = announcement.Kind;
+            }
+
+            await state.WriteStateAsync();
+        }
+
+        if (Room is not { } room)
+        {
+            return false;
+        }
+
+        await room.OnDeviceAnnounced(announcement);
+        return true;
+    }
+
+    public async Task<bool> AvailabilityChanged(bool online, DateTimeOffset at)
+    {
+        _availability = online ? DeviceAvailability.Online : DeviceAvailability.Offline;
+        _lastSeen = at;
+        if (Room is not { } room)
+        {
+            return false;
+        }
+
+        await room.OnDeviceAvailability(this.GetPrimaryKeyString(), online, at);
+        return true;
+    }
+
+    public async Task<bool> StateReported(DeviceStateReport report)
+    {
+        _lastSeen = report.ReceivedAt;
+        if (Room is not { } room)
+        {
+            return false;
+        }
+
+        await room.OnDeviceState(this.GetPrimaryKeyString(), report);
+        return true;
+    }
+}

@@ -1,0 +1,81 @@
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using SettingControl.DeviceProtocol;
+using SettingControl.Domain;
+using SettingControl.Grains;
+using SettingControl.Host.Api;
+using SettingControl.Host.Hubs;
+using SettingControl.Host.Services;
+using SettingControl.Mqtt;
+using SettingControl.Storage.Sqlite;
+
+namespace SettingControl.Host;
+
+public static class HostingExtensions
+{
+    /// <summary>
+    /// Wires every part. Hosted services start in registration order, which matters here: broker, then
+    /// silo, then the device link (it routes into grains), then seeding and simulated devices.
+    /// </summary>
+    public static WebApplicationBuilder AddSettingControl(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var config = builder.Configuration;
+        services.Configure<MqttOptions>(config.GetSection(MqttOptions.Section));
+        services.Configure<StorageOptions>(config.GetSection(StorageOptions.Section));
+        services.Configure<SimulationOptions>(config.GetSection(SimulationOptions.Section));
+        services.AddSingleton(TimeProvider.System);
+
+        var mqtt = config.GetSection(MqttOptions.Section).Get<MqttOptions>() ?? new MqttOptions();
+        if (mqtt.Mode == BrokerMode.Embedded)
+        {
+            services.AddSingleton<EmbeddedBroker>();
+            services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBroker>());
+        }
+
+        var storage = config.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        var silo = config.GetSection(SiloOptions.Section).Get<SiloOptions>() ?? new SiloOptions();
+        builder.UseOrleans(orleans =>
+        {
+            orleans.UseLocalhostClustering(silo.SiloPort, silo.GatewayPort);
+            orleans.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = "settingcontrol";
+                o.ServiceId = "settingcontrol";
+            });
+            orleans.Services.AddSqliteGrainStorage(StorageNames.Default, storage.DatabasePath);
+        });
+
+        services.AddSingleton(sp => new DeviceTopics(sp.GetRequiredService<IOptions<MqttOptions>>().Value.BaseTopic));
+        services.AddSingleton<IDeviceProfile, SettingControlV1Profile>();
+        services.AddSingleton<DeviceLinkMetrics>();
+        services.AddSingleton<MqttDeviceLink>();
+        services.AddSingleton<IDeviceCommands>(sp => sp.GetRequiredService<MqttDeviceLink>());
+        services.AddSingleton<IDeviceLinkStatus>(sp => sp.GetRequiredService<MqttDeviceLink>());
+        services.AddHostedService(sp => sp.GetRequiredService<MqttDeviceLink>());
+
+        services.AddSingleton<ApiCounters>();
+        services.AddSingleton<RoomObserverBridge>();
+        services.AddHostedService(sp => sp.GetRequiredService<RoomObserverBridge>());
+        services.AddHostedService<FacilitySeeder>();
+
+        services.AddProblemDetails();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        services.AddSignalR(o => o.EnableDetailedErrors = false)
+            .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        return builder;
+    }
+
+    public static WebApplication MapSettingControl(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        app.MapHub<RoomsHub>(RoomsHub.Path);
+        app.MapHealthEndpoints();
+        app.MapRoomApi();
+        return app;
+    }
+}

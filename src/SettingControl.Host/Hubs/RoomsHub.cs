@@ -1,0 +1,84 @@
+using Microsoft.AspNetCore.SignalR;
+using SettingControl.Contracts;
+using SettingControl.Host.Services;
+
+namespace SettingControl.Host.Hubs;
+
+/// <summary>
+/// The dashboard's live channel. Clients join a room's group to receive <c>RoomChanged</c> snapshots and
+/// send commands back; every refusal is a <see cref="HubException"/> with a message a therapist can read.
+/// </summary>
+public sealed class RoomsHub(IGrainFactory grains, RoomObserverBridge bridge, ApiCounters counters) : Hub
+{
+    public const string Path = "/hubs/rooms";
+    public const string RoomChangedMethod = "RoomChanged";
+
+    public static string GroupFor(string roomId) => "room:" + roomId;
+
+    public Task<IReadOnlyList<RoomSnapshot>> GetRooms() => RoomDirectory.ListAsync(grains);
+
+    public async Task<RoomSnapshot> JoinRoom(string roomId)
+    {
+        var snapshot = await SnapshotOrThrow(roomId);
+        await Groups.AddToGroupAsync(Context.ConnectionId, GroupFor(roomId));
+        await bridge.WatchAsync(roomId);
+
+        // Re-read after joining so nothing that changed in between is missed.
+        return await SnapshotOrThrow(roomId);
+    }
+
+    public Task LeaveRoom(string roomId) => Groups.RemoveFromGroupAsync(Context.ConnectionId, GroupFor(roomId ?? string.Empty));
+
+    public async Task<RoomSnapshot> SetLighting(string roomId, SetLightingRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return Unwrap(roomId, await Room(roomId).SetLighting(request, Actor()));
+    }
+
+    public async Task<RoomSnapshot> SetMask(string roomId, SetMaskRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return Unwrap(roomId, await Room(roomId).SetMask(request, Actor()));
+    }
+
+    private IRoomGrain Room(string roomId)
+    {
+        if (!Domain.Identifiers.IsValid(roomId))
+        {
+            counters.NotFound();
+            throw new HubException($"Room '{roomId}' does not exist.");
+        }
+
+        return grains.GetGrain<IRoomGrain>(roomId);
+    }
+
+    private async Task<RoomSnapshot> SnapshotOrThrow(string roomId)
+    {
+        var snapshot = await Room(roomId).GetSnapshot();
+        if (snapshot is null)
+        {
+            counters.NotFound();
+            throw new HubException($"Room '{roomId}' does not exist.");
+        }
+
+        return snapshot;
+    }
+
+    private RoomSnapshot Unwrap(string roomId, CommandResult result)
+    {
+        switch (result.Outcome)
+        {
+            case CommandOutcome.Accepted:
+                return result.Snapshot!;
+            case CommandOutcome.RoomNotFound:
+                counters.NotFound();
+                throw new HubException($"Room '{roomId}' does not exist.");
+            default:
+                counters.Invalid();
+                throw new HubException(string.Join(" ", result.Errors.Select(e => e.Message)));
+        }
+    }
+
+    // Until accounts exist (issue: accounts and roles) a dashboard change is attributed to its connection.
+    private Actor Actor() => new("dashboard", Context.ConnectionId);
+}

@@ -1,0 +1,4 @@
+using SettingControl.Host;
+
+var app = SettingControlApp.Build(args);
+await app.RunAsync();

@@ -1,0 +1,316 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MQTTnet;
+using MQTTnet.Protocol;
+using SettingControl.Contracts;
+using SettingControl.DeviceProtocol;
+using SettingControl.Domain;
+
+namespace SettingControl.Mqtt;
+
+/// <summary>
+/// The controller's one MQTT connection. It owns its reconnect loop (MQTTnet 5 has no managed client):
+/// a loop checks the connection and pings, never reconnecting from inside the disconnect handler;
+/// after every connect it re-subscribes, which makes the broker re-deliver every device's retained
+/// announce/availability/state. Incoming messages are parsed on the receive thread and routed to device
+/// grains by per-device partitions (so one device's messages stay in order); outgoing commands go
+/// through a coalescing queue that survives disconnects.
+/// </summary>
+public sealed class MqttDeviceLink : BackgroundService, IDeviceCommands, IDeviceLinkStatus
+{
+    private const int InboundPartitions = 4;
+    private const int MaxPublishesInFlight = 64;
+
+    private readonly MqttOptions _options;
+    private readonly IDeviceProfile _profile;
+    private readonly IGrainFactory _grains;
+    private readonly DeviceLinkMetrics _metrics;
+    private readonly TimeProvider _time;
+    private readonly ILogger<MqttDeviceLink> _logger;
+    private readonly IMqttClient _client;
+    private readonly PendingCommands _outgoing = new();
+    private readonly Channel<InboundDeviceMessage>[] _inbound;
+    private readonly SemaphoreSlim _inFlight = new(MaxPublishesInFlight);
+    private readonly string _commandIdPrefix = Guid.NewGuid().ToString("N")[..8];
+    private long _commandCounter;
+    private bool _wasConnected;
+
+    public MqttDeviceLink(
+        IOptions<MqttOptions> options,
+        IDeviceProfile profile,
+        IGrainFactory grains,
+        DeviceLinkMetrics metrics,
+        TimeProvider time,
+        ILogger<MqttDeviceLink> logger)
+    {
+        _options = options.Value;
+        _profile = profile;
+        _grains = grains;
+        _metrics = metrics;
+        _time = time;
+        _logger = logger;
+        _client = new MqttClientFactory().CreateMqttClient();
+        _client.ApplicationMessageReceivedAsync += OnMessageReceived;
+        _inbound = new Channel<InboundDeviceMessage>[InboundPartitions];
+        for (var i = 0; i < _inbound.Length; i++)
+        {
+            _inbound[i] = Channel.CreateUnbounded<InboundDeviceMessage>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        }
+    }
+
+    public bool IsConnected => _client.IsConnected;
+
+    public int PendingCommandCount => _outgoing.Count;
+
+    public ValueTask SendAsync(DeviceCommand command, CancellationToken cancellationToken = default)
+    {
+        var id = $"{_commandIdPrefix}-{Interlocked.Increment(ref _commandCounter)}";
+        _outgoing.Enqueue(command, id);
+        return ValueTask.CompletedTask;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var workers = new List<Task>();
+        foreach (var partition in _inbound)
+        {
+            workers.Add(RouteInboundAsync(partition.Reader, stoppingToken));
+        }
+
+        workers.Add(PublishLoopAsync(stoppingToken));
+        try
+        {
+            await ConnectionLoopAsync(stoppingToken);
+        }
+        finally
+        {
+            foreach (var partition in _inbound)
+            {
+                partition.Writer.TryComplete();
+            }
+
+            await Task.WhenAll(workers.Select(w => w.ContinueWith(_ => { }, TaskScheduler.Default)));
+            if (_client.IsConnected)
+            {
+                await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), CancellationToken.None);
+            }
+
+            _client.Dispose();
+        }
+    }
+
+    private async Task ConnectionLoopAsync(CancellationToken stoppingToken)
+    {
+        var lastPing = _time.GetTimestamp();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (!_client.IsConnected)
+                {
+                    if (_wasConnected)
+                    {
+                        _logger.LogWarning("Device link lost its broker connection; reconnecting");
+                        _wasConnected = false;
+                    }
+
+                    if (await TryConnectAsync(stoppingToken))
+                    {
+                        lastPing = _time.GetTimestamp();
+                    }
+                }
+                else if (_time.GetElapsedTime(lastPing) > TimeSpan.FromSeconds(_options.KeepAliveSeconds))
+                {
+                    lastPing = _time.GetTimestamp();
+                    await _client.TryPingAsync(stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                _logger.LogDebug(ex, "Device link connection attempt failed");
+            }
+
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(_client.IsConnected ? 250 : _options.ReconnectDelayMs), _time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task<bool> TryConnectAsync(CancellationToken stoppingToken)
+    {
+        var builder = new MqttClientOptionsBuilder()
+            .WithTcpServer(_options.ConnectHost, _options.Port)
+            .WithClientId(_options.ClientId)
+            .WithCleanStart(true)
+            .WithKeepAlivePeriod(TimeSpan.FromSeconds(_options.KeepAliveSeconds))
+            .WithTimeout(TimeSpan.FromSeconds(5));
+        if (!string.IsNullOrEmpty(_options.Username))
+        {
+            builder = builder.WithCredentials(_options.Username, _options.Password);
+        }
+
+        var result = await _client.ConnectAsync(builder.Build(), stoppingToken);
+        if (result.ResultCode != MqttClientConnectResultCode.Success)
+        {
+            _logger.LogWarning("Broker refused the device link: {Code} {Reason}", result.ResultCode, result.ReasonString);
+            return false;
+        }
+
+        var subscribe = new MqttClientSubscribeOptionsBuilder();
+        foreach (var filter in _profile.SubscriptionFilters)
+        {
+            subscribe = subscribe.WithTopicFilter(filter, MqttQualityOfServiceLevel.AtLeastOnce);
+        }
+
+        var subscribed = await _client.SubscribeAsync(subscribe.Build(), stoppingToken);
+        foreach (var item in subscribed.Items)
+        {
+            if (item.ResultCode > MqttClientSubscribeResultCode.GrantedQoS2)
+            {
+                _logger.LogError("Broker refused subscription {Filter}: {Code}", item.TopicFilter.Topic, item.ResultCode);
+            }
+        }
+
+        _wasConnected = true;
+        _metrics.Reconnected();
+        _logger.LogInformation("Device link connected to {Host}:{Port} and subscribed", _options.ConnectHost, _options.Port);
+        return true;
+    }
+
+    private Task OnMessageReceived(MqttApplicationMessageReceivedEventArgs e)
+    {
+        _metrics.MessageIn();
+        try
+        {
+            var message = e.ApplicationMessage;
+            if (_profile.TryParse(message.Topic, message.Payload, out var parsed, out var reason))
+            {
+                var partition = (int)((uint)StringComparer.Ordinal.GetHashCode(parsed!.DeviceId) % InboundPartitions);
+                _inbound[partition].Writer.TryWrite(parsed);
+            }
+            else
+            {
+                _metrics.Dropped(reason);
+                _logger.LogDebug("Dropped device message on {Topic}: {Reason}", message.Topic, reason);
+            }
+        }
+        catch (Exception ex)
+        {
+            // Nothing a device sends may take the link down.
+            _metrics.Dropped(DropReason.InvalidJson);
+            _logger.LogWarning(ex, "Unexpected failure parsing a device message");
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private async Task RouteInboundAsync(ChannelReader<InboundDeviceMessage> reader, CancellationToken stoppingToken)
+    {
+        await foreach (var message in reader.ReadAllAsync(CancellationToken.None))
+        {
+            try
+            {
+                var now = _time.GetUtcNow();
+                var device = _grains.GetGrain<IDeviceGrain>(message.DeviceId);
+                var routed = message switch
+                {
+                    InboundDeviceMessage.Announced a => await device.Announced(a.Announcement),
+                    InboundDeviceMessage.AvailabilityChanged v => await device.AvailabilityChanged(v.Online, now),
+                    InboundDeviceMessage.StateReported s => await device.StateReported(new DeviceStateReport(s.State, now)),
+                    _ => false,
+                };
+                if (routed)
+                {
+                    _metrics.Accepted();
+                }
+                else
+                {
+                    _metrics.Dropped(DropReason.UnassignedDevice);
+                }
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                _logger.LogWarning(ex, "Routing a message from device {DeviceId} failed", message.DeviceId);
+            }
+            catch (Exception)
+            {
+                // Shutting down: the silo may already be gone.
+            }
+        }
+    }
+
+    private async Task PublishLoopAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (await _outgoing.TakeAsync(stoppingToken) is { } pending)
+            {
+                while (!_client.IsConnected)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(20), _time, stoppingToken);
+                }
+
+                await _inFlight.WaitAsync(stoppingToken);
+                _ = PublishAsync(pending, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task PublishAsync(PendingCommand pending, CancellationToken stoppingToken)
+    {
+        try
+        {
+            var (topic, payload) = _profile.BuildCommand(pending.Command, pending.CommandId);
+            var message = new MqttApplicationMessageBuilder()
+                .WithTopic(topic)
+                .WithPayload(payload)
+                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+                .Build();
+            var result = await _client.PublishAsync(message, stoppingToken);
+            if (result.IsSuccess)
+            {
+                _metrics.CommandOut();
+            }
+            else
+            {
+                _logger.LogWarning("Publishing to {Topic} failed: {Reason}; will retry", topic, result.ReasonCode);
+                _outgoing.Requeue(pending);
+            }
+        }
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+        {
+            // Typically the connection dropped mid-publish: keep the command for the next connection.
+            _logger.LogDebug(ex, "Publish of command {CommandId} failed; will retry", pending.CommandId);
+            _outgoing.Requeue(pending);
+        }
+        catch (Exception)
+        {
+        }
+        finally
+        {
+            _inFlight.Release();
+        }
+    }
+}
+
+/// <summary>What health checks ask of the device link.</summary>
+public interface IDeviceLinkStatus
+{
+    bool IsConnected { get; }
+
+    int PendingCommandCount { get; }
+}

@@ -1,0 +1,211 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
+using Orleans.Storage;
+
+namespace SettingControl.Storage.Sqlite;
+
+/// <summary>
+/// Grain state in one SQLite file. Each state is a JSON document in a row keyed by grain id and state
+/// name, with an integer ETag for optimistic concurrency. WAL journaling means a committed write is in
+/// the file (or its WAL) before the call returns, so a kill -9 of the host loses nothing it acknowledged.
+/// </summary>
+public sealed class SqliteGrainStorage : IGrainStorage, IStorageHealth, IDisposable
+{
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS grain_state (
+            grain_id   TEXT    NOT NULL,
+            state_name TEXT    NOT NULL,
+            etag       INTEGER NOT NULL,
+            payload    TEXT    NOT NULL,
+            updated_at TEXT    NOT NULL,
+            PRIMARY KEY (grain_id, state_name)
+        ) WITHOUT ROWID;
+        """;
+
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    private readonly string _connectionString;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _schemaLock = new(1, 1);
+    private volatile bool _schemaReady;
+
+    public SqliteGrainStorage(string databasePath, ILogger<SqliteGrainStorage> logger)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(databasePath));
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        DatabasePath = Path.GetFullPath(databasePath);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = DatabasePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+        _logger = logger;
+    }
+
+    public string DatabasePath { get; }
+
+    /// <summary>Test hook: when set, every write throws before touching the file (an injected storage failure).</summary>
+    public Func<Exception?>? FailWrites { get; set; }
+
+    public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        await using var connection = await OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT etag, payload FROM grain_state WHERE grain_id = $id AND state_name = $name";
+        command.Parameters.AddWithValue("$id", grainId.ToString());
+        command.Parameters.AddWithValue("$name", stateName);
+        await using var reader = await command.ExecuteReaderAsync();
+        if (!await reader.ReadAsync())
+        {
+            grainState.State = Activator.CreateInstance<T>();
+            grainState.ETag = null;
+            grainState.RecordExists = false;
+            return;
+        }
+
+        var etag = reader.GetInt64(0);
+        var payload = reader.GetString(1);
+        grainState.State = JsonSerializer.Deserialize<T>(payload, JsonOptions) ?? Activator.CreateInstance<T>();
+        grainState.ETag = etag.ToString(CultureInfo.InvariantCulture);
+        grainState.RecordExists = true;
+    }
+
+    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        if (FailWrites?.Invoke() is { } injected)
+        {
+            throw injected;
+        }
+
+        var payload = JsonSerializer.Serialize(grainState.State, JsonOptions);
+        var now = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
+        await using var connection = await OpenAsync();
+        await using var command = connection.CreateCommand();
+        long newEtag;
+        if (grainState.ETag is null)
+        {
+            // First write: the row must not exist yet, or another activation wrote it first.
+            newEtag = 1;
+            command.CommandText = """
+                INSERT INTO grain_state (grain_id, state_name, etag, payload, updated_at)
+                VALUES ($id, $name, 1, $payload, $now)
+                ON CONFLICT (grain_id, state_name) DO NOTHING
+                """;
+        }
+        else
+        {
+            var expected = long.Parse(grainState.ETag, CultureInfo.InvariantCulture);
+            newEtag = expected + 1;
+            command.CommandText = """
+                UPDATE grain_state SET etag = $newEtag, payload = $payload, updated_at = $now
+                WHERE grain_id = $id AND state_name = $name AND etag = $expected
+                """;
+            command.Parameters.AddWithValue("$expected", expected);
+            command.Parameters.AddWithValue("$newEtag", newEtag);
+        }
+
+        command.Parameters.AddWithValue("$id", grainId.ToString());
+        command.Parameters.AddWithValue("$name", stateName);
+        command.Parameters.AddWithValue("$payload", payload);
+        command.Parameters.AddWithValue("$now", now);
+        var rows = await command.ExecuteNonQueryAsync();
+        if (rows != 1)
+        {
+            throw new InconsistentStateException(
+                $"State '{stateName}' of grain {grainId} was changed by someone else (expected ETag {grainState.ETag ?? "none"}).",
+                storedEtag: null,
+                currentEtag: grainState.ETag);
+        }
+
+        grainState.ETag = newEtag.ToString(CultureInfo.InvariantCulture);
+        grainState.RecordExists = true;
+    }
+
+    public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        await using var connection = await OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM grain_state WHERE grain_id = $id AND state_name = $name";
+        command.Parameters.AddWithValue("$id", grainId.ToString());
+        command.Parameters.AddWithValue("$name", stateName);
+        await command.ExecuteNonQueryAsync();
+        grainState.ETag = null;
+        grainState.RecordExists = false;
+        grainState.State = Activator.CreateInstance<T>();
+    }
+
+    /// <summary>True when the database file can be opened and queried.</summary>
+    public async Task<bool> IsHealthyAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT count(*) FROM grain_state LIMIT 1";
+            await command.ExecuteScalarAsync(cancellationToken);
+            return true;
+        }
+        catch (Exception ex) when (ex is SqliteException or IOException or InvalidOperationException)
+        {
+            _logger.LogWarning(ex, "Grain storage health check failed for {Path}", DatabasePath);
+            return false;
+        }
+    }
+
+    public void Dispose() => _schemaLock.Dispose();
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken = default)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        if (!_schemaReady)
+        {
+            await EnsureSchemaAsync(connection, cancellationToken);
+        }
+
+        return connection;
+    }
+
+    private async Task EnsureSchemaAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        await _schemaLock.WaitAsync(cancellationToken);
+        try
+        {
+            if (_schemaReady)
+            {
+                return;
+            }
+
+            await using var command = connection.CreateCommand();
+            // WAL + NORMAL: a commit is written to the WAL before returning, which survives a process crash;
+            // busy_timeout lets concurrent grain writes queue instead of failing.
+            command.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; " + Schema;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            _schemaReady = true;
+            _logger.LogInformation("Grain storage ready at {Path}", DatabasePath);
+        }
+        finally
+        {
+            _schemaLock.Release();
+        }
+    }
+}
+
+/// <summary>Lets the host's health check ask storage whether it can serve.</summary>
+public interface IStorageHealth
+{
+    Task<bool> IsHealthyAsync(CancellationToken cancellationToken);
+}

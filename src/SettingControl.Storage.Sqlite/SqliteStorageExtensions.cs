@@ -1,0 +1,18 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Orleans.Storage;
+
+namespace SettingControl.Storage.Sqlite;
+
+public static class SqliteStorageExtensions
+{
+    /// <summary>Registers one SQLite file as the grain storage provider named <paramref name="providerName"/>.</summary>
+    public static IServiceCollection AddSqliteGrainStorage(this IServiceCollection services, string providerName, string databasePath)
+    {
+        services.AddKeyedSingleton(providerName, (sp, _) =>
+            new SqliteGrainStorage(databasePath, sp.GetRequiredService<ILogger<SqliteGrainStorage>>()));
+        services.AddKeyedSingleton<IGrainStorage>(providerName, (sp, key) => sp.GetRequiredKeyedService<SqliteGrainStorage>(key));
+        services.AddSingleton<IStorageHealth>(sp => sp.GetRequiredKeyedService<SqliteGrainStorage>(providerName));
+        return services;
+    }
+}
