@@ -1,0 +1,68 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Orleans.Storage;
+using Orleans.TestingHost;
+using SettingControl.Domain;
+using SettingControl.Grains;
+using SettingControl.Storage.Sqlite;
+
+namespace SettingControl.Grains.Tests;
+
+/// <summary>Records what the room grains asked the device link to send (the port's other side).</summary>
+public sealed class RecordingDeviceCommands : IDeviceCommands
+{
+    public ConcurrentQueue<DeviceCommand> Sent { get; } = new();
+
+    public ValueTask SendAsync(DeviceCommand command, CancellationToken cancellationToken = default)
+    {
+        Sent.Enqueue(command);
+        return ValueTask.CompletedTask;
+    }
+
+    public IReadOnlyList<DeviceCommand> For(string deviceId) => Sent.Where(c => c.DeviceId == deviceId).ToArray();
+}
+
+/// <summary>An in-process silo whose grains persist to a real SQLite file, which outlives the cluster.</summary>
+public sealed class RoomCluster : IAsyncDisposable
+{
+    private RoomCluster(InProcessTestCluster cluster, SqliteGrainStorage storage, RecordingDeviceCommands devices)
+    {
+        Cluster = cluster;
+        Storage = storage;
+        Devices = devices;
+    }
+
+    public InProcessTestCluster Cluster { get; }
+
+    public SqliteGrainStorage Storage { get; }
+
+    public RecordingDeviceCommands Devices { get; }
+
+    public IGrainFactory Grains => Cluster.Client;
+
+    public static async Task<RoomCluster> StartAsync(string databasePath)
+    {
+        var storage = new SqliteGrainStorage(databasePath, NullLogger<SqliteGrainStorage>.Instance);
+        var devices = new RecordingDeviceCommands();
+        var builder = new InProcessTestClusterBuilder();
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Default, storage);
+            silo.Services.AddSingleton<IDeviceCommands>(devices);
+            silo.Services.AddSingleton(TimeProvider.System);
+        });
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        return new RoomCluster(cluster, storage, devices);
+    }
+
+    public static string NewDatabasePath() =>
+        Path.Combine(Path.GetTempPath(), "settingcontrol-tests", $"grains-{Guid.NewGuid():N}.db");
+
+    public async ValueTask DisposeAsync()
+    {
+        await Cluster.DisposeAsync();
+        Storage.Dispose();
+    }
+}
