@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Runs every test of SettingControl on a fresh Debian machine with only the .NET 10 SDK:
+# installs what the tests need when it is missing, builds, runs all test projects and prints
+#   tests: N passed, N failed
+# as its last line. Exit code is non-zero when anything failed.
+set -uo pipefail
+cd "$(dirname "$0")"
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# Debian packages the tests use: chromium for the browser tests (Playwright drives Debian's
+# /usr/bin/chromium; it never downloads a browser of its own).
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "test.sh: installing ${missing[*]}"
+  as_root apt-get update -qq >/dev/null
+  if ! as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; then
+    echo "test.sh: could not install ${missing[*]}" >&2
+    echo "tests: 0 passed, 1 failed"
+    exit 1
+  fi
+fi
+
+results="$PWD/TestResults"
+rm -rf "$results"
+
+if ! dotnet build SettingControl.sln -c Release -nologo -clp:ErrorsOnly; then
+  echo "test.sh: build failed" >&2
+  echo "tests: 0 passed, 1 failed"
+  exit 1
+fi
+
+# One test assembly at a time: the integration tests start real hosts, brokers and browsers, and
+# this machine has two cores.
+dotnet test SettingControl.sln -c Release --no-build -m:1 \
+  --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" "$@"
+status=$?
+
+passed=0
+failed=0
+shopt -s nullglob
+trx_files=("$results"/*.trx)
+for trx in "${trx_files[@]}"; do
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
+  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  e=$(sed -n 's/.* error="\([0-9]*\)".*/\1/p' <<<"$counters")
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-0} + ${e:-0}))
+done
+
+if [ ${#trx_files[@]} -eq 0 ] || [ "$passed" -eq 0 ]; then
+  # No results at all means the run itself broke: never report that as green.
+  failed=$((failed + 1))
+fi
+if [ $status -ne 0 ] && [ $failed -eq 0 ]; then
+  failed=1
+fi
+
+echo "tests: $passed passed, $failed failed"
+[ $failed -eq 0 ]
