@@ -28,6 +28,9 @@ public sealed class SimulationOptions
 
     /// <summary>How many simulated rooms (room-1 … room-N, two lights and a mask each) to create and run.</summary>
     public int Rooms { get; set; }
+
+    /// <summary>Whether the host also runs the simulated devices in-process (default) or only seeds their rooms.</summary>
+    public bool RunDevices { get; set; } = true;
 }
 
 /// <summary>A room from configuration section <c>Rooms</c>, seeded on first start.</summary>

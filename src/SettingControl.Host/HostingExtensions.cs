@@ -59,6 +59,8 @@ public static class HostingExtensions
         services.AddSingleton<RoomObserverBridge>();
         services.AddHostedService(sp => sp.GetRequiredService<RoomObserverBridge>());
         services.AddHostedService<FacilitySeeder>();
+        services.AddSingleton<SimulationService>();
+        services.AddHostedService(sp => sp.GetRequiredService<SimulationService>());
 
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));

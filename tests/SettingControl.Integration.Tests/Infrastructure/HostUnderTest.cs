@@ -1,0 +1,109 @@
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using SettingControl.Contracts;
+using SettingControl.FirmwareSim;
+using SettingControl.Host;
+using SettingControl.Host.Services;
+
+namespace SettingControl.Integration.Tests.Infrastructure;
+
+/// <summary>
+/// The real host (silo, SQLite file, broker, device link, Kestrel) started in this process on free
+/// loopback ports, exactly as <c>dotnet run --project src/SettingControl.Host</c> builds it.
+/// </summary>
+public sealed class HostUnderTest : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private bool _stopped;
+
+    private HostUnderTest(WebApplication app, Uri baseUrl, int mqttPort, string dataDirectory)
+    {
+        _app = app;
+        BaseUrl = baseUrl;
+        MqttPort = mqttPort;
+        DataDirectory = dataDirectory;
+        Http = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public Uri BaseUrl { get; }
+
+    public int MqttPort { get; }
+
+    public string DataDirectory { get; }
+
+    public HttpClient Http { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>The in-process simulated devices when started with simulated rooms and RunDevices.</summary>
+    public DeviceFleet? SimulatedDevices => _app.Services.GetRequiredService<SimulationService>().Fleet;
+
+    public static string NewDataDirectory() =>
+        Path.Combine(Path.GetTempPath(), "settingcontrol-tests", "host-" + Guid.NewGuid().ToString("N"));
+
+    public static async Task<HostUnderTest> StartAsync(
+        int simulatedRooms = 1,
+        bool runSimulatedDevices = true,
+        string? dataDirectory = null,
+        int? mqttPort = null,
+        IDictionary<string, string>? extra = null)
+    {
+        dataDirectory ??= NewDataDirectory();
+        var port = mqttPort ?? FreePorts.Next();
+        var httpPort = FreePorts.Next();
+        var args = new Dictionary<string, string>
+        {
+            ["urls"] = $"http://127.0.0.1:{httpPort}",
+            ["Storage:DataDirectory"] = dataDirectory,
+            ["Mqtt:Port"] = port.ToString(),
+            ["Orleans:SiloPort"] = FreePorts.Next().ToString(),
+            ["Orleans:GatewayPort"] = FreePorts.Next().ToString(),
+            ["Simulation:Rooms"] = simulatedRooms.ToString(),
+            ["Simulation:RunDevices"] = runSimulatedDevices.ToString(),
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:SettingControl"] = "Information",
+        };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string>())
+        {
+            args[key] = value;
+        }
+
+        var app = SettingControlApp.Build(args.Select(kv => $"--{kv.Key}={kv.Value}").ToArray());
+        await app.StartAsync();
+        var host = new HostUnderTest(app, new Uri($"http://127.0.0.1:{httpPort}"), port, dataDirectory);
+        await host.WaitHealthyAsync();
+        return host;
+    }
+
+    public async Task WaitHealthyAsync(TimeSpan? timeout = null) =>
+        await Eventually.TrueAsync(async () => (await Http.GetAsync("/healthz")).IsSuccessStatusCode, timeout ?? TimeSpan.FromSeconds(30), "host healthy");
+
+    public async Task<RoomSnapshot> GetRoomAsync(string roomId) =>
+        (await Http.GetFromJsonAsync<RoomSnapshot>($"/api/rooms/{roomId}"))!;
+
+    public async Task<HubConnection> ConnectHubAsync()
+    {
+        var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(BaseUrl, "/hubs/rooms"))
+            .Build();
+        await connection.StartAsync();
+        return connection;
+    }
+
+    public async Task StopAsync()
+    {
+        if (_stopped)
+        {
+            return;
+        }
+
+        _stopped = true;
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        Http.Dispose();
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync();
+}
