@@ -1,0 +1,256 @@
+using System.Globalization;
+using SettingControl.DeviceProtocol;
+
+namespace SettingControl.FirmwareSim;
+
+/// <summary>The firmware-sim command line, parsed by hand to keep the tool free of extra packages.</summary>
+internal sealed record CommandLine
+{
+    public const string Usage = """
+        firmware-sim: simulated SettingControl lights and eye masks (device protocol v1 over MQTT)
+
+        Usage: firmware-sim [options]
+
+          --broker HOST:PORT     MQTT broker (default 127.0.0.1:1883)
+          --rooms N              simulate N rooms: room-{i}-light-1, room-{i}-light-2, room-{i}-mask
+                                 (default 1; 0 when only --device is given)
+          --device ID:KIND       add one device, KIND is light or mask (repeatable)
+          --base-topic TOPIC     MQTT base topic (default settingcontrol)
+          --username USER        broker login for every device
+          --password PASS        broker password for every device
+          --report-ms N          state report interval during fades (default 100)
+
+        Fault switches (apply to every device):
+          --offline-after SEC    crash (drop the connection, broker sends the will) SEC seconds after start
+          --reboot-after SEC     power-cycle once SEC seconds after start (factory state, announce again)
+          --drop-commands        ignore every incoming set
+          --delay-ms N           apply each set N ms late
+          --garbage N            once online, publish N malformed payloads on each device's own topics,
+                                 then restore valid retained announce/availability/state
+
+          --help                 show this text
+
+        Runs until Ctrl+C (or SIGTERM), then publishes offline and disconnects. Exit code 2 means bad arguments.
+        """;
+
+    public string BrokerHost { get; init; } = "127.0.0.1";
+
+    public int BrokerPort { get; init; } = 1883;
+
+    public int Rooms { get; init; } = 1;
+
+    public IReadOnlyList<(string Id, string Kind)> Devices { get; init; } = [];
+
+    public string BaseTopic { get; init; } = DeviceTopics.DefaultBaseTopic;
+
+    public string? Username { get; init; }
+
+    public string? Password { get; init; }
+
+    public int ReportIntervalMs { get; init; } = 100;
+
+    public TimeSpan? OfflineAfter { get; init; }
+
+    public TimeSpan? RebootAfter { get; init; }
+
+    public bool DropCommands { get; init; }
+
+    public TimeSpan CommandDelay { get; init; }
+
+    public int Garbage { get; init; }
+
+    public bool Help { get; init; }
+
+    /// <summary>Accepts <c>--flag value</c> and <c>--flag=value</c>. On failure <paramref name="error"/> says which argument is wrong.</summary>
+    public static bool TryParse(IReadOnlyList<string> args, out CommandLine result, out string error)
+    {
+        result = new CommandLine();
+        error = string.Empty;
+        var devices = new List<(string Id, string Kind)>();
+        int? rooms = null;
+        try
+        {
+            for (var i = 0; i < args.Count; i++)
+            {
+                var arg = args[i];
+                string? inlineValue = null;
+                var equals = arg.IndexOf('=', StringComparison.Ordinal);
+                if (arg.StartsWith("--", StringComparison.Ordinal) && equals > 0)
+                {
+                    inlineValue = arg[(equals + 1)..];
+                    arg = arg[..equals];
+                }
+
+                string Value()
+                {
+                    if (inlineValue is not null)
+                    {
+                        return inlineValue;
+                    }
+
+                    if (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal))
+                    {
+                        throw new FormatException($"{arg} needs a value");
+                    }
+
+                    return args[++i];
+                }
+
+                void NoValue()
+                {
+                    if (inlineValue is not null)
+                    {
+                        throw new FormatException($"{arg} takes no value");
+                    }
+                }
+
+                switch (arg)
+                {
+                    case "--help" or "-h":
+                        NoValue();
+                        result = result with { Help = true };
+                        break;
+                    case "--broker":
+                        var (host, port) = ParseBroker(Value());
+                        result = result with { BrokerHost = host, BrokerPort = port };
+                        break;
+                    case "--rooms":
+                        rooms = ParseInt(arg, Value(), min: 0, max: 1000);
+                        break;
+                    case "--device":
+                        devices.Add(ParseDevice(Value()));
+                        break;
+                    case "--base-topic":
+                        var baseTopic = Value();
+                        _ = new DeviceTopics(baseTopic);
+                        result = result with { BaseTopic = baseTopic };
+                        break;
+                    case "--username":
+                        result = result with { Username = Value() };
+                        break;
+                    case "--password":
+                        result = result with { Password = Value() };
+                        break;
+                    case "--report-ms":
+                        result = result with { ReportIntervalMs = ParseInt(arg, Value(), min: 10, max: 60_000) };
+                        break;
+                    case "--offline-after":
+                        result = result with { OfflineAfter = ParseSeconds(arg, Value()) };
+                        break;
+                    case "--reboot-after":
+                        result = result with { RebootAfter = ParseSeconds(arg, Value()) };
+                        break;
+                    case "--drop-commands":
+                        NoValue();
+                        result = result with { DropCommands = true };
+                        break;
+                    case "--delay-ms":
+                        result = result with { CommandDelay = TimeSpan.FromMilliseconds(ParseInt(arg, Value(), min: 0, max: 3_600_000)) };
+                        break;
+                    case "--garbage":
+                        result = result with { Garbage = ParseInt(arg, Value(), min: 0, max: 100_000) };
+                        break;
+                    default:
+                        throw new FormatException($"unknown argument '{args[i]}'");
+                }
+            }
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException)
+        {
+            error = ex.Message;
+            return false;
+        }
+
+        var duplicate = devices.GroupBy(d => d.Id).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            error = $"device '{duplicate.Key}' is given more than once";
+            return false;
+        }
+
+        // --device alone means "just these devices"; together with --rooms both are simulated.
+        result = result with { Rooms = rooms ?? (devices.Count > 0 ? 0 : 1), Devices = devices };
+        if (!result.Help && result.Rooms == 0 && devices.Count == 0)
+        {
+            error = "nothing to simulate: give --rooms N (N > 0) or --device ID:KIND";
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>The devices to simulate: the standard rooms first, then the explicit ones.</summary>
+    public IReadOnlyList<SimulatedDeviceOptions> ToDeviceOptions()
+    {
+        var rooms = SimulatedFacility.ForRooms(Rooms, BrokerHost, BrokerPort, BaseTopic, _ => (Username, Password));
+        var all = rooms.Select(WithReportInterval).Concat(Devices.Select(d => WithReportInterval(new SimulatedDeviceOptions
+        {
+            DeviceId = d.Id,
+            Kind = d.Kind,
+            BrokerHost = BrokerHost,
+            BrokerPort = BrokerPort,
+            BaseTopic = BaseTopic,
+            Username = Username,
+            Password = Password,
+        }))).ToList();
+
+        var clash = all.GroupBy(d => d.DeviceId).FirstOrDefault(g => g.Count() > 1);
+        return clash is null ? all : throw new ArgumentException($"device '{clash.Key}' clashes with a room device");
+
+        SimulatedDeviceOptions WithReportInterval(SimulatedDeviceOptions o) => new()
+        {
+            DeviceId = o.DeviceId,
+            Kind = o.Kind,
+            BrokerHost = o.BrokerHost,
+            BrokerPort = o.BrokerPort,
+            BaseTopic = o.BaseTopic,
+            Username = o.Username,
+            Password = o.Password,
+            ReportIntervalMs = ReportIntervalMs,
+        };
+    }
+
+    private static (string Host, int Port) ParseBroker(string value)
+    {
+        var colon = value.LastIndexOf(':');
+        if (colon <= 0 || colon == value.Length - 1)
+        {
+            throw new FormatException($"--broker expects HOST:PORT, got '{value}'");
+        }
+
+        // Accept [::1]:1883 for IPv6 literals.
+        var host = value[..colon].Trim('[', ']');
+        var port = ParseInt("--broker port", value[(colon + 1)..], min: 1, max: 65535);
+        return string.IsNullOrWhiteSpace(host) ? throw new FormatException($"--broker has an empty host in '{value}'") : (host, port);
+    }
+
+    private static (string Id, string Kind) ParseDevice(string value)
+    {
+        var colon = value.LastIndexOf(':');
+        if (colon <= 0)
+        {
+            throw new FormatException($"--device expects ID:KIND, got '{value}'");
+        }
+
+        var id = value[..colon];
+        var kind = value[(colon + 1)..];
+        if (!DeviceIds.IsValid(id))
+        {
+            throw new FormatException($"--device id '{id}' is invalid (use a-z, 0-9, '-', '_'; at most 64)");
+        }
+
+        return kind is DeviceKinds.Light or DeviceKinds.Mask
+            ? (id, kind)
+            : throw new FormatException($"--device kind '{kind}' is unknown (use light or mask)");
+    }
+
+    private static int ParseInt(string name, string value, int min, int max) =>
+        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
+            ? n
+            : throw new FormatException($"{name} expects a whole number from {min} to {max}, got '{value}'");
+
+    private static TimeSpan ParseSeconds(string name, string value) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var s) && s > 0 && s <= 86_400
+            ? TimeSpan.FromSeconds(s)
+            : throw new FormatException($"{name} expects seconds (> 0, at most 86400), got '{value}'");
+}

@@ -1,0 +1,45 @@
+using SettingControl.DeviceProtocol;
+
+namespace SettingControl.FirmwareSim;
+
+/// <summary>The standard simulated treatment rooms: two lights and one eye mask per room.</summary>
+public static class SimulatedFacility
+{
+    /// <summary>
+    /// For room i in 1..<paramref name="rooms"/>: <c>room-{i}-light-1</c>, <c>room-{i}-light-2</c> (lights) and
+    /// <c>room-{i}-mask</c> (mask). <paramref name="credentials"/> maps a device id to its broker login, if any.
+    /// </summary>
+    public static IReadOnlyList<SimulatedDeviceOptions> ForRooms(
+        int rooms,
+        string host,
+        int port,
+        string baseTopic = DeviceTopics.DefaultBaseTopic,
+        Func<string, (string? user, string? password)>? credentials = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rooms);
+        var devices = new List<SimulatedDeviceOptions>(rooms * 3);
+        for (var room = 1; room <= rooms; room++)
+        {
+            devices.Add(Device($"room-{room}-light-1", DeviceKinds.Light));
+            devices.Add(Device($"room-{room}-light-2", DeviceKinds.Light));
+            devices.Add(Device($"room-{room}-mask", DeviceKinds.Mask));
+        }
+
+        return devices;
+
+        SimulatedDeviceOptions Device(string id, string kind)
+        {
+            var (user, password) = credentials?.Invoke(id) ?? (null, null);
+            return new SimulatedDeviceOptions
+            {
+                DeviceId = id,
+                Kind = kind,
+                BrokerHost = host,
+                BrokerPort = port,
+                BaseTopic = baseTopic,
+                Username = user,
+                Password = password,
+            };
+        }
+    }
+}
