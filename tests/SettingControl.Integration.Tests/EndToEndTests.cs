@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using SettingControl.Contracts;
 using SettingControl.Integration.Tests.Infrastructure;
@@ -80,7 +81,7 @@ public sealed class EndToEndTests : IAsyncLifetime
     {
         var rooms = await _host.Http.GetFromJsonAsync<RoomSnapshot[]>("/api/rooms");
         Assert.Equal(["room-1", "room-2"], rooms!.Select(r => r.RoomId).ToArray());
-        Assert.All(rooms, r => Assert.Equal(3, r.Devices.Count));
+        Assert.All(rooms!, r => Assert.Equal(3, r.Devices.Count));
 
         var health = await _host.Http.GetAsync("/healthz");
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
