@@ -5,7 +5,14 @@ public static class SettingControlApp
 {
     public static WebApplication Build(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // Content (the dashboard in wwwroot, appsettings.json) comes from beside the host's assembly, so
+        // the page is served the same however the host is started; relative data paths stay relative
+        // to the working directory.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
         builder.Configuration.AddCommandLine(args, new Dictionary<string, string>
         {
             ["--simulate"] = "Simulation:Rooms",
