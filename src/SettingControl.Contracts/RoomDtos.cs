@@ -43,7 +43,9 @@ public sealed record RoomSnapshot(
     [property: Id(3)] DesiredStateDto Desired,
     [property: Id(4)] int LastTransitionMs,
     [property: Id(5)] IReadOnlyList<RoomDeviceDto> Devices,
-    [property: Id(6)] ChangeDto? LastChange);
+    [property: Id(6)] ChangeDto? LastChange,
+    [property: Id(7)] SessionDto? Session = null,
+    [property: Id(8)] LightsUpDto? LightsUp = null);
 
 /// <summary>A lighting change; omitted (null) fields keep their current value.</summary>
 [GenerateSerializer, Immutable, Alias("sc.SetLighting")]

@@ -1,0 +1,61 @@
+namespace SettingControl.Domain.Sessions;
+
+/// <summary>Who or what changed the room: recorded with every change.</summary>
+public static class Actors
+{
+    public const string Program = "program:phase-clock";
+    public const string Safety = "safety:lights-up";
+}
+
+/// <summary>
+/// One entry of a session's record: what happened, who did it, when, and the desired state before
+/// and after. The room grain adds what the devices actually showed at that moment.
+/// </summary>
+public sealed record RoomEvent(string Type, string Summary, string Actor, DateTimeOffset At)
+{
+    public DesiredRoomState? Before { get; init; }
+
+    public DesiredRoomState? After { get; init; }
+
+    public int? TransitionMs { get; init; }
+
+    public string? Phase { get; init; }
+
+    public string? Note { get; init; }
+
+    public string? ReminderId { get; init; }
+
+    public string? Priority { get; init; }
+}
+
+/// <summary>What the room's lights and mask actually show now (averaged over online devices), if known.</summary>
+public sealed record ActualLevels(double? Brightness, double? ColorTempK, double? MaskLight)
+{
+    public static ActualLevels Unknown { get; } = new(null, null, null);
+}
+
+/// <summary>The result of one operation on a room: what happened, or why nothing did.</summary>
+public sealed class RoomChange
+{
+    public List<RoomEvent> Events { get; } = [];
+
+    public bool LightsChanged { get; set; }
+
+    public bool MaskChanged { get; set; }
+
+    public bool StateChanged { get; set; }
+
+    public string? Error { get; private set; }
+
+    public string? ErrorField { get; private set; }
+
+    public bool Refused => Error is not null;
+
+    public static RoomChange Refuse(string field, string message)
+    {
+        var change = new RoomChange();
+        change.Error = message;
+        change.ErrorField = field;
+        return change;
+    }
+}

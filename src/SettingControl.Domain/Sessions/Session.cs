@@ -1,0 +1,169 @@
+namespace SettingControl.Domain.Sessions;
+
+public enum ClockState
+{
+    /// <summary>Before T0 in a phase that waits for the dose.</summary>
+    WaitingForDose,
+    Running,
+    Held,
+
+    /// <summary>The phase has no duration: it lasts until the therapist moves on.</summary>
+    Untimed,
+
+    /// <summary>The last timed phase has run out; the room stays in it.</summary>
+    Complete,
+    Ended,
+}
+
+/// <summary>
+/// A session in a room: the protocol it follows (a copy, so later edits to the protocol do not change
+/// a running session) and the clock, as timestamps. Everything shown — the phase, its remaining time,
+/// a fade's position — is computed from these, so a restart lands in exactly the right place.
+/// </summary>
+public sealed class Session
+{
+    public string SessionId { get; set; } = string.Empty;
+
+    public Protocol Protocol { get; set; } = null!;
+
+    public string Label { get; set; } = string.Empty;
+
+    public DateTimeOffset StartedAt { get; set; }
+
+    /// <summary>T0, "dose given".</summary>
+    public DateTimeOffset? DoseAt { get; set; }
+
+    public DateTimeOffset? EndedAt { get; set; }
+
+    public int PhaseIndex { get; set; }
+
+    public DateTimeOffset PhaseStartedAt { get; set; }
+
+    public long PhaseExtensionMs { get; set; }
+
+    public DateTimeOffset? HeldSince { get; set; }
+
+    public long HeldInPhaseMs { get; set; }
+
+    /// <summary>The clock was held by Lights up (and is resumed with it).</summary>
+    public bool HeldByLightsUp { get; set; }
+
+    /// <summary>Attributes the therapist has taken over from the program until the next phase.</summary>
+    public List<ProgramAttribute> Overrides { get; set; } = [];
+
+    public List<ReminderInstance> Reminders { get; set; } = [];
+
+    public int ReminderSequence { get; set; }
+
+    public bool IsActive => EndedAt is null;
+
+    public PhaseDefinition Phase => Protocol.Phases[PhaseIndex];
+
+    public bool IsHeld => HeldSince is not null;
+
+    /// <summary>Time the phase clock has run (wall time in the phase minus time held).</summary>
+    public TimeSpan PhaseElapsed(DateTimeOffset now)
+    {
+        var end = EndedAt ?? now;
+        var held = HeldInPhaseMs + (HeldSince is { } since ? (long)(end - since).TotalMilliseconds : 0);
+        return TimeSpan.FromMilliseconds(Math.Max(0, (end - PhaseStartedAt).TotalMilliseconds - held));
+    }
+
+    /// <summary>The phase's length including extensions; null for a phase without a duration.</summary>
+    public TimeSpan? PhaseLength =>
+        Phase.DurationMinutes is { } minutes ? TimeSpan.FromMinutes(minutes) + TimeSpan.FromMilliseconds(PhaseExtensionMs) : null;
+
+    public TimeSpan? PhaseRemaining(DateTimeOffset now) =>
+        PhaseLength is { } length ? (length - PhaseElapsed(now) is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero) : null;
+
+    public ClockState ClockAt(DateTimeOffset now)
+    {
+        if (!IsActive)
+        {
+            return ClockState.Ended;
+        }
+
+        if (IsHeld)
+        {
+            return ClockState.Held;
+        }
+
+        if (Phase.DurationMinutes is null)
+        {
+            var dose = Protocol.DosePhaseIndex;
+            return DoseAt is null && dose is { } d && PhaseIndex < d ? ClockState.WaitingForDose : ClockState.Untimed;
+        }
+
+        return PhaseRemaining(now) == TimeSpan.Zero && !CanAdvanceAutomatically ? ClockState.Complete : ClockState.Running;
+    }
+
+    /// <summary>A timed phase moves on by itself unless it is the last, or the next one waits for T0.</summary>
+    public bool CanAdvanceAutomatically =>
+        PhaseIndex + 1 < Protocol.Phases.Count && !(Protocol.Phases[PhaseIndex + 1].StartsAtDose && DoseAt is null);
+}
+
+/// <summary>The parts of the room a therapist can take over from the phase program, one by one.</summary>
+public enum ProgramAttribute
+{
+    LightsOn,
+    Brightness,
+    ColorTempK,
+    MaskOn,
+    MaskLight,
+}
+
+public enum ReminderState
+{
+    Scheduled,
+    Due,
+    Acknowledged,
+    Done,
+}
+
+/// <summary>One reminder, nurse-call style: scheduled → due (alerting) → acknowledged → done.</summary>
+public sealed class ReminderInstance
+{
+    public string Id { get; set; } = string.Empty;
+
+    public string Title { get; set; } = string.Empty;
+
+    public ReminderPriority Priority { get; set; }
+
+    public DateTimeOffset DueAt { get; set; }
+
+    public ReminderState State { get; set; }
+
+    /// <summary><c>protocol</c> or <c>therapist</c>.</summary>
+    public string Source { get; set; } = "protocol";
+
+    public int? EveryMinutes { get; set; }
+
+    public DateTimeOffset? RepeatUntil { get; set; }
+
+    public int RealertAfterMinutes { get; set; } = 5;
+
+    public DateTimeOffset? AlertedAt { get; set; }
+
+    public int RealertCount { get; set; }
+
+    public DateTimeOffset? AcknowledgedAt { get; set; }
+
+    public string? AcknowledgedBy { get; set; }
+
+    public DateTimeOffset? DoneAt { get; set; }
+
+    public string? DoneBy { get; set; }
+
+    public bool IsOpen => State is ReminderState.Due or ReminderState.Acknowledged;
+}
+
+/// <summary>Lights up: the safety override and what the room was doing before it.</summary>
+public sealed class LightsUpState
+{
+    public DateTimeOffset Since { get; set; }
+
+    public string By { get; set; } = string.Empty;
+
+    /// <summary>The targets before Lights up, restored on resume when no session is running.</summary>
+    public DesiredRoomState Before { get; set; } = DesiredRoomState.Default;
+}

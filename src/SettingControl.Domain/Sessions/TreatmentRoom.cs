@@ -1,0 +1,710 @@
+using SettingControl.Domain.Program;
+
+namespace SettingControl.Domain.Sessions;
+
+/// <summary>
+/// The room's behaviour, free of Orleans and MQTT: manual changes, the session and its phase clock,
+/// overrides, Lights up and reminders. Every operation takes "now" and returns a <see cref="RoomChange"/>
+/// (events for the record, and whether lights or mask must be told); the room grain persists the
+/// result and talks to the devices.
+/// </summary>
+public sealed class TreatmentRoom
+{
+    /// <summary>Fade used when the room returns to the program (Lights up resume, hand-back).</summary>
+    public const int ReturnFadeMs = 5000;
+
+    public const int LightsUpBrightness = 100;
+    public const int LightsUpColorTempK = 4000;
+
+    private const int MaxCatchUpSteps = 500;
+
+    public LightProgram Lights { get; set; } = new();
+
+    public Session? Session { get; set; }
+
+    public LightsUpState? LightsUp { get; set; }
+
+    public Session? ActiveSession => Session is { IsActive: true } s ? s : null;
+
+    // ---- manual changes -------------------------------------------------------------------------
+
+    public RoomChange SetLighting(LightingCommand command, string actor, DateTimeOffset now, ActualLevels actual)
+    {
+        var errors = CommandValidation.Validate(command);
+        if (errors.Count > 0)
+        {
+            return RoomChange.Refuse(errors[0].Field, string.Join(" ", errors.Select(e => e.Message)));
+        }
+
+        var change = new RoomChange { LightsChanged = true, StateChanged = true };
+        var before = Lights.Desired;
+        var transition = command.TransitionMs ?? 0;
+        if (command.On is { } on)
+        {
+            Lights.LightsOn = on;
+            TakeOver(ProgramAttribute.LightsOn, actor);
+        }
+
+        if (command.Brightness is { } brightness)
+        {
+            Lights.Brightness = StartRamp(Lights.Brightness, brightness, now, transition, actual.Brightness);
+            TakeOver(ProgramAttribute.Brightness, actor);
+        }
+
+        if (command.ColorTempK is { } colorTemp)
+        {
+            Lights.ColorTempK = StartRamp(Lights.ColorTempK, colorTemp, now, transition, actual.ColorTempK);
+            TakeOver(ProgramAttribute.ColorTempK, actor);
+        }
+
+        change.Events.Add(new RoomEvent("lighting-changed", Describe(command), actor, now)
+        {
+            Before = before,
+            After = Lights.Desired,
+            TransitionMs = transition,
+            Phase = ActiveSession?.Phase.Name,
+        });
+        return change;
+    }
+
+    public RoomChange SetMask(MaskCommand command, string actor, DateTimeOffset now, ActualLevels actual)
+    {
+        var errors = CommandValidation.Validate(command);
+        if (errors.Count > 0)
+        {
+            return RoomChange.Refuse(errors[0].Field, string.Join(" ", errors.Select(e => e.Message)));
+        }
+
+        var change = new RoomChange { MaskChanged = true, StateChanged = true };
+        var before = Lights.Desired;
+        if (command.On is { } on)
+        {
+            Lights.MaskOn = on;
+            TakeOver(ProgramAttribute.MaskOn, actor);
+        }
+
+        if (command.Light is { } light)
+        {
+            Lights.MaskLight = StartRamp(Lights.MaskLight, light, now, 0, actual.MaskLight);
+            TakeOver(ProgramAttribute.MaskLight, actor);
+        }
+
+        change.Events.Add(new RoomEvent("mask-changed", Describe(command), actor, now)
+        {
+            Before = before,
+            After = Lights.Desired,
+            TransitionMs = 0,
+            Phase = ActiveSession?.Phase.Name,
+        });
+        return change;
+    }
+
+    // ---- the session and its clock --------------------------------------------------------------
+
+    public RoomChange StartSession(Protocol protocol, string label, string sessionId, string actor, DateTimeOffset now, ActualLevels actual)
+    {
+        if (ActiveSession is { } running)
+        {
+            return RoomChange.Refuse("session", $"Session '{running.Label}' is still running in this room; end it first.");
+        }
+
+        label = label?.Trim() ?? string.Empty;
+        if (label.Length is 0 or > 100)
+        {
+            return RoomChange.Refuse("label", "'label' is required (1–100 characters, no patient-identifying data needed).");
+        }
+
+        Session = new Session
+        {
+            SessionId = sessionId,
+            Protocol = protocol,
+            Label = label,
+            StartedAt = now,
+            PhaseStartedAt = now,
+        };
+        var change = new RoomChange { StateChanged = true };
+        change.Events.Add(new RoomEvent("session-started", $"Session '{label}' started with protocol '{protocol.Name}'", actor, now));
+        EnterPhase(0, now, now, actual, change);
+        return change;
+    }
+
+    public RoomChange MarkDose(string actor, DateTimeOffset now, ActualLevels actual)
+    {
+        if (ActiveSession is not { } session)
+        {
+            return NoSession();
+        }
+
+        if (session.DoseAt is { } dose)
+        {
+            return RoomChange.Refuse("t0", $"T0 was already marked at {dose:HH:mm:ss}.");
+        }
+
+        session.DoseAt = now;
+        var change = new RoomChange { StateChanged = true };
+        change.Events.Add(new RoomEvent("dose-marked", "T0: dose given", actor, now) { Phase = session.Phase.Name });
+        if (session.Protocol.DosePhaseIndex is { } dosePhase && dosePhase > session.PhaseIndex)
+        {
+            EnterPhase(dosePhase, now, now, actual, change);
+        }
+
+        return change;
+    }
+
+    public RoomChange HoldClock(string actor, DateTimeOffset now)
+    {
+        if (ActiveSession is not { } session)
+        {
+            return NoSession();
+        }
+
+        if (session.IsHeld)
+        {
+            return RoomChange.Refuse("clock", "The clock is already held.");
+        }
+
+        session.HeldSince = now;
+        session.HeldByLightsUp = false;
+        var change = new RoomChange { StateChanged = true };
+        change.Events.Add(new RoomEvent("clock-held", "Phase clock held", actor, now) { Phase = session.Phase.Name });
+        return change;
+    }
+
+    public RoomChange ResumeClock(string actor, DateTimeOffset now)
+    {
+        if (ActiveSession is not { } session)
+        {
+            return NoSession();
+        }
+
+        if (!session.IsHeld)
+        {
+            return RoomChange.Refuse("clock", "The clock is not held.");
+        }
+
+        Resume(session, now);
+        var change = new RoomChange { StateChanged = true };
+        change.Events.Add(new RoomEvent("clock-resumed", "Phase clock resumed", actor, now) { Phase = session.Phase.Name });
+        return change;
+    }
+
+    public RoomChange ExtendPhase(int minutes, string actor, DateTimeOffset now)
+    {
+        if (ActiveSession is not { } session)
+        {
+            return NoSession();
+        }
+
+        if (minutes is < 1 or > 240)
+        {
+            return RoomChange.Refuse("minutes", $"'minutes' must be between 1 and 240; got {minutes}.");
+        }
+
+        if (session.Phase.DurationMinutes is null)
+        {
+            return RoomChange.Refuse("minutes", $"Phase '{session.Phase.Name}' has no set length; it lasts until you move on.");
+        }
+
+        session.PhaseExtensionMs += minutes * 60_000L;
+        var change = new RoomChange { StateChanged = true };
+        change.Events.Add(new RoomEvent("phase-extended", $"Phase '{session.Phase.Name}' extended by {minutes} min", actor, now) { Phase = session.Phase.Name });
+        return change;
+    }
+
+    public RoomChange JumpToPhase(string phaseId, string actor, DateTimeOffset now, ActualLevels actual)
+    {
+        if (ActiveSession is not { } session)
+        {
+            return NoSession();
+        }
+
+        var index = session.Protocol.IndexOf(phaseId ?? string.Empty);
+        if (index < 0)
+        {
+            return RoomChange.Refuse("phase", $"Protocol '{session.Protocol.Name}' has no phase '{phaseId}'.");
+        }
+
+        var change = new RoomChange { StateChanged = true };
+        change.Events.Add(new RoomEvent("phase-jumped", $"Jumped to phase '{session.Protocol.Phases[index].Name}'", actor, now) { Phase = session.Phase.Name });
+        EnterPhase(index, now, now, actual, change);
+        return change;
+    }
+
+    public RoomChange EndSession(string actor, DateTimeOffset now)
+    {
+        if (ActiveSession is not { } session)
+        {
+            return NoSession();
+        }
+
+        if (session.IsHeld)
+        {
+            Resume(session, now);
+        }
+
+        session.EndedAt = now;
+        var change = new RoomChange { StateChanged = true };
+        change.Events.Add(new RoomEvent("session-ended", $"Session '{session.Label}' ended", actor, now) { Phase = session.Phase.Name });
+        return change;
+    }
+
+    /// <summary>Hands an attribute the therapist took over back to the program, with a short fade.</summary>
+    public RoomChange ReleaseOverride(ProgramAttribute attribute, string actor, DateTimeOffset now, ActualLevels actual)
+    {
+        if (ActiveSession is not { } session)
+        {
+            return NoSession();
+        }
+
+        if (!session.Overrides.Remove(attribute))
+        {
+            return RoomChange.Refuse("attribute", $"'{Wire(attribute)}' is not overridden; the program already controls it.");
+        }
+
+        var change = new RoomChange { StateChanged = true };
+        var before = Lights.Desired;
+        if (LightsUp is null)
+        {
+            ApplyScene(session.Phase.Scene, now, now, ReturnFadeMs, actual, change, only: attribute);
+        }
+
+        change.Events.Add(new RoomEvent("override-released", $"{Wire(attribute)} handed back to the program", actor, now)
+        {
+            Before = before,
+            After = Lights.Desired,
+            TransitionMs = ReturnFadeMs,
+            Phase = session.Phase.Name,
+        });
+        return change;
+    }
+
+    // ---- Lights up ------------------------------------------------------------------------------
+
+    /// <summary>Full neutral light at once, mask light off, the clock held.</summary>
+    public RoomChange LightsUpOn(string actor, DateTimeOffset now)
+    {
+        if (LightsUp is { } active)
+        {
+            return RoomChange.Refuse("lightsUp", $"Lights up has been on since {active.Since:HH:mm:ss}.");
+        }
+
+        var before = Lights.Desired;
+        LightsUp = new LightsUpState { Since = now, By = actor, Before = before };
+        Lights.LightsOn = true;
+        Lights.Brightness = Ramp.Steady(LightsUpBrightness, now);
+        Lights.ColorTempK = Ramp.Steady(LightsUpColorTempK, now);
+        Lights.MaskOn = false;
+        Lights.MaskLight = Ramp.Steady(Lights.MaskLight.ValueAt(now), now);
+        var change = new RoomChange { LightsChanged = true, MaskChanged = true, StateChanged = true };
+        if (ActiveSession is { IsHeld: false } session)
+        {
+            session.HeldSince = now;
+            session.HeldByLightsUp = true;
+        }
+
+        change.Events.Add(new RoomEvent("lights-up", "LIGHTS UP: full neutral light, mask light off, clock held", actor, now)
+        {
+            Before = before,
+            After = Lights.Desired,
+            TransitionMs = 0,
+            Phase = ActiveSession?.Phase.Name,
+        });
+        return change;
+    }
+
+    /// <summary>Back to what the program says now (or to the light before Lights up), with a short fade.</summary>
+    public RoomChange LightsUpResume(string actor, DateTimeOffset now, ActualLevels actual)
+    {
+        if (LightsUp is not { } lightsUp)
+        {
+            return RoomChange.Refuse("lightsUp", "Lights up is not on.");
+        }
+
+        LightsUp = null;
+        var before = Lights.Desired;
+        var change = new RoomChange { LightsChanged = true, MaskChanged = true, StateChanged = true };
+
+        // Start from the light as it was before Lights up, then let the phase scene (if any) decide.
+        var restored = lightsUp.Before;
+        Lights.LightsOn = restored.Lighting.On;
+        Lights.Brightness = StartRamp(Lights.Brightness, restored.Lighting.Brightness, now, ReturnFadeMs, actual.Brightness);
+        Lights.ColorTempK = StartRamp(Lights.ColorTempK, restored.Lighting.ColorTempK, now, ReturnFadeMs, actual.ColorTempK);
+        Lights.MaskOn = restored.Mask.On;
+        Lights.MaskLight = StartRamp(Lights.MaskLight, restored.Mask.Light, now, ReturnFadeMs, actual.MaskLight);
+        if (ActiveSession is { } session)
+        {
+            session.Overrides.Clear();
+            ApplyScene(session.Phase.Scene, now, now, ReturnFadeMs, actual, change);
+            if (session.HeldByLightsUp && session.IsHeld)
+            {
+                Resume(session, now);
+            }
+        }
+
+        change.Events.Add(new RoomEvent("lights-up-resumed", "Lights up ended: room returns to the program", actor, now)
+        {
+            Before = before,
+            After = Lights.Desired,
+            TransitionMs = ReturnFadeMs,
+            Phase = ActiveSession?.Phase.Name,
+        });
+        return change;
+    }
+
+    // ---- notes and reminders --------------------------------------------------------------------
+
+    public RoomChange AddNote(string text, string actor, DateTimeOffset now)
+    {
+        if (ActiveSession is not { } session)
+        {
+            return NoSession();
+        }
+
+        text = text?.Trim() ?? string.Empty;
+        if (text.Length is 0 or > 2000)
+        {
+            return RoomChange.Refuse("text", "A note needs 1–2000 characters.");
+        }
+
+        var change = new RoomChange { StateChanged = false };
+        change.Events.Add(new RoomEvent("note", "Note", actor, now) { Note = text, Phase = session.Phase.Name });
+        return change;
+    }
+
+    public RoomChange AddReminder(string title, ReminderPriority priority, int dueInMinutes, string actor, DateTimeOffset now)
+    {
+        if (ActiveSession is not { } session)
+        {
+            return NoSession();
+        }
+
+        title = title?.Trim() ?? string.Empty;
+        if (title.Length is 0 or > 200)
+        {
+            return RoomChange.Refuse("title", "A reminder needs a title of 1–200 characters.");
+        }
+
+        if (dueInMinutes is < 0 or > 1440)
+        {
+            return RoomChange.Refuse("dueInMinutes", $"'dueInMinutes' must be between 0 and 1440; got {dueInMinutes}.");
+        }
+
+        var reminder = NewReminder(session, title, priority, now.AddMinutes(dueInMinutes), "therapist");
+        var change = new RoomChange { StateChanged = true };
+        change.Events.Add(new RoomEvent("reminder-created", $"Reminder '{title}' due {reminder.DueAt:HH:mm}", actor, now)
+        {
+            ReminderId = reminder.Id,
+            Priority = priority.ToString().ToLowerInvariant(),
+        });
+        DueReminders(session, now, change);
+        return change;
+    }
+
+    public RoomChange AcknowledgeReminder(string reminderId, string actor, DateTimeOffset now)
+    {
+        if (FindReminder(reminderId) is not { } reminder)
+        {
+            return RoomChange.Refuse("reminderId", $"There is no reminder '{reminderId}' in this session.");
+        }
+
+        if (reminder.State != ReminderState.Due)
+        {
+            return RoomChange.Refuse("reminderId", $"Reminder '{reminder.Title}' is {reminder.State.ToString().ToLowerInvariant()}, not due.");
+        }
+
+        reminder.State = ReminderState.Acknowledged;
+        reminder.AcknowledgedAt = now;
+        reminder.AcknowledgedBy = actor;
+        var change = new RoomChange { StateChanged = true };
+        change.Events.Add(new RoomEvent("reminder-acknowledged", $"Reminder '{reminder.Title}' acknowledged", actor, now) { ReminderId = reminder.Id });
+        return change;
+    }
+
+    public RoomChange CompleteReminder(string reminderId, string actor, DateTimeOffset now)
+    {
+        if (FindReminder(reminderId) is not { } reminder)
+        {
+            return RoomChange.Refuse("reminderId", $"There is no reminder '{reminderId}' in this session.");
+        }
+
+        if (reminder.State == ReminderState.Done)
+        {
+            return RoomChange.Refuse("reminderId", $"Reminder '{reminder.Title}' is already done.");
+        }
+
+        reminder.State = ReminderState.Done;
+        reminder.DoneAt = now;
+        reminder.DoneBy = actor;
+        var change = new RoomChange { StateChanged = true };
+        change.Events.Add(new RoomEvent("reminder-done", $"Reminder '{reminder.Title}' done", actor, now) { ReminderId = reminder.Id });
+        return change;
+    }
+
+    // ---- time passing ---------------------------------------------------------------------------
+
+    /// <summary>
+    /// Moves the clock to <paramref name="now"/>: phases whose time is up hand over to the next one at
+    /// the exact moment they ran out (so after a restart the room lands where it would have been),
+    /// reminders fall due and re-alert.
+    /// </summary>
+    public RoomChange Tick(DateTimeOffset now, ActualLevels actual)
+    {
+        var change = new RoomChange();
+        if (ActiveSession is not { } session)
+        {
+            return change;
+        }
+
+        for (var step = 0; step < MaxCatchUpSteps; step++)
+        {
+            if (session.IsHeld || session.PhaseRemaining(now) != TimeSpan.Zero || !session.CanAdvanceAutomatically)
+            {
+                break;
+            }
+
+            var endedAt = session.PhaseStartedAt + session.PhaseLength!.Value + TimeSpan.FromMilliseconds(session.HeldInPhaseMs);
+            change.StateChanged = true;
+            EnterPhase(session.PhaseIndex + 1, endedAt, now, actual, change);
+        }
+
+        DueReminders(session, now, change);
+        return change;
+    }
+
+    /// <summary>Reminders that are due or acknowledged (not done), most urgent first.</summary>
+    public IEnumerable<ReminderInstance> OpenReminders =>
+        (ActiveSession?.Reminders ?? []).Where(r => r.IsOpen).OrderByDescending(r => r.Priority).ThenBy(r => r.DueAt);
+
+    // ---- internals ------------------------------------------------------------------------------
+
+    private void EnterPhase(int index, DateTimeOffset start, DateTimeOffset now, ActualLevels actual, RoomChange change)
+    {
+        var session = Session!;
+        session.PhaseIndex = index;
+        session.PhaseStartedAt = start;
+        session.PhaseExtensionMs = 0;
+        session.HeldInPhaseMs = 0;
+        if (session.IsHeld)
+        {
+            session.HeldSince = start;
+        }
+
+        session.Overrides.Clear();
+        var phase = session.Phase;
+        change.Events.Add(new RoomEvent("phase-started", $"Phase '{phase.Name}'", Actors.Program, start) { Phase = phase.Name });
+        ScheduleReminders(session, phase, start);
+        if (LightsUp is null)
+        {
+            var before = Lights.Desired;
+            ApplyScene(phase.Scene, start, now, phase.FadeSeconds * 1000L, actual, change);
+            if (change.LightsChanged || change.MaskChanged)
+            {
+                change.Events.Add(new RoomEvent("scene-applied", $"Scene of '{phase.Name}' over {phase.FadeSeconds} s", Actors.Program, start)
+                {
+                    Before = before,
+                    After = Lights.Desired,
+                    TransitionMs = phase.FadeSeconds * 1000,
+                    Phase = phase.Name,
+                });
+            }
+        }
+
+        DueReminders(session, now, change);
+    }
+
+    /// <summary>
+    /// Starts ramps toward a scene. A live change (now ≈ start) fades from where the devices actually
+    /// are; a catch-up after downtime computes the fade from the persisted moment it began, so the
+    /// room shows the right fade position rather than starting it over.
+    /// </summary>
+    private void ApplyScene(Scene scene, DateTimeOffset start, DateTimeOffset now, long fadeMs, ActualLevels actual, RoomChange change, ProgramAttribute? only = null)
+    {
+        var overrides = Session?.Overrides ?? [];
+        var live = now - start < TimeSpan.FromSeconds(2);
+        bool Applies(ProgramAttribute a) => (only is null || only == a) && !overrides.Contains(a);
+
+        Ramp Toward(Ramp current, double to, double? actualLevel) => live
+            ? new Ramp(actualLevel ?? current.ValueAt(now), to, now, Math.Max(0, fadeMs - (long)(now - start).TotalMilliseconds))
+            : new Ramp(current.ValueAt(start), to, start, fadeMs);
+
+        if (scene.Lighting is { } lighting)
+        {
+            if (Applies(ProgramAttribute.LightsOn) && Lights.LightsOn != lighting.On)
+            {
+                Lights.LightsOn = lighting.On;
+                change.LightsChanged = true;
+            }
+
+            if (Applies(ProgramAttribute.Brightness))
+            {
+                Lights.Brightness = Toward(Lights.Brightness, lighting.Brightness, actual.Brightness);
+                change.LightsChanged = true;
+            }
+
+            if (Applies(ProgramAttribute.ColorTempK))
+            {
+                Lights.ColorTempK = Toward(Lights.ColorTempK, lighting.ColorTempK, actual.ColorTempK);
+                change.LightsChanged = true;
+            }
+        }
+
+        if (scene.Mask is { } mask)
+        {
+            if (Applies(ProgramAttribute.MaskOn) && Lights.MaskOn != mask.On)
+            {
+                Lights.MaskOn = mask.On;
+                change.MaskChanged = true;
+            }
+
+            if (Applies(ProgramAttribute.MaskLight))
+            {
+                Lights.MaskLight = Toward(Lights.MaskLight, mask.Light, actual.MaskLight);
+                change.MaskChanged = true;
+            }
+        }
+
+        change.StateChanged |= change.LightsChanged || change.MaskChanged;
+    }
+
+    private static Ramp StartRamp(Ramp current, double to, DateTimeOffset now, long durationMs, double? actualLevel) =>
+        durationMs <= 0 ? Ramp.Steady(to, now) : new Ramp(actualLevel ?? current.ValueAt(now), to, now, durationMs);
+
+    /// <summary>A therapist's change to an attribute beats the program for that attribute until the next phase.</summary>
+    private void TakeOver(ProgramAttribute attribute, string actor)
+    {
+        if (ActiveSession is { } session && actor != Actors.Program && !session.Overrides.Contains(attribute))
+        {
+            session.Overrides.Add(attribute);
+        }
+    }
+
+    private static void Resume(Session session, DateTimeOffset now)
+    {
+        if (session.HeldSince is { } since)
+        {
+            session.HeldInPhaseMs += (long)(now - since).TotalMilliseconds;
+        }
+
+        session.HeldSince = null;
+        session.HeldByLightsUp = false;
+    }
+
+    private static void ScheduleReminders(Session session, PhaseDefinition phase, DateTimeOffset phaseStart)
+    {
+        foreach (var definition in phase.Reminders ?? [])
+        {
+            var anchor = definition.From == ReminderAnchor.Dose && session.DoseAt is { } dose ? dose : phaseStart;
+            var reminder = NewReminder(session, definition.Title, definition.Priority, anchor.AddMinutes(definition.AtMinutes), "protocol");
+            reminder.EveryMinutes = definition.EveryMinutes;
+            reminder.RepeatUntil = definition.UntilMinutes is { } until ? anchor.AddMinutes(until) : null;
+            reminder.RealertAfterMinutes = definition.RealertAfterMinutes;
+        }
+    }
+
+    private static ReminderInstance NewReminder(Session session, string title, ReminderPriority priority, DateTimeOffset dueAt, string source)
+    {
+        var reminder = new ReminderInstance
+        {
+            Id = $"r{++session.ReminderSequence}",
+            Title = title,
+            Priority = priority,
+            DueAt = dueAt,
+            State = ReminderState.Scheduled,
+            Source = source,
+        };
+        session.Reminders.Add(reminder);
+        return reminder;
+    }
+
+    private static void DueReminders(Session session, DateTimeOffset now, RoomChange change)
+    {
+        // Index loop: a repeating reminder that falls due adds its next occurrence to the list.
+        for (var i = 0; i < session.Reminders.Count && i < 1000; i++)
+        {
+            var reminder = session.Reminders[i];
+            if (reminder.State == ReminderState.Scheduled && reminder.DueAt <= now)
+            {
+                reminder.State = ReminderState.Due;
+                reminder.AlertedAt = now;
+                change.StateChanged = true;
+                change.Events.Add(new RoomEvent("reminder-due", $"Due: {reminder.Title}", Actors.Program, reminder.DueAt)
+                {
+                    ReminderId = reminder.Id,
+                    Priority = reminder.Priority.ToString().ToLowerInvariant(),
+                    Phase = session.Phase.Name,
+                });
+                if (reminder.EveryMinutes is { } every)
+                {
+                    var next = reminder.DueAt.AddMinutes(every);
+                    if (reminder.RepeatUntil is null || next <= reminder.RepeatUntil)
+                    {
+                        var repeat = NewReminder(session, reminder.Title, reminder.Priority, next, reminder.Source);
+                        repeat.EveryMinutes = every;
+                        repeat.RepeatUntil = reminder.RepeatUntil;
+                        repeat.RealertAfterMinutes = reminder.RealertAfterMinutes;
+                    }
+                }
+            }
+            else if (reminder.State == ReminderState.Due && reminder.AlertedAt is { } alerted &&
+                     now - alerted >= TimeSpan.FromMinutes(reminder.RealertAfterMinutes))
+            {
+                reminder.RealertCount++;
+                reminder.AlertedAt = now;
+                change.StateChanged = true;
+                change.Events.Add(new RoomEvent("reminder-realerted", $"Not acknowledged: {reminder.Title}", Actors.Program, now)
+                {
+                    ReminderId = reminder.Id,
+                    Priority = reminder.Priority.ToString().ToLowerInvariant(),
+                });
+            }
+        }
+    }
+
+    private ReminderInstance? FindReminder(string reminderId) =>
+        ActiveSession?.Reminders.FirstOrDefault(r => r.Id == reminderId);
+
+    private static RoomChange NoSession() => RoomChange.Refuse("session", "No session is running in this room; start one first.");
+
+    public static string Wire(ProgramAttribute attribute) => attribute switch
+    {
+        ProgramAttribute.LightsOn => "lightsOn",
+        ProgramAttribute.Brightness => "brightness",
+        ProgramAttribute.ColorTempK => "colorTempK",
+        ProgramAttribute.MaskOn => "maskOn",
+        ProgramAttribute.MaskLight => "maskLight",
+        _ => attribute.ToString(),
+    };
+
+    public static bool TryParseAttribute(string? wire, out ProgramAttribute attribute)
+    {
+        foreach (var candidate in Enum.GetValues<ProgramAttribute>())
+        {
+            if (Wire(candidate) == wire)
+            {
+                attribute = candidate;
+                return true;
+            }
+        }
+
+        attribute = default;
+        return false;
+    }
+
+    private static string Describe(LightingCommand c)
+    {
+        var parts = new List<string>(4);
+        if (c.On is { } on) parts.Add(on ? "lights on" : "lights off");
+        if (c.Brightness is { } b) parts.Add($"brightness {b}%");
+        if (c.ColorTempK is { } k) parts.Add($"colour {k} K");
+        if (c.TransitionMs is { } t and > 0) parts.Add($"over {t / 1000.0:0.#} s");
+        return string.Join(", ", parts);
+    }
+
+    private static string Describe(MaskCommand c)
+    {
+        var parts = new List<string>(2);
+        if (c.On is { } on) parts.Add(on ? "mask light on" : "mask light off");
+        if (c.Light is { } l) parts.Add($"mask light {l}%");
+        return string.Join(", ", parts);
+    }
+}
