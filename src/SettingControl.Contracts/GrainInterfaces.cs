@@ -22,6 +22,34 @@ public interface IRoomGrain : IGrainWithStringKey
     [Alias("SetMask")]
     Task<CommandResult> SetMask(SetMaskRequest request, Actor actor);
 
+    [Alias("StartSession")]
+    Task<CommandResult> StartSession(StartSessionRequest request, Actor actor);
+
+    /// <summary>T0, hold, resume, end, Lights up and its resume.</summary>
+    [Alias("SessionCommand")]
+    Task<CommandResult> SessionCommand(SessionAction action, Actor actor);
+
+    [Alias("ExtendPhase")]
+    Task<CommandResult> ExtendPhase(int minutes, Actor actor);
+
+    [Alias("JumpToPhase")]
+    Task<CommandResult> JumpToPhase(string phaseId, Actor actor);
+
+    [Alias("ReleaseOverride")]
+    Task<CommandResult> ReleaseOverride(string attribute, Actor actor);
+
+    [Alias("AddNote")]
+    Task<CommandResult> AddNote(string text, Actor actor);
+
+    [Alias("AddReminder")]
+    Task<CommandResult> AddReminder(AddReminderRequest request, Actor actor);
+
+    [Alias("AcknowledgeReminder")]
+    Task<CommandResult> AcknowledgeReminder(string reminderId, Actor actor);
+
+    [Alias("CompleteReminder")]
+    Task<CommandResult> CompleteReminder(string reminderId, Actor actor);
+
     [Alias("OnDeviceAnnounced")]
     Task OnDeviceAnnounced(DeviceAnnouncement announcement);
 
@@ -86,4 +114,44 @@ public interface IDeviceGrain : IGrainWithStringKey
 
     [Alias("StateReported")]
     Task<bool> StateReported(DeviceStateReport report);
+}
+
+/// <summary>
+/// The record of one session, keyed by session id: every change, note and reminder event, persisted
+/// before the room acknowledges the action that caused it. Outlives the session.
+/// </summary>
+[Alias("sc.ISessionRecordGrain")]
+public interface ISessionRecordGrain : IGrainWithStringKey
+{
+    [Alias("Begin")]
+    Task Begin(SessionRecordDto header);
+
+    [Alias("Append")]
+    Task Append(IReadOnlyList<SessionEventDto> events, DateTimeOffset? endedAt);
+
+    [Alias("Get")]
+    Task<SessionRecordDto?> Get();
+}
+
+/// <summary>
+/// Protocols: the built-in ones shipped as files, and those staff add or edit (stored as grain state).
+/// Protocols cross the grain boundary as their JSON file format.
+/// </summary>
+[Alias("sc.IProtocolRegistryGrain")]
+public interface IProtocolRegistryGrain : IGrainWithStringKey
+{
+    public const string Key = "protocols";
+
+    [Alias("List")]
+    Task<IReadOnlyList<ProtocolSummaryDto>> List();
+
+    [Alias("GetJson")]
+    Task<string?> GetJson(string protocolId);
+
+    /// <summary>Adds or replaces a staff protocol. Returns the errors (field and message) when it is refused.</summary>
+    [Alias("Save")]
+    Task<IReadOnlyList<FieldError>> Save(string protocolJson);
+
+    [Alias("Delete")]
+    Task<IReadOnlyList<FieldError>> Delete(string protocolId);
 }

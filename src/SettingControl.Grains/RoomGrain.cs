@@ -1,19 +1,25 @@
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Orleans.Utilities;
 using SettingControl.Contracts;
 using SettingControl.Domain;
+using SettingControl.Domain.Program;
+using SettingControl.Domain.Sessions;
 
 namespace SettingControl.Grains;
 
 /// <summary>
-/// One treatment room. Desired state is persisted before a command is acknowledged; what devices
-/// report (actual state, availability) is kept in memory because the devices re-publish it as retained
-/// messages whenever the controller (re)subscribes.
+/// One treatment room. The grain is thin: the room's behaviour is <see cref="TreatmentRoom"/> (domain);
+/// the grain persists it before acknowledging, appends the session record, turns the light program into
+/// device commands, ticks the clock and tells watchers. What devices report (actual state, availability)
+/// is kept in memory because devices re-publish it as retained messages whenever the controller subscribes.
 /// </summary>
 public sealed class RoomGrain : Grain, IRoomGrain
 {
     /// <summary>Observers must re-subscribe within this time; the host's bridge refreshes well before.</summary>
     public static readonly TimeSpan ObserverExpiry = TimeSpan.FromMinutes(2);
+
+    private static readonly TimeSpan TickPeriod = TimeSpan.FromSeconds(1);
 
     private readonly IPersistentState<RoomState> _state;
     private readonly IDeviceCommands _devices;
@@ -21,6 +27,10 @@ public sealed class RoomGrain : Grain, IRoomGrain
     private readonly ILogger<RoomGrain> _logger;
     private readonly ObserverManager<IRoomObserver> _observers;
     private readonly Dictionary<string, LiveDevice> _live = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _continueDevices = new(StringComparer.Ordinal);
+    private DateTimeOffset? _nextSegmentAt;
+    private IGrainTimer? _timer;
+    private long _recordSequence;
 
     public RoomGrain(
         [PersistentState("room", StorageNames.Default)] IPersistentState<RoomState> state,
@@ -36,6 +46,17 @@ public sealed class RoomGrain : Grain, IRoomGrain
     }
 
     private string RoomId => this.GetPrimaryKeyString();
+
+    private TreatmentRoom Room => _state.State.Room;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // A session survives restarts: the clock is recomputed from persisted timestamps on the first tick.
+        EnsureTimer();
+        return Task.CompletedTask;
+    }
+
+    // ---- provisioning and queries ---------------------------------------------------------------
 
     public async Task Provision(string name, IReadOnlyList<DeviceAssignment> devices)
     {
@@ -56,13 +77,12 @@ public sealed class RoomGrain : Grain, IRoomGrain
             return;
         }
 
-        await Persist(s =>
-        {
-            s.Provisioned = true;
-            s.Name = name;
-            s.Devices = assigned;
-            s.Version++;
-        });
+        var backup = Backup();
+        _state.State.Provisioned = true;
+        _state.State.Name = name;
+        _state.State.Devices = assigned;
+        _state.State.Version++;
+        await WriteOrRestore(backup);
         Notify();
     }
 
@@ -71,61 +91,78 @@ public sealed class RoomGrain : Grain, IRoomGrain
     public ValueTask<RoomSnapshot?> GetSnapshot() =>
         ValueTask.FromResult(_state.State.Provisioned ? BuildSnapshot() : null);
 
-    public async Task<CommandResult> SetLighting(SetLightingRequest request, Actor actor)
+    // ---- commands -------------------------------------------------------------------------------
+
+    public Task<CommandResult> SetLighting(SetLightingRequest request, Actor actor) =>
+        Execute(actor, (room, now, actual) => room.SetLighting(request.ToCommand(), actor.ToString(), now, actual));
+
+    public Task<CommandResult> SetMask(SetMaskRequest request, Actor actor) =>
+        Execute(actor, (room, now, actual) => room.SetMask(request.ToCommand(), actor.ToString(), now, actual));
+
+    public async Task<CommandResult> StartSession(StartSessionRequest request, Actor actor)
     {
         if (!_state.State.Provisioned)
         {
             return CommandResult.NotFound(RoomId);
         }
 
-        var command = request.ToCommand();
-        var errors = CommandValidation.Validate(command);
-        if (errors.Count > 0)
+        var protocolJson = string.IsNullOrWhiteSpace(request.ProtocolId)
+            ? null
+            : await GrainFactory.GetGrain<IProtocolRegistryGrain>(IProtocolRegistryGrain.Key).GetJson(request.ProtocolId);
+        if (protocolJson is null || ProtocolFormat.Read(protocolJson).Protocol is not { } protocol)
         {
-            return new CommandResult(CommandOutcome.Invalid, null, errors.ToDto());
+            return Invalid("protocolId", $"There is no protocol '{request.ProtocolId}'.");
         }
 
-        var desired = RoomRules.Apply(_state.State.Desired, command);
-        var transitionMs = command.TransitionMs ?? 0;
-        await Persist(s =>
-        {
-            s.Desired = desired;
-            s.LastTransitionMs = transitionMs;
-            s.Version++;
-            s.LastChange = new RecordedChange(actor.ToString(), Describe(command), _time.GetUtcNow());
-        });
-
-        await SendToDevices(DeviceKind.Light, transitionMs);
-        Notify();
-        return new CommandResult(CommandOutcome.Accepted, BuildSnapshot(), []);
+        var now = _time.GetUtcNow();
+        var sessionId = $"{RoomId}-{now:yyyyMMdd-HHmmss}-{Random.Shared.Next(0x1000, 0xffff):x4}";
+        return await Execute(actor, (room, at, actual) => room.StartSession(protocol, request.Label ?? string.Empty, sessionId, actor.ToString(), at, actual), now);
     }
 
-    public async Task<CommandResult> SetMask(SetMaskRequest request, Actor actor)
-    {
-        if (!_state.State.Provisioned)
+    public Task<CommandResult> SessionCommand(SessionAction action, Actor actor) =>
+        Execute(actor, (room, now, actual) => action switch
         {
-            return CommandResult.NotFound(RoomId);
-        }
-
-        var command = request.ToCommand();
-        var errors = CommandValidation.Validate(command);
-        if (errors.Count > 0)
-        {
-            return new CommandResult(CommandOutcome.Invalid, null, errors.ToDto());
-        }
-
-        var desired = RoomRules.Apply(_state.State.Desired, command);
-        await Persist(s =>
-        {
-            s.Desired = desired;
-            s.Version++;
-            s.LastChange = new RecordedChange(actor.ToString(), Describe(command), _time.GetUtcNow());
+            SessionAction.MarkDose => room.MarkDose(actor.ToString(), now, actual),
+            SessionAction.Hold => room.HoldClock(actor.ToString(), now),
+            SessionAction.Resume => room.ResumeClock(actor.ToString(), now),
+            SessionAction.End => room.EndSession(actor.ToString(), now),
+            SessionAction.LightsUp => room.LightsUpOn(actor.ToString(), now),
+            SessionAction.LightsUpResume => room.LightsUpResume(actor.ToString(), now, actual),
+            _ => RoomChange.Refuse("action", $"Unknown session action '{action}'."),
         });
 
-        await SendToDevices(DeviceKind.Mask, 0);
-        Notify();
-        return new CommandResult(CommandOutcome.Accepted, BuildSnapshot(), []);
-    }
+    public Task<CommandResult> ExtendPhase(int minutes, Actor actor) =>
+        Execute(actor, (room, now, _) => room.ExtendPhase(minutes, actor.ToString(), now));
+
+    public Task<CommandResult> JumpToPhase(string phaseId, Actor actor) =>
+        Execute(actor, (room, now, actual) => room.JumpToPhase(phaseId, actor.ToString(), now, actual));
+
+    public Task<CommandResult> ReleaseOverride(string attribute, Actor actor) =>
+        Execute(actor, (room, now, actual) => TreatmentRoom.TryParseAttribute(attribute, out var parsed)
+            ? room.ReleaseOverride(parsed, actor.ToString(), now, actual)
+            : RoomChange.Refuse("attribute", $"'{attribute}' is not one of lightsOn, brightness, colorTempK, maskOn, maskLight."));
+
+    public Task<CommandResult> AddNote(string text, Actor actor) =>
+        Execute(actor, (room, now, _) => room.AddNote(text, actor.ToString(), now));
+
+    public Task<CommandResult> AddReminder(AddReminderRequest request, Actor actor) =>
+        Execute(actor, (room, now, _) =>
+        {
+            if (!SessionMapping.TryParsePriority(request.Priority, out var priority))
+            {
+                return RoomChange.Refuse("priority", $"'priority' must be high, medium or low; got '{request.Priority}'.");
+            }
+
+            return room.AddReminder(request.Title ?? string.Empty, priority, request.DueInMinutes ?? 0, actor.ToString(), now);
+        });
+
+    public Task<CommandResult> AcknowledgeReminder(string reminderId, Actor actor) =>
+        Execute(actor, (room, now, _) => room.AcknowledgeReminder(reminderId, actor.ToString(), now));
+
+    public Task<CommandResult> CompleteReminder(string reminderId, Actor actor) =>
+        Execute(actor, (room, now, _) => room.CompleteReminder(reminderId, actor.ToString(), now));
+
+    // ---- what devices say -----------------------------------------------------------------------
 
     public Task OnDeviceAnnounced(DeviceAnnouncement announcement)
     {
@@ -141,6 +178,10 @@ public sealed class RoomGrain : Grain, IRoomGrain
         {
             live.Capabilities = new DeviceCapabilities(min, max, announcement.MaxTransitionMs ?? Ranges.MaxTransitionMs);
         }
+        else if (announcement.MaxTransitionMs is { } maxTransition)
+        {
+            live.Capabilities = new DeviceCapabilities(Ranges.MinColorTempK, Ranges.MaxColorTempK, maxTransition);
+        }
 
         _state.State.Version++;
         Notify();
@@ -155,17 +196,22 @@ public sealed class RoomGrain : Grain, IRoomGrain
         }
 
         var live = Live(deviceId);
+        var was = live.Availability;
         live.Availability = online ? DeviceAvailability.Online : DeviceAvailability.Offline;
         live.LastSeen = at;
         if (online)
         {
-            // A device that (re)connects may have rebooted into factory state (full white): put the
-            // room's desired state back on it straight away. This also covers a controller restart,
-            // where the retained "online" arrives as soon as the device link subscribes.
-            await _devices.SendAsync(RoomRules.CommandFor(deviceId, device.Kind, _state.State.Desired, 0, live.Capabilities));
+            await RestoreDevice(device, _time.GetUtcNow());
         }
 
         _state.State.Version++;
+        if (was != live.Availability && Room.Session is { IsActive: true })
+        {
+            var type = online ? "device-online" : "device-offline";
+            var summary = $"{deviceId} {(online ? "online" : "offline")}";
+            await AppendRecord([new RoomEvent(type, summary, $"device:{deviceId}", at) { Phase = Room.Session.Phase.Name }]);
+        }
+
         Notify();
     }
 
@@ -197,28 +243,246 @@ public sealed class RoomGrain : Grain, IRoomGrain
         return Task.CompletedTask;
     }
 
-    private async Task SendToDevices(DeviceKind kind, int transitionMs)
+    // ---- the engine room ------------------------------------------------------------------------
+
+    /// <summary>
+    /// Runs one operation on the room: refused operations change nothing; accepted ones are persisted,
+    /// recorded, sent to the devices and pushed to watchers, in that order, before the caller hears back.
+    /// </summary>
+    private async Task<CommandResult> Execute(Actor actor, Func<TreatmentRoom, DateTimeOffset, ActualLevels, RoomChange> operation, DateTimeOffset? at = null)
+    {
+        if (!_state.State.Provisioned)
+        {
+            return CommandResult.NotFound(RoomId);
+        }
+
+        var now = at ?? _time.GetUtcNow();
+        var backup = Backup();
+        var change = operation(Room, now, Actual());
+        if (change.Refused)
+        {
+            _state.State.Room = backup.Room;
+            return new CommandResult(CommandOutcome.Invalid, null, change.Errors.ToDto());
+        }
+
+        await Commit(change, backup, now, actor);
+        return new CommandResult(CommandOutcome.Accepted, BuildSnapshot(), []);
+    }
+
+    private async Task Commit(RoomChange change, RoomState backup, DateTimeOffset now, Actor? actor)
+    {
+        if (change.StateChanged || change.Events.Count > 0)
+        {
+            _state.State.Version++;
+            if (actor is not null && change.Events.LastOrDefault(e => e.Actor == actor.ToString()) is { } last)
+            {
+                _state.State.LastChange = new RecordedChange(last.Actor, last.Summary, last.At);
+            }
+
+            if (change.Events.LastOrDefault(e => e.TransitionMs is not null && e.Type is "lighting-changed" or "scene-applied" or "lights-up" or "lights-up-resumed") is { } lighting)
+            {
+                _state.State.LastTransitionMs = lighting.TransitionMs!.Value;
+            }
+
+            if (change.StateChanged)
+            {
+                await WriteOrRestore(backup);
+            }
+
+            if (change.Events.FirstOrDefault(e => e.Type == "session-started") is not null && Room.Session is { } started)
+            {
+                await GrainFactory.GetGrain<ISessionRecordGrain>(started.SessionId).Begin(new SessionRecordDto(
+                    started.SessionId, RoomId, started.Protocol.Id, started.Protocol.Name, started.Label,
+                    started.StartedAt, null, started.Protocol.PlanDto(), []));
+                _recordSequence = 0;
+            }
+
+            await AppendRecord(change.Events);
+        }
+
+        if (change.LightsChanged)
+        {
+            await SendProgram(DeviceKind.Light, now);
+        }
+
+        if (change.MaskChanged)
+        {
+            await SendProgram(DeviceKind.Mask, now);
+        }
+
+        Notify();
+        EnsureTimer();
+    }
+
+    private async Task AppendRecord(IReadOnlyList<RoomEvent> events)
+    {
+        if (events.Count == 0 || Room.Session is not { } session)
+        {
+            return;
+        }
+
+        var actual = ActualDevices();
+        var dtos = events.Select(e => e.ToDto(++_recordSequence, actual)).ToArray();
+        await GrainFactory.GetGrain<ISessionRecordGrain>(session.SessionId).Append(dtos, session.EndedAt);
+    }
+
+    private async Task OnTick(CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        if (Room.ActiveSession is { } session && session.HasDueWork(now))
+        {
+            var backup = Backup();
+            try
+            {
+                var change = Room.Tick(now, Actual());
+                await Commit(change, backup, now, actor: null);
+            }
+            catch (Exception ex)
+            {
+                _logger.LogError(ex, "Room {RoomId}: the phase clock could not move on; it will try again", RoomId);
+            }
+        }
+
+        if (_nextSegmentAt is { } next && next <= now)
+        {
+            _nextSegmentAt = null;
+            await SendProgram(DeviceKind.Light, now);
+            await SendProgram(DeviceKind.Mask, now);
+        }
+
+        if (_continueDevices.Count > 0)
+        {
+            foreach (var deviceId in _continueDevices.ToArray())
+            {
+                if (TryGetAssigned(deviceId, out var device))
+                {
+                    await SendSegment(device, now);
+                }
+            }
+
+            _continueDevices.Clear();
+        }
+
+        if (!NeedsTimer(now))
+        {
+            _timer?.Dispose();
+            _timer = null;
+        }
+    }
+
+    private bool NeedsTimer(DateTimeOffset now) =>
+        Room.ActiveSession is not null || _nextSegmentAt is not null || _continueDevices.Count > 0 || Room.Lights.IsMovingAt(now);
+
+    private void EnsureTimer()
+    {
+        if (_timer is null && _state.State.Provisioned && NeedsTimer(_time.GetUtcNow()))
+        {
+            _timer = this.RegisterGrainTimer(OnTick, new GrainTimerCreationOptions(TickPeriod, TickPeriod) { Interleave = false, KeepAlive = true });
+        }
+    }
+
+    /// <summary>Tells every device of a kind its current segment of the light program.</summary>
+    private async Task SendProgram(DeviceKind kind, DateTimeOffset now)
     {
         foreach (var device in _state.State.Devices)
         {
-            if (device.Kind != kind)
+            if (device.Kind == kind)
             {
-                continue;
+                await SendSegment(device, now);
             }
+        }
+    }
 
-            _live.TryGetValue(device.DeviceId, out var live);
-            await _devices.SendAsync(RoomRules.CommandFor(device.DeviceId, kind, _state.State.Desired, transitionMs, live?.Capabilities));
+    private async Task SendSegment(AssignedDevice device, DateTimeOffset now)
+    {
+        _live.TryGetValue(device.DeviceId, out var live);
+        var segment = Room.Lights.SegmentAt(device.Kind, now, live?.Capabilities?.MaxTransitionMs ?? Ranges.MaxTransitionMs);
+        var command = segment.ToCommand(device.DeviceId, device.Kind);
+        if (device.Kind == DeviceKind.Light && live?.Capabilities is { } caps && command.ColorTempK is { } k)
+        {
+            command = command with { ColorTempK = Math.Clamp(k, caps.MinColorTempK, caps.MaxColorTempK) };
+        }
+
+        await _devices.SendAsync(command);
+        if (segment.ContinueAt is { } continueAt && (_nextSegmentAt is null || continueAt < _nextSegmentAt))
+        {
+            _nextSegmentAt = continueAt;
+            EnsureTimer();
         }
     }
 
     /// <summary>
-    /// Applies a change and writes it; if the write fails the in-memory state is put back, so the grain
-    /// never runs ahead of what storage holds.
+    /// A device that (re)connects may have rebooted into factory state (full white). It is put straight
+    /// to where the room's light is now — mid-fade included — and the fade then continues from there.
     /// </summary>
-    private async Task Persist(Action<RoomState> change)
+    private async Task RestoreDevice(AssignedDevice device, DateTimeOffset now)
     {
-        var before = Snapshot(_state.State);
-        change(_state.State);
+        if (!Room.Lights.IsMovingAt(now))
+        {
+            await SendSegment(device, now);
+            return;
+        }
+
+        DeviceCommand position;
+        if (device.Kind == DeviceKind.Light)
+        {
+            var lighting = Room.Lights.LightingAt(now);
+            position = new DeviceCommand(device.DeviceId, device.Kind, lighting.On, lighting.Brightness, lighting.ColorTempK, null, 0);
+        }
+        else
+        {
+            var mask = Room.Lights.MaskAt(now);
+            position = new DeviceCommand(device.DeviceId, device.Kind, mask.On, null, null, mask.Light, 0);
+        }
+
+        await _devices.SendAsync(position);
+        _continueDevices.Add(device.DeviceId);
+        EnsureTimer();
+    }
+
+    private ActualLevels Actual()
+    {
+        double brightness = 0, colorTemp = 0, maskLight = 0;
+        int lights = 0, masks = 0;
+        foreach (var device in _state.State.Devices)
+        {
+            if (!_live.TryGetValue(device.DeviceId, out var live) || live.Availability != DeviceAvailability.Online || live.Actual is not { } actual)
+            {
+                continue;
+            }
+
+            if (device.Kind == DeviceKind.Light && actual.Brightness is { } b && actual.ColorTempK is { } k)
+            {
+                brightness += b;
+                colorTemp += k;
+                lights++;
+            }
+            else if (device.Kind == DeviceKind.Mask && actual.Light is { } l)
+            {
+                maskLight += l;
+                masks++;
+            }
+        }
+
+        return new ActualLevels(
+            lights > 0 ? brightness / lights : null,
+            lights > 0 ? colorTemp / lights : null,
+            masks > 0 ? maskLight / masks : null);
+    }
+
+    private IReadOnlyList<DeviceActualDto> ActualDevices() =>
+        _state.State.Devices.Select(d =>
+        {
+            _live.TryGetValue(d.DeviceId, out var live);
+            return new DeviceActualDto(d.DeviceId, (live?.Availability ?? DeviceAvailability.Unknown).ToWire(), ToDto(live?.Actual));
+        }).ToArray();
+
+    private RoomState Backup() =>
+        JsonSerializer.Deserialize<RoomState>(JsonSerializer.Serialize(_state.State, StateJson.Options), StateJson.Options)!;
+
+    /// <summary>Writes the state; if the write fails the in-memory state is put back, so the grain never runs ahead of storage.</summary>
+    private async Task WriteOrRestore(RoomState backup)
+    {
         try
         {
             await _state.WriteStateAsync();
@@ -226,32 +490,13 @@ public sealed class RoomGrain : Grain, IRoomGrain
         catch (Exception ex)
         {
             _logger.LogError(ex, "Room {RoomId}: storing the change failed; the change is refused", RoomId);
-            Restore(_state.State, before);
+            _state.State = backup;
             throw;
         }
     }
 
-    private static RoomState Snapshot(RoomState s) => new()
-    {
-        Provisioned = s.Provisioned,
-        Name = s.Name,
-        Devices = [.. s.Devices],
-        Desired = s.Desired,
-        LastTransitionMs = s.LastTransitionMs,
-        Version = s.Version,
-        LastChange = s.LastChange,
-    };
-
-    private static void Restore(RoomState target, RoomState from)
-    {
-        target.Provisioned = from.Provisioned;
-        target.Name = from.Name;
-        target.Devices = from.Devices;
-        target.Desired = from.Desired;
-        target.LastTransitionMs = from.LastTransitionMs;
-        target.Version = from.Version;
-        target.LastChange = from.LastChange;
-    }
+    private static CommandResult Invalid(string field, string message) =>
+        new(CommandOutcome.Invalid, null, [new FieldError(field, message)]);
 
     private bool TryGetAssigned(string deviceId, out AssignedDevice device)
     {
@@ -293,43 +538,31 @@ public sealed class RoomGrain : Grain, IRoomGrain
     private RoomSnapshot BuildSnapshot()
     {
         var s = _state.State;
+        var now = _time.GetUtcNow();
         var devices = new RoomDeviceDto[s.Devices.Count];
         for (var i = 0; i < devices.Length; i++)
         {
             var d = s.Devices[i];
             _live.TryGetValue(d.DeviceId, out var live);
-            var actual = live?.Actual is { } a ? new ActualStateDto(a.On, a.Brightness, a.ColorTempK, a.Light, a.Worn, a.Battery) : null;
             devices[i] = new RoomDeviceDto(
                 d.DeviceId,
                 d.Kind.ToWire(),
                 (live?.Availability ?? DeviceAvailability.Unknown).ToWire(),
-                actual,
+                ToDto(live?.Actual),
                 live?.LastSeen,
                 live?.Model,
                 live?.Firmware);
         }
 
         var change = s.LastChange is { } c ? new ChangeDto(c.By, c.What, c.At) : null;
-        return new RoomSnapshot(RoomId, s.Name, s.Version, s.Desired.ToDto(), s.LastTransitionMs, devices, change);
+        var lightsUp = Room.LightsUp is { } up ? new LightsUpDto(true, up.Since, up.By) : new LightsUpDto(false, null, null);
+        return new RoomSnapshot(
+            RoomId, s.Name, s.Version, Room.Lights.Desired.ToDto(), s.LastTransitionMs, devices, change,
+            Room.Session?.ToDto(Room, now), lightsUp);
     }
 
-    private static string Describe(LightingCommand c)
-    {
-        var parts = new List<string>(4);
-        if (c.On is { } on) parts.Add(on ? "lights on" : "lights off");
-        if (c.Brightness is { } b) parts.Add($"brightness {b}%");
-        if (c.ColorTempK is { } k) parts.Add($"colour {k} K");
-        if (c.TransitionMs is { } t and > 0) parts.Add($"over {t / 1000.0:0.#} s");
-        return string.Join(", ", parts);
-    }
-
-    private static string Describe(MaskCommand c)
-    {
-        var parts = new List<string>(2);
-        if (c.On is { } on) parts.Add(on ? "mask light on" : "mask light off");
-        if (c.Light is { } l) parts.Add($"mask light {l}%");
-        return string.Join(", ", parts);
-    }
+    private static ActualStateDto? ToDto(DeviceActualState? a) =>
+        a is null ? null : new ActualStateDto(a.On, a.Brightness, a.ColorTempK, a.Light, a.Worn, a.Battery);
 
     /// <summary>What the room knows about a device from the device itself (not persisted).</summary>
     private sealed class LiveDevice
@@ -346,4 +579,14 @@ public sealed class RoomGrain : Grain, IRoomGrain
 
         public DeviceCapabilities? Capabilities { get; set; }
     }
+}
+
+/// <summary>The JSON shape grain state is stored in (and copied with, for the restore-on-failure backup).</summary>
+internal static class StateJson
+{
+    public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+        IgnoreReadOnlyProperties = true,
+    };
 }

@@ -1,8 +1,8 @@
-using SettingControl.Domain;
+using SettingControl.Domain.Sessions;
 
 namespace SettingControl.Grains;
 
-/// <summary>What a room persists: it exists, its devices, its desired state and who changed it last.</summary>
+/// <summary>What a room persists: that it exists, its devices, its program and session, and who changed it last.</summary>
 public sealed class RoomState
 {
     public bool Provisioned { get; set; }
@@ -11,7 +11,8 @@ public sealed class RoomState
 
     public List<AssignedDevice> Devices { get; set; } = [];
 
-    public DesiredRoomState Desired { get; set; } = DesiredRoomState.Default;
+    /// <summary>The light program (targets and fades), the session with its clock and reminders, and Lights up.</summary>
+    public TreatmentRoom Room { get; set; } = new();
 
     public int LastTransitionMs { get; set; }
 
@@ -21,6 +22,6 @@ public sealed class RoomState
     public RecordedChange? LastChange { get; set; }
 }
 
-public sealed record AssignedDevice(string DeviceId, DeviceKind Kind);
+public sealed record AssignedDevice(string DeviceId, SettingControl.Domain.DeviceKind Kind);
 
 public sealed record RecordedChange(string By, string What, DateTimeOffset At);

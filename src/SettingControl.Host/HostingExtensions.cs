@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using SettingControl.DeviceProtocol;
 using SettingControl.Domain;
+using SettingControl.Domain.Sessions;
 using SettingControl.Grains;
 using SettingControl.Host.Api;
 using SettingControl.Host.Hubs;
@@ -26,6 +27,7 @@ public static class HostingExtensions
         services.Configure<StorageOptions>(config.GetSection(StorageOptions.Section));
         services.Configure<SimulationOptions>(config.GetSection(SimulationOptions.Section));
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<IBuiltInProtocols, BuiltInProtocols>();
 
         var mqtt = config.GetSection(MqttOptions.Section).Get<MqttOptions>() ?? new MqttOptions();
         if (mqtt.Mode == BrokerMode.Embedded)
@@ -59,6 +61,7 @@ public static class HostingExtensions
         services.AddSingleton<RoomObserverBridge>();
         services.AddHostedService(sp => sp.GetRequiredService<RoomObserverBridge>());
         services.AddHostedService<FacilitySeeder>();
+        services.AddHostedService<RoomActivator>();
         services.AddSingleton<SimulationService>();
         services.AddHostedService(sp => sp.GetRequiredService<SimulationService>());
 
@@ -78,6 +81,7 @@ public static class HostingExtensions
         app.MapHub<RoomsHub>(RoomsHub.Path);
         app.MapHealthEndpoints();
         app.MapRoomApi();
+        app.MapSessionApi();
         return app;
     }
 }

@@ -26,9 +26,14 @@ public sealed class SqliteGrainStorage : IGrainStorage, IStorageHealth, IDisposa
         ) WITHOUT ROWID;
         """;
 
-    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
+    /// <summary>
+    /// Grain state as JSON: public read/write properties only (computed, read-only ones are derived
+    /// from the stored ones and not stored), enums by name so the file stays readable.
+    /// </summary>
+    public static JsonSerializerOptions JsonOptions { get; } = new(JsonSerializerDefaults.Web)
     {
         Converters = { new JsonStringEnumConverter() },
+        IgnoreReadOnlyProperties = true,
     };
 
     private readonly string _connectionString;

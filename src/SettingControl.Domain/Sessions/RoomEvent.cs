@@ -45,17 +45,12 @@ public sealed class RoomChange
 
     public bool StateChanged { get; set; }
 
-    public string? Error { get; private set; }
+    /// <summary>Why the operation was refused, one entry per offending field; empty when it was accepted.</summary>
+    public IReadOnlyList<ValidationError> Errors { get; private set; } = [];
 
-    public string? ErrorField { get; private set; }
+    public bool Refused => Errors.Count > 0;
 
-    public bool Refused => Error is not null;
+    public static RoomChange Refuse(string field, string message) => Refuse([new ValidationError(field, message)]);
 
-    public static RoomChange Refuse(string field, string message)
-    {
-        var change = new RoomChange();
-        change.Error = message;
-        change.ErrorField = field;
-        return change;
-    }
+    public static RoomChange Refuse(IReadOnlyList<ValidationError> errors) => new() { Errors = errors };
 }

@@ -53,6 +53,9 @@ public sealed class Session
 
     public List<ReminderInstance> Reminders { get; set; } = [];
 
+    /// <summary>When each phase was entered and left, in order (a phase jumped back to appears twice).</summary>
+    public List<PhaseVisit> Visits { get; set; } = [];
+
     public int ReminderSequence { get; set; }
 
     public bool IsActive => EndedAt is null;
@@ -97,10 +100,92 @@ public sealed class Session
         return PhaseRemaining(now) == TimeSpan.Zero && !CanAdvanceAutomatically ? ClockState.Complete : ClockState.Running;
     }
 
+    /// <summary>
+    /// The timeline: past phases as they ran, the current one, and later ones projected from the
+    /// current phase's end when it is timed (a phase waiting for T0 or the therapist ends the projection).
+    /// </summary>
+    public IReadOnlyList<PlannedPhase> Plan(DateTimeOffset now)
+    {
+        var plan = new List<PlannedPhase>(Protocol.Phases.Count);
+        DateTimeOffset? cursor = null;
+        if (IsActive && PhaseRemaining(now) is { } left)
+        {
+            cursor = now + left;
+        }
+        else if (!IsActive)
+        {
+            cursor = null;
+        }
+
+        for (var i = 0; i < Protocol.Phases.Count; i++)
+        {
+            var phase = Protocol.Phases[i];
+            if (i == PhaseIndex)
+            {
+                plan.Add(new PlannedPhase(phase, PhaseStartedAt, EndedAt ?? cursor));
+                continue;
+            }
+
+            var visit = Visits.LastOrDefault(v => v.PhaseId == phase.Id && v.EndedAt is not null);
+            if (i < PhaseIndex || (visit is not null && i > PhaseIndex && cursor is null))
+            {
+                plan.Add(new PlannedPhase(phase, visit?.StartedAt, visit?.EndedAt));
+                continue;
+            }
+
+            if (i > PhaseIndex && cursor is { } start && !(phase.StartsAtDose && DoseAt is null) && IsActive)
+            {
+                DateTimeOffset? end = phase.DurationMinutes is { } minutes ? start.AddMinutes(minutes) : null;
+                plan.Add(new PlannedPhase(phase, start, end));
+                cursor = end;
+                continue;
+            }
+
+            plan.Add(new PlannedPhase(phase, null, null));
+            cursor = null;
+        }
+
+        return plan;
+    }
+
+    /// <summary>True when time alone would change something now: a phase ran out, a reminder fell due or must re-alert.</summary>
+    public bool HasDueWork(DateTimeOffset now)
+    {
+        if (!IsActive)
+        {
+            return false;
+        }
+
+        if (!IsHeld && PhaseRemaining(now) == TimeSpan.Zero && CanAdvanceAutomatically)
+        {
+            return true;
+        }
+
+        foreach (var reminder in Reminders)
+        {
+            if (reminder.State == ReminderState.Scheduled && reminder.DueAt <= now)
+            {
+                return true;
+            }
+
+            if (reminder.State == ReminderState.Due && reminder.AlertedAt is { } alerted && now - alerted >= TimeSpan.FromMinutes(reminder.RealertAfterMinutes))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>A timed phase moves on by itself unless it is the last, or the next one waits for T0.</summary>
     public bool CanAdvanceAutomatically =>
         PhaseIndex + 1 < Protocol.Phases.Count && !(Protocol.Phases[PhaseIndex + 1].StartsAtDose && DoseAt is null);
 }
+
+public sealed record PhaseVisit(string PhaseId, DateTimeOffset StartedAt, DateTimeOffset? EndedAt);
+
+/// <summary>A phase on the session's timeline: when it ran or is expected to run.</summary>
+public sealed record PlannedPhase(PhaseDefinition Phase, DateTimeOffset? StartedAt, DateTimeOffset? EndsAt);
 
 /// <summary>The parts of the room a therapist can take over from the phase program, one by one.</summary>
 public enum ProgramAttribute

@@ -33,7 +33,7 @@ public sealed class TreatmentRoom
         var errors = CommandValidation.Validate(command);
         if (errors.Count > 0)
         {
-            return RoomChange.Refuse(errors[0].Field, string.Join(" ", errors.Select(e => e.Message)));
+            return RoomChange.Refuse(errors);
         }
 
         var change = new RoomChange { LightsChanged = true, StateChanged = true };
@@ -72,7 +72,7 @@ public sealed class TreatmentRoom
         var errors = CommandValidation.Validate(command);
         if (errors.Count > 0)
         {
-            return RoomChange.Refuse(errors[0].Field, string.Join(" ", errors.Select(e => e.Message)));
+            return RoomChange.Refuse(errors);
         }
 
         var change = new RoomChange { MaskChanged = true, StateChanged = true };
@@ -243,6 +243,11 @@ public sealed class TreatmentRoom
         }
 
         session.EndedAt = now;
+        if (session.Visits.Count > 0 && session.Visits[^1].EndedAt is null)
+        {
+            session.Visits[^1] = session.Visits[^1] with { EndedAt = now };
+        }
+
         var change = new RoomChange { StateChanged = true };
         change.Events.Add(new RoomEvent("session-ended", $"Session '{session.Label}' ended", actor, now) { Phase = session.Phase.Name });
         return change;
@@ -480,6 +485,12 @@ public sealed class TreatmentRoom
     private void EnterPhase(int index, DateTimeOffset start, DateTimeOffset now, ActualLevels actual, RoomChange change)
     {
         var session = Session!;
+        if (session.Visits.Count > 0 && session.Visits[^1].EndedAt is null)
+        {
+            session.Visits[^1] = session.Visits[^1] with { EndedAt = start };
+        }
+
+        session.Visits.Add(new PhaseVisit(session.Protocol.Phases[index].Id, start, null));
         session.PhaseIndex = index;
         session.PhaseStartedAt = start;
         session.PhaseExtensionMs = 0;

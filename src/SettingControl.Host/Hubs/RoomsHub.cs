@@ -41,6 +41,60 @@ public sealed class RoomsHub(IGrainFactory grains, RoomObserverBridge bridge, Ap
         return Unwrap(roomId, await Room(roomId).SetMask(request, Actor()));
     }
 
+    public Task<IReadOnlyList<ProtocolSummaryDto>> GetProtocols() =>
+        grains.GetGrain<IProtocolRegistryGrain>(IProtocolRegistryGrain.Key).List();
+
+    public async Task<RoomSnapshot> StartSession(string roomId, StartSessionRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return Unwrap(roomId, await Room(roomId).StartSession(request, Actor()));
+    }
+
+    public Task<RoomSnapshot> MarkDose(string roomId) => Action(roomId, SessionAction.MarkDose);
+
+    public Task<RoomSnapshot> HoldClock(string roomId) => Action(roomId, SessionAction.Hold);
+
+    public Task<RoomSnapshot> ResumeClock(string roomId) => Action(roomId, SessionAction.Resume);
+
+    public Task<RoomSnapshot> EndSession(string roomId) => Action(roomId, SessionAction.End);
+
+    public Task<RoomSnapshot> LightsUp(string roomId) => Action(roomId, SessionAction.LightsUp);
+
+    public Task<RoomSnapshot> LightsUpResume(string roomId) => Action(roomId, SessionAction.LightsUpResume);
+
+    public async Task<RoomSnapshot> ExtendPhase(string roomId, int minutes) =>
+        Unwrap(roomId, await Room(roomId).ExtendPhase(minutes, Actor()));
+
+    public async Task<RoomSnapshot> JumpToPhase(string roomId, string phaseId) =>
+        Unwrap(roomId, await Room(roomId).JumpToPhase(phaseId ?? string.Empty, Actor()));
+
+    public async Task<RoomSnapshot> ReleaseOverride(string roomId, string attribute) =>
+        Unwrap(roomId, await Room(roomId).ReleaseOverride(attribute ?? string.Empty, Actor()));
+
+    public async Task<RoomSnapshot> AddNote(string roomId, string text) =>
+        Unwrap(roomId, await Room(roomId).AddNote(text ?? string.Empty, Actor()));
+
+    public async Task<RoomSnapshot> AddReminder(string roomId, AddReminderRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return Unwrap(roomId, await Room(roomId).AddReminder(request, Actor()));
+    }
+
+    public async Task<RoomSnapshot> AcknowledgeReminder(string roomId, string reminderId) =>
+        Unwrap(roomId, await Room(roomId).AcknowledgeReminder(reminderId ?? string.Empty, Actor()));
+
+    public async Task<RoomSnapshot> CompleteReminder(string roomId, string reminderId) =>
+        Unwrap(roomId, await Room(roomId).CompleteReminder(reminderId ?? string.Empty, Actor()));
+
+    public async Task<SessionRecordDto> GetSessionRecord(string sessionId)
+    {
+        var record = Domain.Identifiers.IsValid(sessionId) ? await grains.GetGrain<ISessionRecordGrain>(sessionId).Get() : null;
+        return record ?? throw new HubException($"There is no session '{sessionId}'.");
+    }
+
+    private async Task<RoomSnapshot> Action(string roomId, SessionAction action) =>
+        Unwrap(roomId, await Room(roomId).SessionCommand(action, Actor()));
+
     private IRoomGrain Room(string roomId)
     {
         if (!Domain.Identifiers.IsValid(roomId))

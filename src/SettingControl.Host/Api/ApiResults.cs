@@ -1,0 +1,72 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using SettingControl.Contracts;
+using SettingControl.Host.Services;
+
+namespace SettingControl.Host.Api;
+
+/// <summary>Shared plumbing of the REST routes: body reading, room lookup and problem+json answers.</summary>
+public static class ApiResults
+{
+    public static Actor ActorOf(HttpContext http) => new("api", http.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+
+    /// <summary>Reads a JSON body; a missing or malformed body is a 400 problem naming what is wrong.</summary>
+    public static async Task<(T? Body, IResult? Problem)> ReadBody<T>(HttpContext http, ApiCounters counters)
+        where T : class
+    {
+        try
+        {
+            var body = await http.Request.ReadFromJsonAsync<T>(http.RequestAborted);
+            if (body is null)
+            {
+                counters.Malformed();
+                return (null, Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "A JSON request body is required."));
+            }
+
+            return (body, null);
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or BadHttpRequestException)
+        {
+            counters.Malformed();
+            return (null, Results.Problem(
+                statusCode: StatusCodes.Status400BadRequest,
+                title: "The request body is not valid JSON for this command.",
+                detail: ex.Message));
+        }
+    }
+
+    /// <summary>Runs a room command and turns its outcome into 200 / 400 / 404.</summary>
+    public static async Task<IResult> RunRoomCommand(
+        string roomId,
+        IGrainFactory grains,
+        ApiCounters counters,
+        Func<IRoomGrain, Task<CommandResult>> command,
+        Func<RoomSnapshot, IResult>? accepted = null)
+    {
+        if (!Domain.Identifiers.IsValid(roomId))
+        {
+            counters.NotFound();
+            return RoomNotFound(roomId);
+        }
+
+        var result = await command(grains.GetGrain<IRoomGrain>(roomId));
+        switch (result.Outcome)
+        {
+            case CommandOutcome.Accepted:
+                return accepted?.Invoke(result.Snapshot!) ?? Results.Ok(result.Snapshot);
+            case CommandOutcome.RoomNotFound:
+                counters.NotFound();
+                return RoomNotFound(roomId);
+            default:
+                counters.Invalid();
+                return Results.ValidationProblem(
+                    result.Errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()),
+                    title: "The command was refused; the room is unchanged.");
+        }
+    }
+
+    public static ProblemHttpResult RoomNotFound(string roomId) => TypedResults.Problem(
+        statusCode: StatusCodes.Status404NotFound,
+        title: "Room not found",
+        detail: $"Room '{roomId}' does not exist.");
+}

@@ -1,0 +1,176 @@
+using System.Globalization;
+using System.Text;
+using SettingControl.Contracts;
+using SettingControl.Host.Services;
+using static SettingControl.Host.Api.ApiResults;
+
+namespace SettingControl.Host.Api;
+
+/// <summary>Protocols, sessions, Lights up, notes, reminders and the session record over REST (docs/api.md).</summary>
+public static class SessionApi
+{
+    public sealed record ExtendBody(int? Minutes);
+
+    public sealed record JumpBody(string? Phase);
+
+    public sealed record NoteBody(string? Text);
+
+    public static void MapSessionApi(this WebApplication app)
+    {
+        var api = app.MapGroup("/api");
+
+        api.MapGet("/protocols", async (IGrainFactory grains) =>
+            Results.Ok(await grains.GetGrain<IProtocolRegistryGrain>(IProtocolRegistryGrain.Key).List()));
+        api.MapGet("/protocols/{protocolId}", async (string protocolId, IGrainFactory grains) =>
+            await grains.GetGrain<IProtocolRegistryGrain>(IProtocolRegistryGrain.Key).GetJson(protocolId) is { } json
+                ? Results.Text(json, "application/json")
+                : Results.Problem(statusCode: 404, title: "Protocol not found", detail: $"There is no protocol '{protocolId}'."));
+        api.MapPut("/protocols/{protocolId}", async (string protocolId, HttpContext http, IGrainFactory grains, ApiCounters counters) =>
+        {
+            using var reader = new StreamReader(http.Request.Body, Encoding.UTF8);
+            var json = await reader.ReadToEndAsync(http.RequestAborted);
+            var registry = grains.GetGrain<IProtocolRegistryGrain>(IProtocolRegistryGrain.Key);
+            var errors = await registry.Save(json);
+            if (errors.Count == 0 && await registry.GetJson(protocolId) is null)
+            {
+                errors = [new FieldError("id", $"The body's 'id' must be '{protocolId}', the id in the URL.")];
+            }
+
+            if (errors.Count > 0)
+            {
+                counters.Invalid();
+                return Results.ValidationProblem(
+                    errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()),
+                    title: "The protocol was refused.");
+            }
+
+            return Results.Ok(await registry.List());
+        });
+        api.MapDelete("/protocols/{protocolId}", async (string protocolId, IGrainFactory grains, ApiCounters counters) =>
+        {
+            var errors = await grains.GetGrain<IProtocolRegistryGrain>(IProtocolRegistryGrain.Key).Delete(protocolId);
+            if (errors.Count > 0)
+            {
+                counters.Invalid();
+                return Results.Problem(statusCode: 400, title: "The protocol was not deleted.", detail: errors[0].Message);
+            }
+
+            return Results.NoContent();
+        });
+
+        api.MapPost("/rooms/{roomId}/session", async (string roomId, HttpContext http, IGrainFactory grains, ApiCounters counters) =>
+        {
+            var (body, problem) = await ReadBody<StartSessionRequest>(http, counters);
+            return problem ?? await RunRoomCommand(roomId, grains, counters, room => room.StartSession(body!, ActorOf(http)),
+                snapshot => Results.Created($"/api/sessions/{snapshot.Session!.SessionId}", new { sessionId = snapshot.Session.SessionId, room = snapshot }));
+        });
+        MapAction(api, "/rooms/{roomId}/session/t0", SessionAction.MarkDose);
+        MapAction(api, "/rooms/{roomId}/session/hold", SessionAction.Hold);
+        MapAction(api, "/rooms/{roomId}/session/resume", SessionAction.Resume);
+        MapAction(api, "/rooms/{roomId}/session/end", SessionAction.End);
+        MapAction(api, "/rooms/{roomId}/lights-up", SessionAction.LightsUp);
+        MapAction(api, "/rooms/{roomId}/lights-up/resume", SessionAction.LightsUpResume);
+        api.MapPost("/rooms/{roomId}/session/extend", async (string roomId, HttpContext http, IGrainFactory grains, ApiCounters counters) =>
+        {
+            var (body, problem) = await ReadBody<ExtendBody>(http, counters);
+            return problem ?? await RunRoomCommand(roomId, grains, counters, room => room.ExtendPhase(body!.Minutes ?? 0, ActorOf(http)));
+        });
+        api.MapPost("/rooms/{roomId}/session/jump", async (string roomId, HttpContext http, IGrainFactory grains, ApiCounters counters) =>
+        {
+            var (body, problem) = await ReadBody<JumpBody>(http, counters);
+            return problem ?? await RunRoomCommand(roomId, grains, counters, room => room.JumpToPhase(body!.Phase ?? string.Empty, ActorOf(http)));
+        });
+        api.MapDelete("/rooms/{roomId}/overrides/{attribute}", (string roomId, string attribute, HttpContext http, IGrainFactory grains, ApiCounters counters) =>
+            RunRoomCommand(roomId, grains, counters, room => room.ReleaseOverride(attribute, ActorOf(http))));
+        api.MapPost("/rooms/{roomId}/notes", async (string roomId, HttpContext http, IGrainFactory grains, ApiCounters counters) =>
+        {
+            var (body, problem) = await ReadBody<NoteBody>(http, counters);
+            return problem ?? await RunRoomCommand(roomId, grains, counters, room => room.AddNote(body!.Text ?? string.Empty, ActorOf(http)));
+        });
+        api.MapPost("/rooms/{roomId}/reminders", async (string roomId, HttpContext http, IGrainFactory grains, ApiCounters counters) =>
+        {
+            var (body, problem) = await ReadBody<AddReminderRequest>(http, counters);
+            return problem ?? await RunRoomCommand(roomId, grains, counters, room => room.AddReminder(body!, ActorOf(http)));
+        });
+        api.MapPost("/rooms/{roomId}/reminders/{reminderId}/acknowledge", (string roomId, string reminderId, HttpContext http, IGrainFactory grains, ApiCounters counters) =>
+            RunRoomCommand(roomId, grains, counters, room => room.AcknowledgeReminder(reminderId, ActorOf(http))));
+        api.MapPost("/rooms/{roomId}/reminders/{reminderId}/complete", (string roomId, string reminderId, HttpContext http, IGrainFactory grains, ApiCounters counters) =>
+            RunRoomCommand(roomId, grains, counters, room => room.CompleteReminder(reminderId, ActorOf(http))));
+
+        api.MapGet("/sessions/{sessionId}", async (string sessionId, IGrainFactory grains) =>
+            await Record(grains, sessionId) is { } record ? Results.Ok(record) : SessionNotFound(sessionId));
+        api.MapGet("/sessions/{sessionId}/export", async (string sessionId, string? format, IGrainFactory grains) =>
+        {
+            if (await Record(grains, sessionId) is not { } record)
+            {
+                return SessionNotFound(sessionId);
+            }
+
+            return (format ?? "json").ToLowerInvariant() switch
+            {
+                "json" => Results.Json(record, contentType: "application/json", statusCode: 200) is var json
+                    ? new AttachmentResult(json, $"{sessionId}.json")
+                    : json,
+                "csv" => Results.File(Encoding.UTF8.GetBytes(SessionCsv.Write(record)), "text/csv; charset=utf-8", $"{sessionId}.csv"),
+                _ => Results.Problem(statusCode: 400, title: "Unknown export format", detail: $"'format' must be csv or json; got '{format}'."),
+            };
+        });
+    }
+
+    private static void MapAction(RouteGroupBuilder api, string route, SessionAction action) =>
+        api.MapPost(route, (string roomId, HttpContext http, IGrainFactory grains, ApiCounters counters) =>
+            RunRoomCommand(roomId, grains, counters, room => room.SessionCommand(action, ActorOf(http))));
+
+    private static Task<SessionRecordDto?> Record(IGrainFactory grains, string sessionId) =>
+        Domain.Identifiers.IsValid(sessionId) ? grains.GetGrain<ISessionRecordGrain>(sessionId).Get() : Task.FromResult<SessionRecordDto?>(null);
+
+    private static IResult SessionNotFound(string sessionId) =>
+        Results.Problem(statusCode: 404, title: "Session not found", detail: $"There is no session '{sessionId}'.");
+
+    /// <summary>Adds a download file name to a JSON result.</summary>
+    private sealed class AttachmentResult(IResult inner, string fileName) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers.ContentDisposition = $"attachment; filename=\"{fileName}\"";
+            return inner.ExecuteAsync(httpContext);
+        }
+    }
+}
+
+/// <summary>The session record as CSV: one row per event, desired state before/after and what the devices showed.</summary>
+public static class SessionCsv
+{
+    public static string Write(SessionRecordDto record)
+    {
+        var csv = new StringBuilder();
+        csv.AppendLine("sequence,at,elapsed_min,type,actor,phase,summary,note,reminder_id,priority,transition_ms," +
+                       "before_lights_on,before_brightness,before_color_temp_k,before_mask_on,before_mask_light," +
+                       "after_lights_on,after_brightness,after_color_temp_k,after_mask_on,after_mask_light,actual");
+        foreach (var e in record.Events)
+        {
+            var actual = string.Join("; ", (e.Actual ?? []).Select(a =>
+                $"{a.DeviceId}={a.Availability}" + (a.Actual is { } s ? $" on={s.On} brightness={s.Brightness} colorTempK={s.ColorTempK} light={s.Light}" : string.Empty)));
+            string[] fields =
+            [
+                e.Sequence.ToString(CultureInfo.InvariantCulture),
+                e.At.ToString("O", CultureInfo.InvariantCulture),
+                (e.At - record.StartedAt).TotalMinutes.ToString("0.00", CultureInfo.InvariantCulture),
+                e.Type, e.Actor, e.Phase ?? string.Empty, e.Summary, e.Note ?? string.Empty, e.ReminderId ?? string.Empty, e.Priority ?? string.Empty,
+                e.TransitionMs?.ToString(CultureInfo.InvariantCulture) ?? string.Empty,
+                .. State(e.Before), .. State(e.After), actual,
+            ];
+            csv.AppendLine(string.Join(",", fields.Select(Quote)));
+        }
+
+        return csv.ToString();
+    }
+
+    private static string[] State(DesiredStateDto? s) => s is null
+        ? ["", "", "", "", ""]
+        : [s.Lighting.On ? "true" : "false", s.Lighting.Brightness.ToString(CultureInfo.InvariantCulture), s.Lighting.ColorTempK.ToString(CultureInfo.InvariantCulture),
+           s.Mask.On ? "true" : "false", s.Mask.Light.ToString(CultureInfo.InvariantCulture)];
+
+    private static string Quote(string value) =>
+        value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
+}
