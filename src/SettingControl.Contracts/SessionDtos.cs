@@ -18,7 +18,7 @@ public sealed record ReminderDto(
 public sealed record PhasePlanDto(
     [property: Id(0)] string Id,
     [property: Id(1)] string Name,
-    [property: Id(2)] int? DurationMinutes,
+    [property: Id(2)] double? DurationMinutes,
     [property: Id(3)] int FadeSeconds,
     [property: Id(4)] bool StartsAtDose,
     [property: Id(5)] DateTimeOffset? StartedAt,

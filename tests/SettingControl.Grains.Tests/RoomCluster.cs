@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Orleans.Storage;
 using Orleans.TestingHost;
 using SettingControl.Domain;
+using SettingControl.Domain.Sessions;
 using SettingControl.Grains;
 using SettingControl.Storage.Sqlite;
 
@@ -41,7 +42,7 @@ public sealed class RoomCluster : IAsyncDisposable
 
     public IGrainFactory Grains => Cluster.Client;
 
-    public static async Task<RoomCluster> StartAsync(string databasePath)
+    public static async Task<RoomCluster> StartAsync(string databasePath, TimeProvider? time = null)
     {
         var storage = new SqliteGrainStorage(databasePath, NullLogger<SqliteGrainStorage>.Instance);
         var devices = new RecordingDeviceCommands();
@@ -50,7 +51,8 @@ public sealed class RoomCluster : IAsyncDisposable
         {
             silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Default, storage);
             silo.Services.AddSingleton<IDeviceCommands>(devices);
-            silo.Services.AddSingleton(TimeProvider.System);
+            silo.Services.AddSingleton<TimeProvider>(time ?? TimeProvider.System);
+            silo.Services.AddSingleton<IBuiltInProtocols>(new RepositoryProtocols());
         });
         var cluster = builder.Build();
         await cluster.DeployAsync();
@@ -65,4 +67,22 @@ public sealed class RoomCluster : IAsyncDisposable
         await Cluster.DisposeAsync();
         Storage.Dispose();
     }
+}
+
+/// <summary>The built-in protocol files of the repository, read the way the host reads them.</summary>
+public sealed class RepositoryProtocols : IBuiltInProtocols
+{
+    public RepositoryProtocols()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "SettingControl.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        var folder = Path.Combine(dir!.FullName, "src", "SettingControl.Host", "protocols");
+        All = Directory.EnumerateFiles(folder, "*.json").Select(f => ProtocolFormat.Read(File.ReadAllText(f)).Protocol!).ToArray();
+    }
+
+    public IReadOnlyList<Protocol> All { get; }
 }

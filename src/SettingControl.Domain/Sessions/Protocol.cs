@@ -47,7 +47,7 @@ public sealed record Protocol(
 public sealed record PhaseDefinition(
     string Id,
     string Name,
-    int? DurationMinutes,
+    double? DurationMinutes,
     int FadeSeconds,
     Scene Scene,
     bool StartsAtDose = false,
@@ -81,8 +81,8 @@ public sealed record ReminderDefinition(
     string Id,
     string Title,
     ReminderPriority Priority,
-    int AtMinutes,
+    double AtMinutes,
     ReminderAnchor From = ReminderAnchor.Phase,
-    int? EveryMinutes = null,
-    int? UntilMinutes = null,
+    double? EveryMinutes = null,
+    double? UntilMinutes = null,
     int RealertAfterMinutes = 5);

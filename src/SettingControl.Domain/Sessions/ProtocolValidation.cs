@@ -4,6 +4,9 @@ namespace SettingControl.Domain.Sessions;
 public static class ProtocolValidation
 {
     public const int MaxPhaseMinutes = 24 * 60;
+
+    /// <summary>Six seconds: short enough for demos and tests of a whole protocol; real phases are minutes long.</summary>
+    public const double MinPhaseMinutes = 0.1;
     public const int MaxFadeSeconds = 3600;
 
     public static IReadOnlyList<ValidationError> Validate(Protocol? protocol)
@@ -57,9 +60,9 @@ public static class ProtocolValidation
                 errors.Add(new($"{at}.name", $"'{at}.name' is required."));
             }
 
-            if (phase.DurationMinutes is { } minutes && (minutes < 1 || minutes > MaxPhaseMinutes))
+            if (phase.DurationMinutes is { } minutes && (double.IsNaN(minutes) || minutes < MinPhaseMinutes || minutes > MaxPhaseMinutes))
             {
-                errors.Add(new($"{at}.durationMinutes", $"'{at}.durationMinutes' must be between 1 and {MaxPhaseMinutes}, or null for 'until the therapist advances'; got {minutes}."));
+                errors.Add(new($"{at}.durationMinutes", $"'{at}.durationMinutes' must be between {MinPhaseMinutes} and {MaxPhaseMinutes}, or null for 'until the therapist advances'; got {minutes}."));
             }
 
             if (phase.FadeSeconds < 0 || phase.FadeSeconds > MaxFadeSeconds)
@@ -143,9 +146,9 @@ public static class ProtocolValidation
             errors.Add(new($"{at}.atMinutes", $"'{at}.atMinutes' must be between 0 and {MaxPhaseMinutes}; got {reminder.AtMinutes}."));
         }
 
-        if (reminder.EveryMinutes is { } every && (every < 1 || every > MaxPhaseMinutes))
+        if (reminder.EveryMinutes is { } every && (every < MinPhaseMinutes || every > MaxPhaseMinutes))
         {
-            errors.Add(new($"{at}.everyMinutes", $"'{at}.everyMinutes' must be between 1 and {MaxPhaseMinutes}; got {every}."));
+            errors.Add(new($"{at}.everyMinutes", $"'{at}.everyMinutes' must be between {MinPhaseMinutes} and {MaxPhaseMinutes}; got {every}."));
         }
 
         if (reminder.UntilMinutes is { } until && until < reminder.AtMinutes)

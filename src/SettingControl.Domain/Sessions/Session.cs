@@ -135,7 +135,7 @@ public sealed class Session
 
             if (i > PhaseIndex && cursor is { } start && !(phase.StartsAtDose && DoseAt is null) && IsActive)
             {
-                DateTimeOffset? end = phase.DurationMinutes is { } minutes ? start.AddMinutes(minutes) : null;
+                DateTimeOffset? end = phase.DurationMinutes is { } minutes ? start + TimeSpan.FromMinutes(minutes) : null;
                 plan.Add(new PlannedPhase(phase, start, end));
                 cursor = end;
                 continue;
@@ -221,7 +221,7 @@ public sealed class ReminderInstance
     /// <summary><c>protocol</c> or <c>therapist</c>.</summary>
     public string Source { get; set; } = "protocol";
 
-    public int? EveryMinutes { get; set; }
+    public double? EveryMinutes { get; set; }
 
     public DateTimeOffset? RepeatUntil { get; set; }
 
