@@ -1,0 +1,128 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using MQTTnet;
+using SettingControl.Host;
+
+namespace SettingControl.Bench;
+
+/// <summary>
+/// Lights up, measured from outside the controller: an HTTP client sends the command and an MQTT
+/// client subscribed to every device's <c>set</c> topic notes when each publish arrives. The figure is
+/// command sent → last device of the room has its publish.
+/// </summary>
+public static class LightsUpBenchmark
+{
+    public static async Task RunAsync(BenchOptions options)
+    {
+        Figures.PrintMachine();
+        var data = Path.Combine(Path.GetTempPath(), "settingcontrol-bench", Guid.NewGuid().ToString("N"));
+        var httpPort = FreePort();
+        var mqttPort = FreePort();
+        var app = SettingControlApp.Build(
+        [
+            $"--urls=http://127.0.0.1:{httpPort}",
+            $"--Storage:DataDirectory={data}",
+            $"--Mqtt:Port={mqttPort}",
+            $"--Orleans:SiloPort={FreePort()}",
+            $"--Orleans:GatewayPort={FreePort()}",
+            $"--Simulation:Rooms={options.Rooms}",
+            "--Simulation:RunDevices=false",
+            "--Logging:LogLevel:Default=Warning",
+        ]);
+        await app.StartAsync();
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}") };
+            var received = new ConcurrentDictionary<string, long>();
+            var arrivals = new ConcurrentQueue<(string Topic, long At)>();
+            using var listener = new MqttClientFactory().CreateMqttClient();
+            listener.ApplicationMessageReceivedAsync += e =>
+            {
+                arrivals.Enqueue((e.ApplicationMessage.Topic, Stopwatch.GetTimestamp()));
+                return Task.CompletedTask;
+            };
+            await listener.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", mqttPort).WithClientId("bench-listener").Build());
+            await listener.SubscribeAsync("settingcontrol/devices/+/set");
+
+            // Warm up: every room once.
+            for (var room = 1; room <= options.Rooms; room++)
+            {
+                await Cycle(http, room);
+            }
+
+            await Task.Delay(500);
+            var perRoom = new List<double>();
+            for (var trial = 0; trial < options.Trials; trial++)
+            {
+                var room = (trial % options.Rooms) + 1;
+                arrivals.Clear();
+                var sent = Stopwatch.GetTimestamp();
+                (await http.PostAsync($"/api/rooms/room-{room}/lights-up", null)).EnsureSuccessStatusCode();
+                var last = await WaitForDevices(arrivals, [$"room-{room}-light-1", $"room-{room}-light-2", $"room-{room}-mask"], sent);
+                perRoom.Add(Stopwatch.GetElapsedTime(sent, last).TotalMilliseconds);
+                (await http.PostAsync($"/api/rooms/room-{room}/lights-up/resume", null)).EnsureSuccessStatusCode();
+                await Task.Delay(5);
+            }
+
+            Figures.Print($"lights-up, one room ({options.Rooms} rooms in the facility): command -> last device publish", perRoom);
+
+            // Facility-wide: every room commanded at once.
+            await Task.Delay(500);
+            arrivals.Clear();
+            var allSent = Stopwatch.GetTimestamp();
+            await Task.WhenAll(Enumerable.Range(1, options.Rooms).Select(r => http.PostAsync($"/api/rooms/room-{r}/lights-up", null)));
+            var devices = Enumerable.Range(1, options.Rooms).SelectMany(r => new[] { $"room-{r}-light-1", $"room-{r}-light-2", $"room-{r}-mask" }).ToArray();
+            var lastAll = await WaitForDevices(arrivals, devices, allSent);
+            Console.WriteLine($"lights-up, all {options.Rooms} rooms at once: last of {devices.Length} device publishes after {Stopwatch.GetElapsedTime(allSent, lastAll).TotalMilliseconds:0.0} ms");
+        }
+        finally
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+
+    private static async Task Cycle(HttpClient http, int room)
+    {
+        (await http.PostAsync($"/api/rooms/room-{room}/lights-up", null)).EnsureSuccessStatusCode();
+        (await http.PostAsync($"/api/rooms/room-{room}/lights-up/resume", null)).EnsureSuccessStatusCode();
+    }
+
+    private static async Task<long> WaitForDevices(ConcurrentQueue<(string Topic, long At)> arrivals, string[] deviceIds, long since)
+    {
+        var pending = new HashSet<string>(deviceIds.Select(d => $"settingcontrol/devices/{d}/set"));
+        var last = since;
+        var deadline = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 30;
+        while (pending.Count > 0)
+        {
+            while (arrivals.TryDequeue(out var arrival))
+            {
+                if (pending.Remove(arrival.Topic))
+                {
+                    last = Math.Max(last, arrival.At);
+                }
+            }
+
+            if (Stopwatch.GetTimestamp() > deadline)
+            {
+                throw new TimeoutException($"{pending.Count} devices never got their publish");
+            }
+
+            if (pending.Count > 0)
+            {
+                await Task.Yield();
+            }
+        }
+
+        return last;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
