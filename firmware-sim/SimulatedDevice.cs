@@ -91,7 +91,10 @@ public sealed partial class SimulatedDevice : IAsyncDisposable
             options.DeviceId, options.Kind, options.Model, options.Firmware, DeviceModel.CapabilitiesFor(options.Kind)));
     }
 
-    /// <summary>Raised after every change of the actual state, in order, outside the device's locks.</summary>
+    /// <summary>
+    /// Raised after every change of the actual state, in order and one at a time (never under the state lock, so a
+    /// handler may read <see cref="Current"/>). Keep handlers quick: they run on the device's command and fade path.
+    /// </summary>
     public event Action<DeviceSnapshot>? StateChanged;
 
     public string DeviceId => _options.DeviceId;
@@ -291,11 +294,15 @@ public sealed partial class SimulatedDevice : IAsyncDisposable
         await _lifecycleGate.WaitAsync().ConfigureAwait(false);
         try
         {
+            var wasRunning = _supervisor is not null;
             var client = await StopRunningAsync().ConfigureAwait(false);
 
             // Disposing an MQTTnet client closes the socket without sending DISCONNECT.
             client?.Dispose();
-            LogCrashed(DeviceId);
+            if (wasRunning)
+            {
+                LogCrashed(DeviceId);
+            }
         }
         finally
         {
