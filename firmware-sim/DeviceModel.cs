@@ -37,7 +37,7 @@ internal sealed class DeviceModel
         ? new DeviceSnapshot(_on, _level, _colorTempK, null, null, null)
         : new DeviceSnapshot(_on, null, null, _level, true, 100);
 
-    public static CapabilitiesPayload? CapabilitiesFor(string kind) => kind == DeviceKinds.Light
+    public static CapabilitiesPayload CapabilitiesFor(string kind) => kind == DeviceKinds.Light
         ? new CapabilitiesPayload(MinColorTempK, MaxColorTempK, MaxTransitionMs)
         : new CapabilitiesPayload(MaxTransitionMs: MaxTransitionMs);
 

@@ -65,8 +65,21 @@ log.LogInformation(
 
 try
 {
-    await fleet.StartAllAsync(stop.Token);
-    log.LogInformation("All devices online. Press Ctrl+C to stop.");
+    // Started one by one rather than with StartAllAsync: a device that --offline-after takes down before it ever
+    // connected must not end the whole simulator.
+    await Task.WhenAll(fleet.Devices.Select(async device =>
+    {
+        try
+        {
+            await device.StartAsync(stop.Token);
+        }
+        catch (OperationCanceledException) when (!stop.IsCancellationRequested)
+        {
+            log.LogWarning("{DeviceId} went offline before it first connected", device.DeviceId);
+        }
+    }));
+    stop.Token.ThrowIfCancellationRequested();
+    log.LogInformation("All devices started. Press Ctrl+C to stop.");
 
     if (cli.RebootAfter is { } rebootAfter)
     {
@@ -81,8 +94,9 @@ try
             {
                 await fleet.Devices[i].SendGarbageAsync(cli.Garbage, seed: i + 1);
             }
-            catch (InvalidOperationException ex)
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
+                // Typically the device is down (--offline-after); the simulator keeps running.
                 log.LogWarning("{DeviceId}: no garbage sent: {Reason}", fleet.Devices[i].DeviceId, ex.Message);
             }
         }

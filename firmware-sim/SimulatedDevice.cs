@@ -91,7 +91,10 @@ public sealed partial class SimulatedDevice : IAsyncDisposable
             options.DeviceId, options.Kind, options.Model, options.Firmware, DeviceModel.CapabilitiesFor(options.Kind)));
     }
 
-    /// <summary>Raised after every change of the actual state, in order, outside the device's locks.</summary>
+    /// <summary>
+    /// Raised after every change of the actual state, in order and one at a time (never under the state lock, so a
+    /// handler may read <see cref="Current"/>). Keep handlers quick: they run on the device's command and fade path.
+    /// </summary>
     public event Action<DeviceSnapshot>? StateChanged;
 
     public string DeviceId => _options.DeviceId;
@@ -195,6 +198,8 @@ public sealed partial class SimulatedDevice : IAsyncDisposable
     /// subscribes to its <c>set</c> topic and publishes retained announce, <c>online</c> and state. A background loop
     /// then keeps it connected. Completes once connected; does nothing more if already running.
     /// </summary>
+    /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled (the device is then left down), or the
+    /// device was stopped, crashed or disposed before it first connected.</exception>
     public async Task StartAsync(CancellationToken ct = default)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
@@ -289,11 +294,15 @@ public sealed partial class SimulatedDevice : IAsyncDisposable
         await _lifecycleGate.WaitAsync().ConfigureAwait(false);
         try
         {
+            var wasRunning = _supervisor is not null;
             var client = await StopRunningAsync().ConfigureAwait(false);
 
             // Disposing an MQTTnet client closes the socket without sending DISCONNECT.
             client?.Dispose();
-            LogCrashed(DeviceId);
+            if (wasRunning)
+            {
+                LogCrashed(DeviceId);
+            }
         }
         finally
         {
@@ -849,49 +858,4 @@ public sealed partial class SimulatedDevice : IAsyncDisposable
 
         return parts.Count == 0 ? "(no change)" : string.Join(' ', parts);
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "{DeviceId} connected to {Host}:{Port} and announced")]
-    private partial void LogConnected(string deviceId, string host, int port);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{DeviceId} waiting for broker {Host}:{Port}: {Reason}")]
-    private partial void LogWaitingForBroker(string deviceId, string host, int port, string reason);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{DeviceId} lost its broker connection; reconnecting")]
-    private partial void LogConnectionLost(string deviceId);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "{DeviceId} applied {CommandId}: {Change} over {TransitionMs} ms")]
-    private partial void LogCommandApplied(string deviceId, string commandId, string change, int transitionMs);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "{DeviceId} ignored duplicate command {CommandId}")]
-    private partial void LogDuplicateCommand(string deviceId, string commandId);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{DeviceId} ignored a malformed set ({Reason}): {Detail}")]
-    private partial void LogMalformedCommand(string deviceId, DropReason reason, string? detail);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "{DeviceId} dropped a set (fault switch DropCommands)")]
-    private partial void LogCommandDropped(string deviceId);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "{DeviceId} could not publish state: {Reason}")]
-    private partial void LogPublishFailed(string deviceId, string reason);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "{DeviceId} stopped (offline published)")]
-    private partial void LogStopped(string deviceId);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{DeviceId} could not stop cleanly: {Reason}")]
-    private partial void LogStopFailed(string deviceId, string reason);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "{DeviceId} crashed (connection dropped without DISCONNECT)")]
-    private partial void LogCrashed(string deviceId);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "{DeviceId} rebooting to factory state")]
-    private partial void LogRebooting(string deviceId);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "{DeviceId} going offline (fault switch GoOfflineAfter)")]
-    private partial void LogGoingOffline(string deviceId);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "{DeviceId} sent {Count} garbage payloads and restored its retained topics")]
-    private partial void LogGarbageSent(string deviceId, int count);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{DeviceId} StateChanged handler failed")]
-    private partial void LogStateChangedHandlerFailed(string deviceId, Exception exception);
 }
