@@ -38,9 +38,63 @@ function h(tag, attrs = {}, ...children) {
   return el;
 }
 
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+/** Like h(), for SVG elements (text children are escaped by the DOM, never parsed). */
+function s(tag, attrs = {}, ...children) {
+  const el = document.createElementNS(SVG_NS, tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v == null || v === false) continue;
+    if (k === 'class') el.setAttribute('class', v);
+    else el.setAttribute(k, v === true ? '' : String(v));
+  }
+  for (const c of children.flat()) {
+    if (c == null || c === false) continue;
+    el.append(c instanceof Node ? c : String(c));
+  }
+  return el;
+}
+
 function setText(el, text) {
   const s = String(text);
   if (el.textContent !== s) el.textContent = s;
+}
+
+function setHidden(el, hidden) {
+  if (el.hidden !== !!hidden) el.hidden = !!hidden;
+}
+
+/** Seconds as mm:ss (minutes run past 59: 75:00). */
+function mmss(seconds) {
+  if (seconds == null || !Number.isFinite(seconds)) return '—';
+  const total = Math.max(0, Math.ceil(seconds));
+  const m = Math.floor(total / 60);
+  const sec = total % 60;
+  return `${String(m).padStart(2, '0')}:${String(sec).padStart(2, '0')}`;
+}
+
+/** "in 12 min" / "now" / "5 min ago" for a time that may be in the future. */
+function until(iso) {
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return '';
+  const s = Math.round((t - Date.now()) / 1000);
+  if (s <= -60) return ago(iso);
+  if (s < 60) return 'now';
+  if (s < 3600) return `in ${Math.round(s / 60)} min`;
+  return `in ${Math.floor(s / 3600)} h ${Math.round((s % 3600) / 60)} min`;
+}
+
+/** "dashboard:Xk3…" → "dashboard Xk3f", "program:phase-clock" → "phase clock". */
+function actorLabel(by) {
+  if (!by) return 'unknown';
+  const i = String(by).indexOf(':');
+  if (i < 0) return String(by);
+  const kind = by.slice(0, i);
+  const name = by.slice(i + 1);
+  if (kind === 'dashboard') return name ? `dashboard ${name.slice(0, 4)}` : 'a dashboard';
+  if (kind === 'program') return name.replace(/-/g, ' ');
+  if (kind === 'safety') return 'safety';
+  return name || kind;
 }
 
 function storageGet(key) {
@@ -148,14 +202,51 @@ let view = null;
 /** The fade for lighting commands; back to the default on every room page so a long fade is never left armed. */
 let transitionMs = DEFAULT_TRANSITION_MS;
 
+/** snapshot -> performance.now() when it arrived: the phase clock counts down locally from there. */
+const receivedAt = new WeakMap();
+/** Protocols from GetProtocols (null until loaded). */
+let protocols = null;
+let protocolsLoading = false;
+/** Why GetProtocols failed (shown in the session panel); not retried until the next room page or reconnect. */
+let protocolsError = null;
+
 /** Keeps the newest snapshot. `replace` accepts it whatever its version (fresh join, server may have restarted). */
 function storeSnapshot(snap, replace) {
   if (!snap || typeof snap.roomId !== 'string') return false;
   const current = rooms.get(snap.roomId);
   if (!replace && current && Number(snap.version) < Number(current.version)) return false;
+  receivedAt.set(snap, performance.now());
   rooms.set(snap.roomId, snap);
   joinErrors.delete(snap.roomId);
   return true;
+}
+
+/** The session's phase clock now: counted locally from the snapshot, frozen unless the clock runs. */
+function liveClock(snap) {
+  const session = snap?.session;
+  if (!session) return null;
+  const since = receivedAt.get(snap);
+  const dt = since == null ? 0 : Math.max(0, (performance.now() - since) / 1000);
+  const counting = session.clock === 'running';
+  const elapsing = counting || session.clock === 'untimed' || session.clock === 'waitingForDose';
+  const remaining = session.phaseRemainingSeconds == null
+    ? null
+    : Math.max(0, Number(session.phaseRemainingSeconds) - (counting ? dt : 0));
+  const elapsed = Number(session.phaseElapsedSeconds ?? 0) + (elapsing ? dt : 0);
+  let fade = null;
+  if (session.fade && session.fade.durationMs > 0) {
+    const p = Math.min(1, Number(session.fade.progress ?? 0) + (dt * 1000) / session.fade.durationMs);
+    fade = { progress: p, leftMs: Math.max(0, (1 - p) * session.fade.durationMs) };
+  }
+  return { remaining, elapsed, fade };
+}
+
+function isActiveSession(session) {
+  return !!session && !session.endedAt && session.clock !== 'ended';
+}
+
+function openReminders(session) {
+  return (session?.reminders ?? []).filter((r) => r.state === 'due' || r.state === 'acknowledged');
 }
 
 // ---------------------------------------------------------------- touch guard for controls
@@ -230,6 +321,50 @@ async function send(method, roomId, body, el) {
   }
 }
 
+/** Keys of commands in flight (a button stays disabled until its answer). */
+const busy = new Set();
+
+/**
+ * Invokes a hub method with any arguments; a RoomSnapshot answer is stored. Refusals go to the error banner.
+ * Resolves to { ok, result }. A command whose `busyKey` is already in flight is not sent twice.
+ */
+async function call(method, args, busyKey) {
+  if (busyKey) {
+    if (busy.has(busyKey)) return { ok: false };
+    busy.add(busyKey);
+    refreshView();
+  }
+  try {
+    const result = await connection.invoke(method, ...args);
+    if (result && typeof result === 'object' && typeof result.roomId === 'string' && 'version' in result) {
+      storeSnapshot(result, false);
+    }
+    return { ok: true, result };
+  } catch (err) {
+    showError(hubMessage(err));
+    return { ok: false };
+  } finally {
+    if (busyKey) busy.delete(busyKey);
+    refreshView();
+  }
+}
+
+async function loadProtocols(force) {
+  if (protocolsLoading || ((protocols || protocolsError) && !force)) return;
+  if (connection.state !== signalR.HubConnectionState.Connected) return;
+  protocolsLoading = true;
+  try {
+    const list = await connection.invoke('GetProtocols');
+    protocols = Array.isArray(list) ? list : [];
+    protocolsError = null;
+  } catch (err) {
+    protocolsError = hubMessage(err);
+  } finally {
+    protocolsLoading = false;
+    refreshView();
+  }
+}
+
 // ---------------------------------------------------------------- connection
 
 const connection = new signalR.HubConnectionBuilder()
@@ -246,6 +381,7 @@ connection.onreconnecting(() => {
 });
 
 connection.onreconnected(() => {
+  protocolsError = null; // worth another try on a fresh connection
   setConnState('connected');
   joined = new Set(); // a new connection id: the server forgot our groups
   syncGroups();
@@ -272,6 +408,7 @@ async function startConnection() {
   if (connState !== 'disconnected') setConnState('connecting');
   try {
     await connection.start();
+    protocolsError = null;
     setConnState('connected');
     joined = new Set();
     await syncGroups();
@@ -388,6 +525,7 @@ function roomHref(roomId) {
 const main = document.getElementById('view');
 
 function mountView() {
+  if (view && view.dispose) view.dispose();
   main.replaceChildren();
   delete document.body.dataset.lastVersion;
   view = route.name === 'room' ? mountRoom(route.roomId) : mountList();
@@ -438,13 +576,42 @@ function mountList() {
       mask: h('span', { class: 'card-value' }),
       health: h('span', { class: 'card-health', 'data-testid': `room-card-${roomId}-health` }),
       change: h('span', { class: 'card-change' }),
+      lightsUp: h('span', { class: 'card-lights-up', 'data-testid': `room-card-${roomId}-lights-up` }, 'LIGHTS UP'),
+      phase: h('span', { class: 'card-value card-phase', 'data-testid': `room-card-${roomId}-phase` }),
+      reminders: h('span', { class: 'card-value card-reminders', 'data-testid': `room-card-${roomId}-reminders` }),
     };
+    c.badges = h('span', { class: 'card-badges' });
     c.root = h('a', { class: 'room-card', href: roomHref(roomId), 'data-testid': `room-card-${roomId}` },
       h('span', { class: 'card-top' }, c.name, h('span', { class: 'card-chevron', 'aria-hidden': 'true' }, '›')),
+      c.badges,
+      h('span', { class: 'card-row' }, h('span', { class: 'card-label' }, 'Phase'), c.phase),
+      h('span', { class: 'card-row card-row-wrap' }, h('span', { class: 'card-label' }, 'Reminders'), c.reminders),
       h('span', { class: 'card-row' }, h('span', { class: 'card-label' }, 'Lights'), c.lights),
       h('span', { class: 'card-row' }, h('span', { class: 'card-label' }, 'Mask'), c.mask),
       h('span', { class: 'card-foot' }, c.health, c.change));
     return c;
+  }
+
+  function cardPhaseText(snap) {
+    const session = snap.session;
+    if (!session) return 'No session';
+    if (!isActiveSession(session)) return `No session · last ended ${clockTime(session.endedAt)}`;
+    const clock = liveClock(snap);
+    const name = session.phaseName || session.phaseId || 'Phase';
+    let when;
+    if (session.clock === 'waitingForDose') when = 'waiting for T0';
+    else if (clock.remaining == null) when = 'until you move on';
+    else when = `${mmss(clock.remaining)} left`;
+    if (session.clock === 'held') when += ' · held';
+    if (session.clock === 'complete') when = 'complete';
+    return `${name} · ${when}`;
+  }
+
+  function tick() {
+    for (const [id, c] of cards) {
+      const snap = rooms.get(id);
+      if (snap) setText(c.phase, cardPhaseText(snap));
+    }
   }
 
   function update() {
@@ -475,6 +642,23 @@ function mountList() {
       const health = healthOf(snap);
       setText(c.health, health.text);
       c.health.dataset.level = health.level;
+
+      const session = snap.session;
+      const active = isActiveSession(session);
+      setText(c.phase, cardPhaseText(snap));
+      c.phase.classList.toggle('is-off', !active);
+      c.phase.dataset.clock = active ? session.clock : 'none';
+      const open = active ? openReminders(session) : [];
+      const due = open.filter((r) => r.state === 'due').length;
+      setText(c.reminders, !active ? '—' : open.length === 0 ? 'None open'
+        : `${open.length} open${due ? ` · ${due} due` : ''}`);
+      c.reminders.dataset.due = String(due > 0);
+      c.reminders.classList.toggle('is-off', open.length === 0);
+      const up = !!snap.lightsUp?.active;
+      if (up && c.lightsUp.parentNode !== c.badges) c.badges.append(c.lightsUp);
+      if (!up && c.lightsUp.parentNode) c.lightsUp.remove();
+      c.root.classList.toggle('is-lights-up', up);
+      c.root.classList.toggle('has-due', due > 0);
       if (snap.lastChange) {
         c.change.dataset.ts = snap.lastChange.at;
         c.change.dataset.prefix = 'Changed ';
@@ -490,7 +674,7 @@ function mountList() {
     }
   }
 
-  return { kind: 'list', update };
+  return { kind: 'list', update, tick };
 }
 
 // ---------------------------------------------------------------- room page
@@ -500,13 +684,16 @@ function slider({ id, testid, min, max, step, label, targetTestid, legend, extra
     type: 'range', id, min, max, step, class: `slider ${extraClass ?? ''}`.trim(), 'data-testid': testid,
   });
   const target = h('output', { class: 'target-value', for: id, 'data-testid': targetTestid });
+  const slot = h('span', { class: 'control-slot' });
   const block = h('div', { class: 'control' },
     h('div', { class: 'control-head' },
-      h('label', { for: id }, label, h('span', { class: 'muted' }, ' · target')),
+      h('span', { class: 'control-label' },
+        h('label', { for: id }, label, h('span', { class: 'muted' }, ' · target')),
+        slot),
       target),
     input,
     legend ? h('div', { class: 'slider-legend', 'aria-hidden': 'true' }, legend.map((t) => h('span', {}, t))) : null);
-  return { input, target, block };
+  return { input, target, block, slot };
 }
 
 function toggle({ id, testid, label }) {
@@ -515,6 +702,951 @@ function toggle({ id, testid, label }) {
   const block = h('label', { class: 'switch-wrap', for: id },
     h('span', { class: 'visually-hidden' }, label), input, state);
   return { input, state, block };
+}
+
+// ---------------------------------------------------------------- room page: Lights up
+
+const HOLD_MS = 1000;
+
+/**
+ * A button that fires only after being held for HOLD_MS (pointer, or Enter/Space held down), with a
+ * fill that shows how far the hold has got. Letting go early does nothing; a plain click does nothing.
+ */
+function holdButton({ testid, label, hint, onFire }) {
+  const fill = h('span', { class: 'hold-fill', 'aria-hidden': 'true' });
+  const labelEl = h('span', { class: 'hold-label' }, label);
+  const hintEl = h('span', { class: 'hold-hint' }, hint);
+  const btn = h('button', {
+    type: 'button',
+    class: 'lights-up-btn',
+    'data-testid': testid,
+    'aria-label': `${label}: press and hold for 1 second`,
+  }, fill, h('span', { class: 'hold-text' }, h('span', { class: 'hold-icon', 'aria-hidden': 'true' }, '☀'), labelEl, hintEl));
+
+  let timer = null;
+  let raf = 0;
+  let startedAt = 0;
+  let pointerId = null;
+
+  function paint() {
+    const p = Math.min(1, (performance.now() - startedAt) / HOLD_MS);
+    fill.style.transform = `scaleX(${p})`;
+    if (timer !== null) raf = requestAnimationFrame(paint);
+  }
+
+  function start() {
+    if (btn.disabled || timer !== null) return;
+    startedAt = performance.now();
+    btn.classList.add('is-holding');
+    setText(hintEl, 'keep holding…');
+    timer = setTimeout(fire, HOLD_MS);
+    raf = requestAnimationFrame(paint);
+  }
+
+  function reset() {
+    if (timer !== null) clearTimeout(timer);
+    timer = null;
+    cancelAnimationFrame(raf);
+    pointerId = null;
+    btn.classList.remove('is-holding');
+    fill.style.transform = 'scaleX(0)';
+    setText(hintEl, hint);
+  }
+
+  function cancel() {
+    if (timer === null) return;
+    reset();
+  }
+
+  function fire() {
+    timer = null;
+    cancelAnimationFrame(raf);
+    fill.style.transform = 'scaleX(1)';
+    btn.classList.remove('is-holding');
+    btn.classList.add('is-fired');
+    setText(hintEl, 'sending…');
+    Promise.resolve(onFire()).finally(() => {
+      btn.classList.remove('is-fired');
+      reset();
+    });
+  }
+
+  btn.addEventListener('pointerdown', (e) => {
+    if (e.pointerType === 'mouse' && e.button !== 0) return;
+    pointerId = e.pointerId;
+    try { btn.setPointerCapture(e.pointerId); } catch { /* not capturable: fine */ }
+    start();
+  });
+  btn.addEventListener('pointermove', (e) => {
+    if (timer === null || e.pointerId !== pointerId) return;
+    const r = btn.getBoundingClientRect();
+    const slack = 24;
+    if (e.clientX < r.left - slack || e.clientX > r.right + slack || e.clientY < r.top - slack || e.clientY > r.bottom + slack) cancel();
+  });
+  for (const type of ['pointerup', 'pointercancel', 'lostpointercapture']) {
+    btn.addEventListener(type, (e) => {
+      if (pointerId === null || e.pointerId === pointerId) cancel();
+    });
+  }
+  btn.addEventListener('keydown', (e) => {
+    if (e.key !== 'Enter' && e.key !== ' ') return;
+    e.preventDefault(); // no click from Enter, no scroll from Space
+    if (!e.repeat) start();
+  });
+  btn.addEventListener('keyup', (e) => {
+    if (e.key !== 'Enter' && e.key !== ' ') return;
+    e.preventDefault();
+    cancel();
+  });
+  btn.addEventListener('blur', cancel);
+  btn.addEventListener('click', (e) => e.preventDefault());
+  btn.addEventListener('contextmenu', (e) => e.preventDefault());
+
+  return { btn, cancel };
+}
+
+// ---------------------------------------------------------------- room page: overrides
+
+const OVERRIDE_LABELS = {
+  lightsOn: 'Lights on/off',
+  brightness: 'Brightness',
+  colorTempK: 'Colour temperature',
+  maskOn: 'Mask on/off',
+  maskLight: 'Mask light',
+};
+
+function overridePill(roomId, attribute) {
+  const key = `override:${attribute}`;
+  const btn = h('button', {
+    type: 'button',
+    class: 'override-pill',
+    'data-testid': `override-${attribute}`,
+    'aria-label': `${OVERRIDE_LABELS[attribute]} is set by hand: hand it back to the phase program`,
+    hidden: true,
+  }, h('span', { class: 'override-dot', 'aria-hidden': 'true' }), 'Manual · hand back');
+  btn.addEventListener('click', () => call('ReleaseOverride', [roomId, attribute], key));
+  function update(session, live) {
+    const on = isActiveSession(session) && (session.overrides ?? []).includes(attribute);
+    setHidden(btn, !on);
+    btn.disabled = !live || busy.has(key);
+  }
+  return { btn, update };
+}
+
+// ---------------------------------------------------------------- room page: session panel
+
+const CLOCK_TEXT = {
+  waitingForDose: 'mark T0 when the dose is given',
+  running: '',
+  held: 'clock paused',
+  untimed: 'lasts until you move on',
+  complete: 'last timed phase is over',
+  ended: '',
+};
+
+function exportLinks(sessionId) {
+  const base = `/api/sessions/${encodeURIComponent(sessionId)}/export`;
+  return [
+    h('a', { class: 'btn btn-small', href: `${base}?format=csv`, download: '', 'data-testid': 'export-csv' }, 'Export CSV'),
+    h('a', { class: 'btn btn-small', href: `${base}?format=json`, download: '', 'data-testid': 'export-json' }, 'Export JSON'),
+  ];
+}
+
+function mountSession(roomId) {
+  // ---- no active session: start form (and the last session, if there was one)
+  const protocolSelect = h('select', { id: 'protocol', class: 'select select-wide', 'data-testid': 'protocol-select' });
+  const protocolDesc = h('p', { class: 'muted protocol-desc' });
+  const labelInput = h('input', {
+    id: 'session-label-input',
+    class: 'text-input',
+    type: 'text',
+    maxlength: 100,
+    autocomplete: 'off',
+    spellcheck: 'false',
+    placeholder: 'No patient names · e.g. Tue 10:00 room 1',
+    'data-testid': 'session-label',
+  });
+  const startButton = h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'start-session' }, 'Start session');
+  const startHint = h('p', { class: 'field-hint', id: 'session-label-hint' },
+    'A label for the session record: day, time, room. No patient names.');
+  labelInput.setAttribute('aria-describedby', 'session-label-hint');
+  const startForm = h('form', { class: 'start-form', novalidate: true },
+    h('div', { class: 'field' }, h('label', { for: 'protocol' }, 'Protocol'), protocolSelect, protocolDesc),
+    h('div', { class: 'field' }, h('label', { for: 'session-label-input' }, 'Label'), labelInput, startHint),
+    h('div', { class: 'form-actions' }, startButton));
+  const lastSession = h('div', { class: 'last-session', hidden: true });
+  const none = h('div', { class: 'session-none' },
+    h('div', { class: 'panel-head' }, h('h2', {}, 'Session'), h('span', { class: 'muted' }, 'no session running')),
+    lastSession, startForm);
+
+  startForm.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const label = labelInput.value.trim();
+    if (!label) {
+      startHint.classList.add('is-error');
+      setText(startHint, 'Enter a label first (day, time, room — no patient names).');
+      labelInput.focus();
+      return;
+    }
+    startHint.classList.remove('is-error');
+    setText(startHint, 'A label for the session record: day, time, room. No patient names.');
+    const res = await call('StartSession', [roomId, { protocolId: protocolSelect.value, label }], 'start');
+    if (res.ok) labelInput.value = '';
+  });
+  protocolSelect.addEventListener('change', () => showProtocolDesc());
+
+  function showProtocolDesc() {
+    const p = (protocols ?? []).find((x) => x.id === protocolSelect.value);
+    protocolDesc.classList.toggle('is-error', !protocols && !!protocolsError);
+    if (!p) {
+      setText(protocolDesc, !protocols && protocolsError ? `Protocols could not be loaded: ${protocolsError}` : '');
+      return;
+    }
+    const phases = (p.phases ?? []).map((ph) => `${ph.name}${ph.durationMinutes != null ? ` ${ph.durationMinutes}′` : ''}`);
+    setText(protocolDesc, [p.description, phases.join(' → ')].filter(Boolean).join(' · '));
+  }
+
+  let protocolKey = '';
+  function syncProtocols() {
+    const list = protocols ?? [];
+    const key = `${protocolsError ?? ''}\u0002${list.map((p) => `${p.id}\u0000${p.name}`).join('\u0001')}`;
+    if (key === protocolKey) return;
+    protocolKey = key;
+    const keep = protocolSelect.value;
+    protocolSelect.replaceChildren(...(list.length === 0
+      ? [h('option', { value: '' }, protocols ? 'No protocols configured' : protocolsError ? 'Protocols unavailable' : 'Loading protocols…')]
+      : list.map((p) => h('option', { value: p.id }, p.name + (p.builtIn ? '' : ' (custom)')))));
+    if (list.some((p) => p.id === keep)) protocolSelect.value = keep;
+    showProtocolDesc();
+  }
+
+  // ---- active session
+  const info = h('span', { class: 'session-info', 'data-testid': 'session-info' });
+  const exportsBox = h('span', { class: 'exports' });
+  const phaseName = h('div', { class: 'phase-name', 'data-testid': 'phase-name' });
+  const clockState = h('span', { class: 'clock-state', 'data-testid': 'clock-state' });
+  const clockText = h('span', { class: 'clock-text' });
+  const remaining = h('div', { class: 'phase-remaining', 'data-testid': 'phase-remaining' });
+  const remainingSub = h('div', { class: 'remaining-sub muted' });
+  const markDose = h('button', { type: 'button', class: 'btn btn-primary btn-dose', 'data-testid': 'mark-dose' }, 'Mark T0 (dose given)');
+  const doseTime = h('div', { class: 'dose-time', 'data-testid': 'dose-time', hidden: true });
+  const holdBtn = h('button', { type: 'button', class: 'btn', 'data-testid': 'hold-clock' }, 'Hold');
+  const resumeBtn = h('button', { type: 'button', class: 'btn btn-primary', 'data-testid': 'resume-clock', hidden: true }, 'Resume');
+  const extendBtn = h('button', { type: 'button', class: 'btn', 'data-testid': 'extend-5' }, '+5 min');
+  const jumpSelect = h('select', { id: 'jump-phase', class: 'select', 'data-testid': 'jump-phase-select', 'aria-label': 'Phase to go to' });
+  const jumpBtn = h('button', { type: 'button', class: 'btn', 'data-testid': 'jump-phase' }, 'Go to phase');
+  const endBtn = h('button', { type: 'button', class: 'btn btn-end', 'data-testid': 'end-session' }, 'End session');
+  const timeline = h('ol', { class: 'timeline', 'data-testid': 'phase-timeline', 'aria-label': 'Protocol timeline' });
+  const fadeBar = h('span', { class: 'fade-fill' });
+  const fadeProgress = h('div', {
+    class: 'fade-progress', role: 'progressbar', 'aria-valuemin': 0, 'aria-valuemax': 100,
+    'aria-label': 'Scene fade', 'data-testid': 'fade-progress',
+  }, fadeBar);
+  const fadeText = h('span', { class: 'fade-text' });
+  const fadeBox = h('div', { class: 'fade-box', hidden: true }, fadeText, fadeProgress);
+
+  const live = h('div', { class: 'session-live', hidden: true },
+    h('div', { class: 'panel-head session-head' },
+      h('h2', {}, 'Session'), info, exportsBox),
+    h('div', { class: 'session-status' },
+      h('div', { class: 'status-phase' },
+        h('div', { class: 'status-label muted' }, 'Phase'),
+        phaseName,
+        h('div', { class: 'clock-line' }, clockState, clockText)),
+      h('div', { class: 'status-remaining' },
+        h('div', { class: 'status-label muted' }, 'Left in phase'),
+        remaining, remainingSub),
+      h('div', { class: 'status-dose' }, markDose, doseTime)),
+    h('div', { class: 'session-actions' },
+      holdBtn, resumeBtn, extendBtn,
+      h('span', { class: 'jump-group' }, jumpSelect, jumpBtn),
+      endBtn),
+    timeline,
+    fadeBox);
+
+  const root = h('section', { class: 'panel session-panel', 'data-testid': 'session-panel', 'aria-label': 'Session' }, none, live);
+
+  markDose.addEventListener('click', () => call('MarkDose', [roomId], 'dose'));
+  holdBtn.addEventListener('click', () => call('HoldClock', [roomId], 'clock'));
+  resumeBtn.addEventListener('click', () => call('ResumeClock', [roomId], 'clock'));
+  extendBtn.addEventListener('click', () => call('ExtendPhase', [roomId, 5], 'extend'));
+  jumpBtn.addEventListener('click', () => {
+    if (jumpSelect.value) call('JumpToPhase', [roomId, jumpSelect.value], 'jump');
+  });
+
+  // End session: the first tap arms the button, a second tap within 5 s ends the session.
+  let endArmed = null;
+  function disarmEnd() {
+    if (endArmed !== null) clearTimeout(endArmed);
+    endArmed = null;
+    endBtn.classList.remove('is-armed');
+    setText(endBtn, 'End session');
+  }
+  endBtn.addEventListener('click', () => {
+    if (endArmed === null) {
+      endBtn.classList.add('is-armed');
+      setText(endBtn, 'Tap again to end');
+      endArmed = setTimeout(disarmEnd, 5000);
+      return;
+    }
+    disarmEnd();
+    call('EndSession', [roomId], 'end');
+  });
+
+  const segments = new Map();
+  let timelineKey = '';
+  let jumpKey = '';
+  let sessionId = null;
+
+  function buildTimeline(session) {
+    const phases = session.phases ?? [];
+    const key = `${session.sessionId}|${phases.map((p) => `${p.id}:${p.durationMinutes}:${p.startedAt}`).join(',')}`;
+    if (key === timelineKey) return;
+    timelineKey = key;
+    segments.clear();
+    const known = phases.map((p) => p.durationMinutes).filter((m) => m != null && m > 0);
+    const openWeight = known.length ? Math.max(8, known.reduce((a, b) => a + b, 0) / known.length) : 15;
+    timeline.replaceChildren(...phases.map((p, i) => {
+      const weight = p.durationMinutes != null && p.durationMinutes > 0 ? p.durationMinutes : openWeight;
+      const fill = h('span', { class: 'seg-fill', 'aria-hidden': 'true' });
+      const when = h('span', { class: 'seg-when' });
+      const seg = h('li', {
+        class: `seg${p.durationMinutes == null ? ' is-open' : ''}${p.startsAtDose ? ' at-dose' : ''}`,
+        'data-testid': `timeline-phase-${p.id}`,
+        style: `flex-grow: ${weight}`,
+      },
+      fill,
+      p.startsAtDose ? h('span', { class: 'seg-t0', title: 'Starts at T0 (dose given)' }, 'T0') : null,
+      h('span', { class: 'seg-name' }, p.name),
+      h('span', { class: 'seg-meta' }, p.durationMinutes != null ? `${p.durationMinutes} min` : 'open', when));
+      seg.title = `${i + 1}. ${p.name} · ${p.durationMinutes != null ? `${p.durationMinutes} min` : 'until you move on'}${p.fadeSeconds ? ` · fade ${formatDuration(p.fadeSeconds * 1000)}` : ''}`;
+      segments.set(p.id, { seg, fill, when, index: i });
+      return seg;
+    }));
+  }
+
+  function syncJump(session) {
+    const phases = session.phases ?? [];
+    const key = `${session.sessionId}|${phases.map((p) => p.id).join(',')}`;
+    if (key !== jumpKey) {
+      jumpKey = key;
+      jumpSelect.replaceChildren(...phases.map((p, i) => h('option', { value: p.id }, `${i + 1}. ${p.name}`)));
+      sessionId = null; // re-pick the default below
+    }
+    // Default to the next phase; keep the user's choice while the phase does not change.
+    const want = `${session.sessionId}|${session.phaseId}`;
+    if (sessionId !== want) {
+      sessionId = want;
+      const next = phases[session.phaseIndex + 1] ?? phases[session.phaseIndex];
+      if (next) jumpSelect.value = next.id;
+    }
+  }
+
+  function update(snap, isLive) {
+    const session = snap.session;
+    const active = isActiveSession(session);
+    setHidden(none, active);
+    setHidden(live, !active);
+    if (!active) {
+      disarmEnd();
+      syncProtocols();
+      const canStart = isLive && !!protocols && protocols.length > 0 && !busy.has('start');
+      startButton.disabled = !canStart;
+      protocolSelect.disabled = !isLive;
+      labelInput.disabled = !isLive;
+      if (session) {
+        setHidden(lastSession, false);
+        const text = `Last session: ${session.protocolName} · ${session.label} · ${clockTime(session.startedAt)}–${clockTime(session.endedAt)}`;
+        if (lastSession.dataset.key !== session.sessionId + text) {
+          lastSession.dataset.key = session.sessionId + text;
+          lastSession.replaceChildren(h('span', { class: 'last-session-text', 'data-testid': 'last-session' }, text),
+            h('span', { class: 'exports' }, exportLinks(session.sessionId)));
+        }
+      } else {
+        setHidden(lastSession, true);
+      }
+      return;
+    }
+
+    setText(info, `${session.protocolName} · ${session.label}`);
+    if (exportsBox.dataset.sessionId !== session.sessionId) {
+      exportsBox.dataset.sessionId = session.sessionId;
+      exportsBox.replaceChildren(...exportLinks(session.sessionId));
+    }
+    setText(phaseName, session.phaseName || session.phaseId);
+    setText(clockState, session.clock);
+    clockState.dataset.clock = session.clock;
+    setText(clockText, CLOCK_TEXT[session.clock] ?? '');
+    live.dataset.clock = session.clock;
+
+    const noDose = !session.doseAt;
+    setHidden(markDose, !noDose);
+    setHidden(doseTime, noDose);
+    markDose.disabled = !isLive || busy.has('dose');
+    if (!noDose) {
+      doseTime.dataset.ts = session.doseAt;
+      doseTime.dataset.prefix = `T0 ${clockTime(session.doseAt)} · `;
+      setText(doseTime, `${doseTime.dataset.prefix}${ago(session.doseAt)}`);
+    }
+
+    const held = session.clock === 'held';
+    setHidden(holdBtn, held);
+    setHidden(resumeBtn, !held);
+    holdBtn.disabled = !isLive || busy.has('clock');
+    resumeBtn.disabled = !isLive || busy.has('clock');
+    const timed = session.phaseRemainingSeconds != null;
+    extendBtn.disabled = !isLive || !timed || busy.has('extend');
+    extendBtn.title = timed ? 'Add 5 minutes to this phase' : 'This phase has no set length';
+    syncJump(session);
+    jumpSelect.disabled = !isLive;
+    jumpBtn.disabled = !isLive || busy.has('jump');
+    endBtn.disabled = !isLive || busy.has('end');
+
+    buildTimeline(session);
+    for (const [id, sg] of segments) {
+      const current = id === session.phaseId;
+      const past = sg.index < session.phaseIndex;
+      sg.seg.classList.toggle('is-current', current);
+      sg.seg.classList.toggle('is-past', past);
+      if (current) sg.seg.setAttribute('aria-current', 'step');
+      else sg.seg.removeAttribute('aria-current');
+      const plan = (session.phases ?? [])[sg.index];
+      setText(sg.when, plan?.startedAt && (past || current) ? ` · ${clockTime(plan.startedAt)}` : '');
+    }
+    tick(snap);
+  }
+
+  /** Every second: the local countdown, the current segment's fill and the fade. */
+  function tick(snap) {
+    const session = snap?.session;
+    if (!isActiveSession(session)) return;
+    const clock = liveClock(snap);
+    if (clock.remaining == null) {
+      setText(remaining, 'until you move on');
+      remaining.classList.add('is-open');
+      setText(remainingSub, `${mmss(clock.elapsed)} in this phase`);
+    } else {
+      setText(remaining, mmss(clock.remaining));
+      remaining.classList.remove('is-open');
+      const plan = (session.phases ?? [])[session.phaseIndex];
+      setText(remainingSub, plan?.endsAt && session.clock === 'running' ? `ends ${clockTime(plan.endsAt)}` : `${mmss(clock.elapsed)} in this phase`);
+    }
+    remaining.dataset.clock = session.clock;
+    const sg = segments.get(session.phaseId);
+    if (sg) {
+      const total = clock.remaining == null ? null : clock.elapsed + clock.remaining;
+      sg.fill.style.transform = `scaleX(${total ? Math.min(1, clock.elapsed / total) : 0})`;
+    }
+    for (const [id, other] of segments) if (id !== session.phaseId) other.fill.style.transform = other.seg.classList.contains('is-past') ? 'scaleX(1)' : 'scaleX(0)';
+
+    const fade = clock.fade;
+    setHidden(fadeBox, !fade || fade.progress >= 1);
+    if (fade) {
+      const p = Math.round(fade.progress * 100);
+      fadeBar.style.transform = `scaleX(${fade.progress})`;
+      fadeProgress.setAttribute('aria-valuenow', String(p));
+      setText(fadeText, `Fading into the ${session.phaseName} scene · ${p}% · ${mmss(fade.leftMs / 1000)} left`);
+    }
+  }
+
+  return { root, update, tick };
+}
+
+// ---------------------------------------------------------------- room page: reminders
+
+const PRIORITY_RANK = { high: 0, medium: 1, low: 2 };
+const STATE_RANK = { due: 0, acknowledged: 1, scheduled: 2, done: 3 };
+
+function mountReminders(roomId) {
+  const openList = h('ul', { class: 'reminder-list reminder-open' });
+  const laterHead = h('h3', { class: 'sub-head' }, 'Later');
+  const laterList = h('ul', { class: 'reminder-list reminder-later' });
+  const doneList = h('ul', { class: 'reminder-list reminder-done-list' });
+  const doneSummary = h('summary', { class: 'done-summary' });
+  const done = h('details', { class: 'reminder-done-box' }, doneSummary, doneList);
+  const empty = h('p', { class: 'muted reminder-empty' }, 'No open reminders.');
+  const count = h('span', { class: 'muted panel-count' });
+
+  const title = h('input', { id: 'reminder-title', class: 'text-input', type: 'text', maxlength: 100, autocomplete: 'off', placeholder: 'e.g. Check blood pressure', 'data-testid': 'reminder-title' });
+  const priority = h('select', { id: 'reminder-priority', class: 'select', 'data-testid': 'reminder-priority' },
+    h('option', { value: 'high' }, 'High'), h('option', { value: 'medium', selected: true }, 'Medium'), h('option', { value: 'low' }, 'Low'));
+  const minutes = h('input', { id: 'reminder-minutes', class: 'text-input input-minutes', type: 'number', min: 0, max: 600, step: 1, value: 10, inputmode: 'numeric', 'data-testid': 'reminder-minutes' });
+  const add = h('button', { type: 'submit', class: 'btn', 'data-testid': 'add-reminder' }, 'Add reminder');
+  const form = h('form', { class: 'reminder-form', novalidate: true },
+    h('div', { class: 'field field-grow' }, h('label', { for: 'reminder-title' }, 'New reminder'), title),
+    h('div', { class: 'field' }, h('label', { for: 'reminder-priority' }, 'Priority'), priority),
+    h('div', { class: 'field' }, h('label', { for: 'reminder-minutes' }, 'Due in (min)'), minutes),
+    h('div', { class: 'field field-button' }, add));
+
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const text = title.value.trim();
+    if (!text) {
+      title.focus();
+      return;
+    }
+    const m = Math.max(0, Math.round(Number(minutes.value) || 0));
+    const res = await call('AddReminder', [roomId, { title: text, priority: priority.value, dueInMinutes: m }], 'add-reminder');
+    if (res.ok) title.value = '';
+  });
+
+  const root = h('section', { class: 'panel reminders-panel', 'data-testid': 'reminders', 'aria-labelledby': 'reminders-h' },
+    h('div', { class: 'panel-head' }, h('h2', { id: 'reminders-h' }, 'Reminders'), count),
+    empty, openList, laterHead, laterList, done, form);
+
+  const rows = new Map();
+
+  function makeRow(r) {
+    const id = r.id;
+    const prio = h('span', { class: 'prio' });
+    const titleEl = h('span', { class: 'rem-title' });
+    const state = h('span', { class: 'rem-state', 'data-testid': `reminder-${id}-state` });
+    const meta = h('span', { class: 'rem-meta' });
+    const ack = h('button', { type: 'button', class: 'btn btn-ack', 'data-testid': `reminder-ack-${id}` }, 'Acknowledge');
+    const doneBtn = h('button', { type: 'button', class: 'btn btn-done', 'data-testid': `reminder-done-${id}` }, 'Done');
+    ack.addEventListener('click', () => call('AcknowledgeReminder', [roomId, id], `ack:${id}`));
+    doneBtn.addEventListener('click', () => call('CompleteReminder', [roomId, id], `done:${id}`));
+    const rootEl = h('li', { class: 'reminder', 'data-testid': `reminder-${id}` },
+      h('div', { class: 'rem-main' },
+        h('div', { class: 'rem-top' }, prio, titleEl),
+        h('div', { class: 'rem-sub' }, state, meta)),
+      h('div', { class: 'rem-actions' }, ack, doneBtn));
+    return { root: rootEl, prio, titleEl, state, meta, ack, doneBtn };
+  }
+
+  function metaText(r) {
+    const parts = [];
+    if (r.state === 'scheduled') parts.push(`due ${clockTime(r.dueAt)} (${until(r.dueAt)})`);
+    else if (r.state === 'due') parts.push(`due ${clockTime(r.dueAt)}`);
+    else if (r.state === 'acknowledged') parts.push(`acknowledged${r.acknowledgedBy ? ` by ${actorLabel(r.acknowledgedBy)}` : ''}`);
+    else parts.push(`was due ${clockTime(r.dueAt)}`);
+    if (r.realertCount > 0 && r.state !== 'done') parts.push(`re-alerted ${r.realertCount}×`);
+    if (r.source === 'therapist') parts.push('added by you');
+    return parts.join(' · ');
+  }
+
+  let lastSession = null;
+  let lastList = [];
+
+  function update(snap, isLive) {
+    const session = snap.session;
+    const active = isActiveSession(session);
+    setHidden(root, !active);
+    if (!active) return;
+    if (lastSession !== session.sessionId) {
+      lastSession = session.sessionId;
+      for (const row of rows.values()) row.root.remove();
+      rows.clear();
+    }
+    const list = [...(session.reminders ?? [])].sort((a, b) =>
+      (STATE_RANK[a.state] ?? 9) - (STATE_RANK[b.state] ?? 9)
+      || (a.state === 'scheduled' ? 0 : (PRIORITY_RANK[a.priority] ?? 9) - (PRIORITY_RANK[b.priority] ?? 9))
+      || Date.parse(a.dueAt) - Date.parse(b.dueAt));
+    lastList = list;
+    const seen = new Set();
+    const counts = { open: 0, due: 0, scheduled: 0, done: 0 };
+    for (const r of list) {
+      seen.add(r.id);
+      let row = rows.get(r.id);
+      if (!row) {
+        row = makeRow(r);
+        rows.set(r.id, row);
+      }
+      const target = r.state === 'scheduled' ? laterList : r.state === 'done' ? doneList : openList;
+      target.append(row.root); // append in sorted order (moves the node, no rebuild)
+      if (r.state === 'due' || r.state === 'acknowledged') counts.open++;
+      if (r.state === 'due') counts.due++;
+      if (r.state === 'scheduled') counts.scheduled++;
+      if (r.state === 'done') counts.done++;
+      row.root.dataset.state = r.state;
+      row.root.dataset.priority = r.priority;
+      setText(row.prio, r.priority === 'high' ? 'HIGH' : r.priority);
+      row.prio.dataset.priority = r.priority;
+      setText(row.titleEl, r.title);
+      setText(row.state, r.state);
+      setText(row.meta, metaText(r));
+      setHidden(row.ack, r.state !== 'due');
+      setHidden(row.doneBtn, r.state === 'done');
+      row.ack.disabled = !isLive || busy.has(`ack:${r.id}`);
+      row.doneBtn.disabled = !isLive || busy.has(`done:${r.id}`);
+      row.doneBtn.classList.toggle('btn-small', r.state === 'scheduled');
+    }
+    for (const [id, row] of rows) {
+      if (!seen.has(id)) {
+        row.root.remove();
+        rows.delete(id);
+      }
+    }
+    setText(count, counts.due ? `${counts.open} open · ${counts.due} due` : `${counts.open} open`);
+    count.classList.toggle('has-due', counts.due > 0);
+    setHidden(empty, counts.open > 0);
+    setHidden(openList, counts.open === 0);
+    setHidden(laterHead, counts.scheduled === 0);
+    setHidden(laterList, counts.scheduled === 0);
+    setHidden(done, counts.done === 0);
+    setText(doneSummary, `Done (${counts.done})`);
+    title.disabled = !isLive;
+    priority.disabled = !isLive;
+    minutes.disabled = !isLive;
+    add.disabled = !isLive || busy.has('add-reminder');
+  }
+
+  function tick() {
+    for (const r of lastList) {
+      if (r.state !== 'scheduled') continue;
+      const row = rows.get(r.id);
+      if (row) setText(row.meta, metaText(r));
+    }
+  }
+
+  return { root, update, tick };
+}
+
+// ---------------------------------------------------------------- room page: notes
+
+const NOTES_SHOWN = 5;
+
+function mountNotes(roomId) {
+  const text = h('textarea', { id: 'note-text', class: 'text-input note-text', rows: 3, maxlength: 2000, placeholder: 'Observation for the session record (no patient names)', 'data-testid': 'note-text' });
+  const add = h('button', { type: 'submit', class: 'btn', 'data-testid': 'add-note' }, 'Add note');
+  const list = h('ul', { class: 'note-list', 'data-testid': 'note-list' });
+  const empty = h('p', { class: 'muted note-empty' }, 'No notes yet.');
+  const form = h('form', { class: 'note-form', novalidate: true },
+    h('label', { for: 'note-text', class: 'visually-hidden' }, 'Note'), text, h('div', { class: 'form-actions' }, add));
+  const root = h('section', { class: 'panel notes-panel', 'aria-labelledby': 'notes-h' },
+    h('div', { class: 'panel-head' }, h('h2', { id: 'notes-h' }, 'Notes')), form, empty, list);
+
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const value = text.value.trim();
+    if (!value) {
+      text.focus();
+      return;
+    }
+    const res = await call('AddNote', [roomId, value], 'note');
+    if (res.ok) text.value = '';
+  });
+
+  let key = '';
+  function update(snap, isLive, record) {
+    const active = isActiveSession(snap.session);
+    setHidden(root, !active);
+    text.disabled = !isLive;
+    add.disabled = !isLive || busy.has('note');
+    const notes = (record && record.sessionId === snap.session?.sessionId ? record.events ?? [] : [])
+      .filter((e) => e.type === 'note')
+      .sort((a, b) => Date.parse(b.at) - Date.parse(a.at) || b.sequence - a.sequence)
+      .slice(0, NOTES_SHOWN);
+    const k = notes.map((n) => n.sequence).join(',');
+    if (k !== key) {
+      key = k;
+      list.replaceChildren(...notes.map((n) => h('li', { class: 'note', 'data-testid': `note-${n.sequence}` },
+        h('div', { class: 'note-meta muted' }, `${clockTime(n.at)} · ${actorLabel(n.actor)}${n.phase ? ` · ${n.phase}` : ''}`),
+        h('div', { class: 'note-body' }, n.note ?? n.summary ?? ''))));
+    }
+    setHidden(empty, notes.length > 0);
+  }
+
+  return { root, update };
+}
+
+// ---------------------------------------------------------------- room page: session chart
+
+const CHART_H = 220;
+const CT_MIN = 1800;
+const CT_MAX = 6500;
+
+/**
+ * The desired value over time as points [t, v]: every event with `after` starts a linear ramp from the
+ * value at that moment to the new target over transitionMs, then stays flat.
+ */
+function rampSeries(events, pick, endMs) {
+  const pts = [];
+  const valueAt = (t) => {
+    if (pts.length === 0) return null;
+    if (t <= pts[0][0]) return pts[0][1];
+    for (let i = pts.length - 1; i >= 0; i--) {
+      const [t0, v0] = pts[i];
+      if (t0 <= t) {
+        const next = pts[i + 1];
+        if (!next || next[0] === t0) return next && next[0] === t ? next[1] : v0;
+        return v0 + ((next[1] - v0) * (t - t0)) / (next[0] - t0);
+      }
+    }
+    return pts[pts.length - 1][1];
+  };
+  const cutAt = (t) => {
+    const v = valueAt(t);
+    while (pts.length && pts[pts.length - 1][0] > t) pts.pop();
+    if (v != null && (!pts.length || pts[pts.length - 1][0] !== t || pts[pts.length - 1][1] !== v)) pts.push([t, v]);
+    return v;
+  };
+  for (const e of events) {
+    if (!e.after) continue;
+    const target = pick(e.after);
+    if (target == null || !Number.isFinite(target)) continue;
+    const t = Date.parse(e.at);
+    if (Number.isNaN(t)) continue;
+    const before = e.before ? pick(e.before) : null;
+    if (pts.length === 0) {
+      pts.push([t, before ?? target]);
+    } else if (before != null && before === target) {
+      continue; // this event did not retarget the attribute: its ramp (if any) carries on
+    } else {
+      cutAt(t);
+    }
+    const d = Math.max(0, Number(e.transitionMs ?? 0));
+    pts.push([t + d, target]);
+  }
+  if (pts.length) cutAt(endMs);
+  if (pts.length && pts[pts.length - 1][0] < endMs) pts.push([endMs, pts[pts.length - 1][1]]);
+  return pts;
+}
+
+function fitText(text, px, charPx = 7.6) {
+  const max = Math.floor(px / charPx);
+  if (max < 3) return '';
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+function drawChart(svg, width, session, record) {
+  const narrow = width < 520;
+  const m = { l: narrow ? 46 : 50, r: narrow ? 46 : 58, t: 28, b: 30 };
+  const W = Math.max(240, Math.round(width));
+  const pw = W - m.l - m.r;
+  const ph = CHART_H - m.t - m.b;
+  const own = record && record.sessionId === session.sessionId ? record : null;
+  const events = (own?.events ?? []).slice().sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || a.sequence - b.sequence);
+  const startMs = Date.parse(own?.startedAt ?? session.startedAt);
+  const endIso = own?.endedAt ?? session.endedAt;
+  const ended = !!endIso;
+  let endMs = ended ? Date.parse(endIso) : Date.now();
+  for (const e of events) endMs = Math.max(endMs, Date.parse(e.at));
+  endMs = Math.max(endMs, startMs + 60000);
+  const span = endMs - startMs;
+  const x = (t) => m.l + ((t - startMs) / span) * pw;
+  const yB = (v) => m.t + (1 - Math.max(0, Math.min(100, v)) / 100) * ph;
+  const yK = (k) => m.t + (1 - (Math.max(CT_MIN, Math.min(CT_MAX, k)) - CT_MIN) / (CT_MAX - CT_MIN)) * ph;
+  const f = (n) => Math.round(n * 10) / 10;
+
+  svg.setAttribute('viewBox', `0 0 ${W} ${CHART_H}`);
+  svg.setAttribute('width', String(W));
+  svg.setAttribute('height', String(CHART_H));
+  const parts = [];
+
+  // Phase bands: from the record's phase-started events, else from the plan's start times.
+  let starts = events.filter((e) => e.type === 'phase-started').map((e) => ({ at: Date.parse(e.at), name: e.phase ?? e.summary }));
+  if (starts.length === 0) {
+    starts = (own?.phases ?? session.phases ?? []).filter((p) => p.startedAt)
+      .map((p) => ({ at: Date.parse(p.startedAt), name: p.name })).sort((a, b) => a.at - b.at);
+  }
+  starts.forEach((b, i) => {
+    const x0 = x(Math.max(startMs, b.at));
+    const x1 = x(i + 1 < starts.length ? starts[i + 1].at : endMs);
+    if (x1 - x0 < 0.5) return;
+    parts.push(s('rect', {
+      class: `band ${i % 2 ? 'band-b' : 'band-a'}`, x: f(x0), y: m.t - 22, width: f(x1 - x0), height: ph + 22,
+      'data-testid': 'chart-phase-band', 'data-phase': b.name,
+    }, s('title', {}, b.name)));
+    const label = fitText(b.name, x1 - x0 - 8);
+    if (label) parts.push(s('text', { class: 'band-label', x: f(x0 + 5), y: m.t - 8 }, label));
+  });
+
+  // Grid and axes.
+  for (const v of [0, 25, 50, 75, 100]) {
+    parts.push(s('line', { class: v % 50 === 0 ? 'grid grid-major' : 'grid', x1: m.l, x2: m.l + pw, y1: f(yB(v)), y2: f(yB(v)) }));
+  }
+  for (const v of [0, 50, 100]) parts.push(s('text', { class: 'axis axis-left', x: m.l - 6, y: f(yB(v) + 5), 'text-anchor': 'end' }, `${v}%`));
+  for (const k of [CT_MIN, 4000, CT_MAX]) parts.push(s('text', { class: 'axis axis-right', x: m.l + pw + 6, y: f(yK(k) + 5) }, narrow ? `${(k / 1000).toFixed(1)}k` : `${k} K`));
+  const labelW = clockTime(new Date(startMs).toISOString()).length * 8.2 + 8;
+  const stepMin = [1, 2, 5, 10, 15, 20, 30, 60, 120, 240].find((st) => (pw * st * 60000) / span >= labelW + 14) ?? 480;
+  const step = stepMin * 60000;
+  const first = Math.ceil(startMs / step) * step;
+  for (let t = first; t <= endMs; t += step) {
+    const xt = x(t);
+    if (xt - labelW / 2 < m.l + labelW + 8 || xt + labelW / 2 > W - 2) continue;
+    parts.push(s('line', { class: 'tick', x1: f(xt), x2: f(xt), y1: m.t + ph, y2: m.t + ph + 5 }));
+    parts.push(s('text', { class: 'axis axis-time', x: f(xt), y: CHART_H - 8, 'text-anchor': 'middle' }, clockTime(new Date(t).toISOString())));
+  }
+  parts.push(s('text', { class: 'axis axis-time', x: m.l, y: CHART_H - 8, 'text-anchor': 'start' }, clockTime(new Date(startMs).toISOString())));
+  parts.push(s('line', { class: 'axis-line', x1: m.l, x2: m.l + pw, y1: m.t + ph, y2: m.t + ph }));
+
+  // Lines: brightness (0 while the lights are off) and colour temperature.
+  const bright = rampSeries(events, (d) => (d.lighting ? (d.lighting.on ? d.lighting.brightness : 0) : null), endMs);
+  const ct = rampSeries(events, (d) => d.lighting?.colorTempK ?? null, endMs);
+  const path = (pts, y) => pts.map(([t, v], i) => `${i ? 'L' : 'M'}${f(x(Math.max(startMs, t)))} ${f(y(v))}`).join(' ');
+  if (ct.length) parts.push(s('path', { class: 'line line-ct', d: path(ct, yK), 'data-testid': 'chart-colortemp-line' }));
+  if (bright.length) parts.push(s('path', { class: 'line line-brightness', d: path(bright, yB), 'data-testid': 'chart-brightness-line' }));
+
+  // Vertical markers: Lights up, T0, now.
+  for (const e of events.filter((ev) => ev.type === 'lights-up')) {
+    const xe = f(x(Date.parse(e.at)));
+    parts.push(s('g', { class: 'marker-lights-up', 'data-testid': 'chart-lights-up-marker' },
+      s('title', {}, `Lights up ${clockTime(e.at)} by ${actorLabel(e.actor)}`),
+      s('line', { x1: xe, x2: xe, y1: m.t - 4, y2: m.t + ph }),
+      s('text', { x: xe + 4, y: m.t + 12 }, 'UP')));
+  }
+  const doseIso = session.doseAt ?? events.find((e) => e.type === 'dose-marked')?.at;
+  if (doseIso) {
+    const xd = f(x(Date.parse(doseIso)));
+    parts.push(s('g', { class: 'marker-t0', 'data-testid': 'chart-t0-line' },
+      s('title', {}, `T0 (dose given) ${clockTime(doseIso)}`),
+      s('line', { x1: xd, x2: xd, y1: m.t - 4, y2: m.t + ph }),
+      s('text', { x: xd + 4, y: m.t + 12 }, 'T0')));
+  }
+  if (!ended) {
+    const xn = f(x(Date.now()));
+    parts.push(s('g', { class: 'marker-now', 'data-testid': 'chart-now-line' },
+      s('line', { x1: xn, x2: xn, y1: m.t - 4, y2: m.t + ph }),
+      s('text', { x: xn - 4, y: m.t + 12, 'text-anchor': 'end' }, 'now')));
+  }
+
+  // Point markers: notes along the top, reminders (due / acknowledged) along the bottom.
+  for (const e of events.filter((ev) => ev.type === 'note')) {
+    const xe = x(Date.parse(e.at));
+    const y = m.t + 26;
+    parts.push(s('g', { class: 'marker-note', 'data-testid': 'chart-note-marker' },
+      s('title', {}, `${clockTime(e.at)} note: ${e.note ?? e.summary ?? ''}`),
+      s('path', { d: `M${f(xe)} ${y - 7} L${f(xe + 7)} ${y} L${f(xe)} ${y + 7} L${f(xe - 7)} ${y} Z` })));
+  }
+  for (const e of events.filter((ev) => ev.type === 'reminder-due' || ev.type === 'reminder-acknowledged' || ev.type === 'reminder-realerted')) {
+    const xe = f(x(Date.parse(e.at)));
+    const kind = e.type === 'reminder-acknowledged' ? 'acknowledged' : e.type === 'reminder-realerted' ? 'realerted' : 'due';
+    const y = m.t + ph - 12;
+    parts.push(s('g', { class: `marker-reminder is-${kind}`, 'data-testid': 'chart-reminder-marker', 'data-kind': kind },
+      s('title', {}, `${clockTime(e.at)} ${e.summary}`),
+      s('circle', { cx: xe, cy: y, r: kind === 'realerted' ? 4.5 : 6 })));
+  }
+
+  if (!own) {
+    parts.push(s('text', { class: 'chart-empty', x: m.l + pw / 2, y: m.t + ph / 2, 'text-anchor': 'middle' }, 'Loading the session record…'));
+  } else if (!bright.length) {
+    parts.push(s('text', { class: 'chart-empty', x: m.l + pw / 2, y: m.t + ph / 2, 'text-anchor': 'middle' }, 'No lighting changes recorded yet'));
+  }
+
+  const title = `Session chart ${clockTime(new Date(startMs).toISOString())} to ${ended ? clockTime(endIso) : 'now'}: brightness and colour temperature, ${events.filter((e) => e.type === 'note').length} notes`;
+  svg.replaceChildren(s('title', {}, title), ...parts);
+  svg.setAttribute('aria-label', title);
+}
+
+function mountChart() {
+  const svg = s('svg', { class: 'chart', role: 'img', 'data-testid': 'session-chart', preserveAspectRatio: 'xMinYMin meet' });
+  const box = h('div', { class: 'chart-box' }, svg);
+  const status = h('span', { class: 'muted chart-status' });
+  const legend = h('div', { class: 'chart-legend', 'aria-hidden': 'true' },
+    h('span', { class: 'lg lg-brightness' }, 'Brightness (left, %)'),
+    h('span', { class: 'lg lg-ct' }, 'Colour temp (right, K)'),
+    h('span', { class: 'lg lg-note' }, 'Note'),
+    h('span', { class: 'lg lg-reminder' }, 'Reminder due'),
+    h('span', { class: 'lg lg-ack' }, 'Acknowledged'),
+    h('span', { class: 'lg lg-t0' }, 'T0'));
+  const root = h('section', { class: 'panel chart-panel', 'aria-labelledby': 'chart-h', hidden: true },
+    h('div', { class: 'panel-head' }, h('h2', { id: 'chart-h' }, 'Session chart'), status),
+    box, legend);
+  let last = { session: null, record: null };
+  let drawnWidth = 0;
+
+  function draw() {
+    if (root.hidden || !last.session) return;
+    const width = box.clientWidth;
+    if (!width) return;
+    drawnWidth = width;
+    drawChart(svg, width, last.session, last.record);
+  }
+
+  const ro = typeof ResizeObserver === 'function'
+    ? new ResizeObserver(() => {
+      if (box.clientWidth !== drawnWidth) draw();
+    })
+    : null;
+  if (ro) ro.observe(box);
+  else window.addEventListener('resize', draw);
+
+  function update(snap, record, recordError) {
+    const session = snap.session;
+    setHidden(root, !session);
+    if (!session) return;
+    last = { session, record };
+    setText(status, recordError ? `Record not loaded: ${recordError}`
+      : isActiveSession(session) ? `${session.label} · live` : `${session.label} · ended ${clockTime(session.endedAt)}`);
+    status.classList.toggle('is-error', !!recordError);
+    draw();
+  }
+
+  function dispose() {
+    if (ro) ro.disconnect();
+    else window.removeEventListener('resize', draw);
+  }
+
+  return { root, update, draw, dispose };
+}
+
+// ---------------------------------------------------------------- room page: the session record (throttled)
+
+const RECORD_MIN_INTERVAL_MS = 2000;
+
+function recordLoader(roomId, onLoaded) {
+  const rec = { sessionId: null, data: null, error: null, inFlight: false, last: -Infinity, timer: null, dirty: false, version: null, disposed: false };
+
+  async function fetchNow() {
+    rec.timer = null;
+    const sid = rec.sessionId;
+    if (!sid || rec.disposed) return;
+    if (connection.state !== signalR.HubConnectionState.Connected) {
+      rec.version = null; // try again when connected
+      return;
+    }
+    rec.inFlight = true;
+    rec.dirty = false;
+    rec.last = performance.now();
+    rec.version = rooms.get(roomId)?.version ?? null;
+    try {
+      const data = await connection.invoke('GetSessionRecord', sid);
+      if (rec.sessionId === sid) {
+        rec.data = data;
+        rec.error = null;
+      }
+    } catch (err) {
+      if (rec.sessionId === sid) rec.error = hubMessage(err);
+    } finally {
+      rec.inFlight = false;
+      if (!rec.disposed) {
+        if (rec.dirty) schedule();
+        onLoaded();
+      }
+    }
+  }
+
+  function schedule() {
+    if (rec.inFlight) {
+      rec.dirty = true;
+      return;
+    }
+    if (rec.timer !== null) return;
+    const wait = Math.max(0, rec.last + RECORD_MIN_INTERVAL_MS - performance.now());
+    rec.timer = setTimeout(fetchNow, wait);
+  }
+
+  /** Called on every redraw: loads the record for a new session, refreshes it when the snapshot moved on. */
+  function want(snap) {
+    const sid = snap?.session?.sessionId ?? null;
+    if (sid !== rec.sessionId) {
+      if (rec.timer !== null) clearTimeout(rec.timer);
+      Object.assign(rec, { sessionId: sid, data: null, error: null, timer: null, last: -Infinity, dirty: false, version: null });
+    }
+    if (!sid) return;
+    if (rec.version === snap.version && rec.data) return;
+    if (rec.version === snap.version && rec.inFlight) return;
+    if (rec.version === snap.version && rec.error) return;
+    schedule();
+  }
+
+  function dispose() {
+    rec.disposed = true;
+    if (rec.timer !== null) clearTimeout(rec.timer);
+  }
+
+  return { rec, want, dispose };
 }
 
 function mountRoom(roomId) {
@@ -565,25 +1697,71 @@ function mountRoom(roomId) {
   const maskFieldset = h('fieldset', { class: 'controls' },
     h('legend', { class: 'visually-hidden' }, 'Mask target'), maskLight.block);
 
+  // OVERRIDES: a "Manual · hand back" pill next to each control the therapist has taken over.
+  const pills = {
+    lightsOn: overridePill(roomId, 'lightsOn'),
+    brightness: overridePill(roomId, 'brightness'),
+    colorTempK: overridePill(roomId, 'colorTempK'),
+    maskOn: overridePill(roomId, 'maskOn'),
+    maskLight: overridePill(roomId, 'maskLight'),
+  };
+  bright.slot.append(pills.brightness.btn);
+  ct.slot.append(pills.colorTempK.btn);
+  maskLight.slot.append(pills.maskLight.btn);
+
+  // LIGHTS UP: hold to trigger; a banner on every dashboard of the room while it is on.
+  const lightsUp = holdButton({
+    testid: 'lights-up-button',
+    label: 'Lights up',
+    hint: 'press and hold 1 s',
+    onFire: () => call('LightsUp', [roomId], 'lights-up'),
+  });
+  const lightsUpBox = h('div', { class: 'lights-up-box', hidden: true }, lightsUp.btn);
+  const lightsUpText = h('span', { class: 'lights-up-text' });
+  const lightsUpResume = h('button', { type: 'button', class: 'btn lights-up-resume', 'data-testid': 'lights-up-resume' }, 'Resume program');
+  lightsUpResume.addEventListener('click', () => call('LightsUpResume', [roomId], 'lights-up-resume'));
+  const lightsUpBanner = h('div', { class: 'lights-up-banner', 'data-testid': 'lights-up-banner', role: 'alert' },
+    h('span', { class: 'lights-up-icon', 'aria-hidden': 'true' }, '☀'), lightsUpText, lightsUpResume);
+
+  // SESSION, REMINDERS, NOTES, CHART
+  const session = mountSession(roomId);
+  const reminders = mountReminders(roomId);
+  const notes = mountNotes(roomId);
+  const chart = mountChart();
+  const sessionGrid = h('div', { class: 'session-grid' }, reminders.root, notes.root);
+  let disposed = false;
+  const record = recordLoader(roomId, () => {
+    if (!disposed) update();
+  });
+
   const content = h('div', { class: 'room-content', hidden: true },
     lastChange, staleNote,
+    session.root,
+    sessionGrid,
     h('div', { class: 'panels' },
       h('section', { class: 'panel panel-lights', 'aria-labelledby': 'lights-h' },
         h('div', { class: 'panel-head' }, h('h2', { id: 'lights-h' }, 'Lights'), lightOn.block),
+        h('div', { class: 'head-pill' }, pills.lightsOn.btn),
         lightsFieldset,
         h('h3', { class: 'actual-head' }, 'Actual', h('span', { class: 'muted' }, ' · as the lights report')),
         lightDevices),
       h('section', { class: 'panel panel-mask', 'aria-labelledby': 'mask-h' },
         h('div', { class: 'panel-head' }, h('h2', { id: 'mask-h' }, 'Mask'), maskOn.block),
+        h('div', { class: 'head-pill' }, pills.maskOn.btn),
         maskFieldset,
         h('h3', { class: 'actual-head' }, 'Actual', h('span', { class: 'muted' }, ' · as the mask reports')),
         maskDevices)),
+    chart.root,
     otherSection);
   const loading = h('p', { class: 'placeholder' }, 'Loading room…');
 
   main.append(
-    h('div', { class: 'room-head' }, h('a', { class: 'back-link', href: '#/' }, h('span', { class: 'back-arrow', 'aria-hidden': 'true' }, '‹'), 'Rooms'), title),
+    h('div', { class: 'room-head' },
+      h('a', { class: 'back-link', href: '#/' }, h('span', { class: 'back-arrow', 'aria-hidden': 'true' }, '‹'), 'Rooms'),
+      title,
+      lightsUpBox),
     loading, notFound, content);
+  loadProtocols(true);
 
   // -- events: commands go out on release, with the chosen fade for lighting.
   const lightCmd = (body, el) => send('SetLighting', roomId, { ...body, transitionMs }, el);
@@ -701,9 +1879,51 @@ function mountRoom(roomId) {
       if (hasRows && empty) empty.remove();
     }
     otherSection.hidden = otherDevices.children.length === 0;
+
+    // Lights up
+    const up = snap.lightsUp?.active ? snap.lightsUp : null;
+    setHidden(lightsUpBox, !!up);
+    lightsUp.btn.disabled = !live || busy.has('lights-up');
+    if (up) {
+      setText(lightsUpText, `LIGHTS UP since ${clockTime(up.since)} by ${actorLabel(up.by)}`);
+      if (lightsUpBanner.parentNode !== content) content.prepend(lightsUpBanner);
+      lightsUp.cancel();
+    } else if (lightsUpBanner.parentNode) {
+      lightsUpBanner.remove();
+    }
+    lightsUpResume.disabled = !live || busy.has('lights-up-resume');
+
+    // Session, overrides, reminders, notes, chart
+    if (!protocols && !protocolsError && !isActiveSession(snap.session)) loadProtocols(false);
+    for (const pill of Object.values(pills)) pill.update(snap.session, live);
+    session.update(snap, live);
+    reminders.update(snap, live);
+    record.want(snap);
+    const rec = record.rec.data;
+    notes.update(snap, live, rec);
+    setHidden(sessionGrid, !isActiveSession(snap.session));
+    chart.update(snap, rec, record.rec.error);
   }
 
-  return { kind: 'room', roomId, update };
+  function tick() {
+    const snap = rooms.get(roomId);
+    if (!snap) return;
+    session.tick(snap);
+    reminders.tick();
+  }
+
+  let chartTimer = setInterval(() => chart.draw(), 15000);
+
+  function dispose() {
+    disposed = true;
+    record.dispose();
+    chart.dispose();
+    clearInterval(chartTimer);
+    chartTimer = null;
+    lightsUp.cancel();
+  }
+
+  return { kind: 'room', roomId, update, tick, dispose };
 }
 
 function makeDeviceRow(d) {
@@ -793,6 +2013,12 @@ setInterval(() => {
     setText(el, `${el.dataset.prefix ?? ''}${ago(el.dataset.ts)}`);
   }
 }, 5000);
+
+// ---------------------------------------------------------------- the phase clock ticks locally
+
+setInterval(() => {
+  if (view && view.tick) view.tick();
+}, 1000);
 
 // ---------------------------------------------------------------- go
 
