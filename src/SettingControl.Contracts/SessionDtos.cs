@@ -62,7 +62,8 @@ public sealed record StartSessionRequest([property: Id(0)] string? ProtocolId = 
 public sealed record AddReminderRequest(
     [property: Id(0)] string? Title = null,
     [property: Id(1)] string? Priority = null,
-    [property: Id(2)] int? DueInMinutes = null);
+    [property: Id(2)] int? DueInMinutes = null,
+    [property: Id(3)] int? RealertAfterMinutes = null);
 
 /// <summary>A session-clock or session-record action on a room.</summary>
 public enum SessionAction

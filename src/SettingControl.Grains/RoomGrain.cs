@@ -153,7 +153,7 @@ public sealed class RoomGrain : Grain, IRoomGrain
                 return RoomChange.Refuse("priority", $"'priority' must be high, medium or low; got '{request.Priority}'.");
             }
 
-            return room.AddReminder(request.Title ?? string.Empty, priority, request.DueInMinutes ?? 0, actor.ToString(), now);
+            return room.AddReminder(request.Title ?? string.Empty, priority, request.DueInMinutes ?? 0, actor.ToString(), now, request.RealertAfterMinutes ?? 5);
         });
 
     public Task<CommandResult> AcknowledgeReminder(string reminderId, Actor actor) =>

@@ -376,7 +376,7 @@ public sealed class TreatmentRoom
         return change;
     }
 
-    public RoomChange AddReminder(string title, ReminderPriority priority, int dueInMinutes, string actor, DateTimeOffset now)
+    public RoomChange AddReminder(string title, ReminderPriority priority, int dueInMinutes, string actor, DateTimeOffset now, int realertAfterMinutes = 5)
     {
         if (ActiveSession is not { } session)
         {
@@ -394,7 +394,13 @@ public sealed class TreatmentRoom
             return RoomChange.Refuse("dueInMinutes", $"'dueInMinutes' must be between 0 and 1440; got {dueInMinutes}.");
         }
 
+        if (realertAfterMinutes is < 1 or > 120)
+        {
+            return RoomChange.Refuse("realertAfterMinutes", $"'realertAfterMinutes' must be between 1 and 120; got {realertAfterMinutes}.");
+        }
+
         var reminder = NewReminder(session, title, priority, now.AddMinutes(dueInMinutes), "therapist");
+        reminder.RealertAfterMinutes = realertAfterMinutes;
         var change = new RoomChange { StateChanged = true };
         change.Events.Add(new RoomEvent("reminder-created", $"Reminder '{title}' due {reminder.DueAt:HH:mm}", actor, now)
         {
