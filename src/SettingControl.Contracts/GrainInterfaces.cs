@@ -86,6 +86,10 @@ public interface IFacilityGrain : IGrainWithStringKey
     [Alias("EnsureRoom")]
     Task EnsureRoom(RoomDefinition room);
 
+    /// <summary>Seeds many rooms with one registry write (a large facility's first start).</summary>
+    [Alias("EnsureRooms")]
+    Task EnsureRooms(IReadOnlyList<RoomDefinition> rooms);
+
     [Alias("ListRooms")]
     Task<IReadOnlyList<RoomSummary>> ListRooms();
 

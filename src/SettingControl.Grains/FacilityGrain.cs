@@ -17,7 +17,57 @@ public sealed record FacilityRoom(string RoomId, string Name, List<DeviceAssignm
 public sealed class FacilityGrain(
     [PersistentState("facility", StorageNames.Default)] IPersistentState<FacilityState> state) : Grain, IFacilityGrain
 {
-    public async Task EnsureRoom(RoomDefinition room)
+    public async Task EnsureRooms(IReadOnlyList<RoomDefinition> rooms)
+    {
+        var byId = state.State.Rooms.ToDictionary(r => r.RoomId, StringComparer.Ordinal);
+        var owners = DeviceOwners();
+        var added = false;
+        foreach (var room in rooms)
+        {
+            Validate(room, owners);
+            if (!byId.ContainsKey(room.RoomId))
+            {
+                var entry = new FacilityRoom(room.RoomId, room.Name, [.. room.Devices]);
+                state.State.Rooms.Add(entry);
+                byId[room.RoomId] = entry;
+                foreach (var device in room.Devices)
+                {
+                    owners[device.DeviceId] = room.RoomId;
+                }
+
+                added = true;
+            }
+        }
+
+        if (added)
+        {
+            await state.WriteStateAsync();
+        }
+
+        // Rooms and devices are told in parallel batches so that their writes share commits.
+        foreach (var chunk in rooms.Chunk(64))
+        {
+            await Task.WhenAll(chunk.Select(r => Tell(byId[r.RoomId])));
+        }
+    }
+
+    public async Task EnsureRoom(RoomDefinition room) => await EnsureRooms([room]);
+
+    private Dictionary<string, string> DeviceOwners()
+    {
+        var owners = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var room in state.State.Rooms)
+        {
+            foreach (var device in room.Devices)
+            {
+                owners[device.DeviceId] = room.RoomId;
+            }
+        }
+
+        return owners;
+    }
+
+    private static void Validate(RoomDefinition room, Dictionary<string, string> owners)
     {
         if (!Identifiers.IsValid(room.RoomId))
         {
@@ -31,28 +81,21 @@ public sealed class FacilityGrain(
                 throw new ArgumentException($"Device '{device.DeviceId}' of kind '{device.Kind}' is not valid.", nameof(room));
             }
 
-            var owner = state.State.Rooms.FirstOrDefault(r => r.RoomId != room.RoomId && r.Devices.Any(d => d.DeviceId == device.DeviceId));
-            if (owner is not null)
+            if (owners.TryGetValue(device.DeviceId, out var owner) && owner != room.RoomId)
             {
-                throw new ArgumentException($"Device '{device.DeviceId}' is already assigned to room '{owner.RoomId}'.", nameof(room));
+                throw new ArgumentException($"Device '{device.DeviceId}' is already assigned to room '{owner}'.", nameof(room));
             }
         }
+    }
 
-        var existing = state.State.Rooms.FirstOrDefault(r => r.RoomId == room.RoomId);
-        if (existing is null)
-        {
-            state.State.Rooms.Add(new FacilityRoom(room.RoomId, room.Name, [.. room.Devices]));
-            await state.WriteStateAsync();
-            existing = state.State.Rooms[^1];
-        }
-
-        // Idempotent: re-telling rooms and devices their assignment repairs a start that was interrupted
-        // between writing the registry and provisioning the room.
-        await GrainFactory.GetGrain<IRoomGrain>(existing.RoomId).Provision(existing.Name, existing.Devices);
-        foreach (var device in existing.Devices)
-        {
-            await GrainFactory.GetGrain<IDeviceGrain>(device.DeviceId).Assign(existing.RoomId, device.Kind);
-        }
+    /// <summary>
+    /// Idempotent: re-telling rooms and devices their assignment repairs a start that was interrupted
+    /// between writing the registry and provisioning the room.
+    /// </summary>
+    private async Task Tell(FacilityRoom room)
+    {
+        await GrainFactory.GetGrain<IRoomGrain>(room.RoomId).Provision(room.Name, room.Devices);
+        await Task.WhenAll(room.Devices.Select(d => GrainFactory.GetGrain<IDeviceGrain>(d.DeviceId).Assign(room.RoomId, d.Kind)));
     }
 
     public Task<IReadOnlyList<RoomSummary>> ListRooms() =>

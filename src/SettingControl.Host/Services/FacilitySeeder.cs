@@ -25,9 +25,10 @@ public sealed class FacilitySeeder(
                 room.Devices.Select(d => new DeviceAssignment(d.Id, d.Kind)).ToArray()));
         }
 
-        foreach (var room in SimulatedRooms(simulation.Value.Rooms))
+        var simulated = SimulatedRooms(simulation.Value.Rooms).ToArray();
+        if (simulated.Length > 0)
         {
-            await facility.EnsureRoom(room);
+            await facility.EnsureRooms(simulated);
         }
 
         var count = rooms.Count + Math.Max(0, simulation.Value.Rooms);
