@@ -1,9 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using MQTTnet;
-using SettingControl.Host;
 
 namespace SettingControl.Bench;
 
@@ -14,28 +11,13 @@ namespace SettingControl.Bench;
 /// </summary>
 public static class LightsUpBenchmark
 {
-    public static async Task RunAsync(BenchOptions options)
+    public static async Task RunAsync(Report report, int rooms, int trials)
     {
-        Figures.PrintMachine();
-        var data = Path.Combine(Path.GetTempPath(), "settingcontrol-bench", Guid.NewGuid().ToString("N"));
-        var httpPort = FreePort();
-        var mqttPort = FreePort();
-        var app = SettingControlApp.Build(
-        [
-            $"--urls=http://127.0.0.1:{httpPort}",
-            $"--Storage:DataDirectory={data}",
-            $"--Mqtt:Port={mqttPort}",
-            $"--Orleans:SiloPort={FreePort()}",
-            $"--Orleans:GatewayPort={FreePort()}",
-            $"--Simulation:Rooms={options.Rooms}",
-            "--Simulation:RunDevices=false",
-            "--Logging:LogLevel:Default=Warning",
-        ]);
-        await app.StartAsync();
-        try
+        await using var facility = await BenchFacility.StartAsync(rooms);
+        var options = (Rooms: rooms, Trials: trials);
+        var mqttPort = facility.MqttPort;
         {
-            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}") };
-            var received = new ConcurrentDictionary<string, long>();
+            var http = facility.Http;
             var arrivals = new ConcurrentQueue<(string Topic, long At)>();
             using var listener = new MqttClientFactory().CreateMqttClient();
             listener.ApplicationMessageReceivedAsync += e =>
@@ -66,7 +48,7 @@ public static class LightsUpBenchmark
                 await Task.Delay(5);
             }
 
-            Figures.Print($"lights-up, one room ({options.Rooms} rooms in the facility): command -> last device publish", perRoom);
+            report.Add(new Row("Lights up", $"one room of {options.Rooms:N0}: REST command → every device of the room has its publish", "–", Report.Latency(perRoom), "–", null));
 
             // Facility-wide: every room commanded at once.
             await Task.Delay(500);
@@ -75,12 +57,8 @@ public static class LightsUpBenchmark
             await Task.WhenAll(Enumerable.Range(1, options.Rooms).Select(r => http.PostAsync($"/api/rooms/room-{r}/lights-up", null)));
             var devices = Enumerable.Range(1, options.Rooms).SelectMany(r => new[] { $"room-{r}-light-1", $"room-{r}-light-2", $"room-{r}-mask" }).ToArray();
             var lastAll = await WaitForDevices(arrivals, devices, allSent);
-            Console.WriteLine($"lights-up, all {options.Rooms} rooms at once: last of {devices.Length} device publishes after {Stopwatch.GetElapsedTime(allSent, lastAll).TotalMilliseconds:0.0} ms");
-        }
-        finally
-        {
-            await app.StopAsync();
-            await app.DisposeAsync();
+            report.Add(new Row("Lights up, facility-wide", $"all {options.Rooms:N0} rooms commanded at once → the last of {devices.Length:N0} devices has its publish", "–",
+                $"{Stopwatch.GetElapsedTime(allSent, lastAll).TotalMilliseconds:0} ms", "–", null));
         }
     }
 
@@ -119,10 +97,4 @@ public static class LightsUpBenchmark
         return last;
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

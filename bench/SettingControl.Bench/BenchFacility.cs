@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.SignalR.Client;
+using SettingControl.Host;
+
+namespace SettingControl.Bench;
+
+/// <summary>The real host started in this process on free loopback ports, with N rooms and no simulated devices.</summary>
+public sealed class BenchFacility : IAsyncDisposable
+{
+    private BenchFacility(WebApplication app, int httpPort, int mqttPort, string dataDirectory, string apiKey, TimeSpan startToHealthy)
+    {
+        App = app;
+        HttpPort = httpPort;
+        MqttPort = mqttPort;
+        DataDirectory = dataDirectory;
+        ApiKey = apiKey;
+        StartToHealthy = startToHealthy;
+        Http = new HttpClient { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(60) };
+        Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+    }
+
+    public WebApplication App { get; }
+
+    public int HttpPort { get; }
+
+    public int MqttPort { get; }
+
+    public string DataDirectory { get; }
+
+    public string ApiKey { get; }
+
+    public TimeSpan StartToHealthy { get; }
+
+    public Uri BaseUrl => new($"http://127.0.0.1:{HttpPort}");
+
+    public HttpClient Http { get; }
+
+    public IServiceProvider Services => App.Services;
+
+    public static async Task<BenchFacility> StartAsync(int rooms, string? dataDirectory = null, int? mqttPort = null)
+    {
+        dataDirectory ??= Path.Combine(Path.GetTempPath(), "settingcontrol-bench", Guid.NewGuid().ToString("N"));
+        var httpPort = FreePort();
+        var port = mqttPort ?? FreePort();
+        var apiKey = Convert.ToHexString(Guid.NewGuid().ToByteArray());
+        var started = Stopwatch.StartNew();
+        var app = SettingControlApp.Build(
+        [
+            $"--urls=http://127.0.0.1:{httpPort}",
+            $"--Storage:DataDirectory={dataDirectory}",
+            $"--Mqtt:Port={port}",
+            $"--Orleans:SiloPort={FreePort()}",
+            $"--Orleans:GatewayPort={FreePort()}",
+            $"--Simulation:Rooms={rooms}",
+            "--Simulation:RunDevices=false",
+            $"--Demo:ApiKey={apiKey}",
+            "--Logging:LogLevel:Default=Warning",
+            "--Logging:LogLevel:Orleans=Error",
+        ]);
+        await app.StartAsync();
+        using var probe = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}") };
+        while (!(await probe.GetAsync("/healthz")).IsSuccessStatusCode)
+        {
+            await Task.Delay(10);
+        }
+
+        return new BenchFacility(app, httpPort, port, dataDirectory, apiKey, started.Elapsed);
+    }
+
+    public async Task<HubConnection> ConnectHubAsync()
+    {
+        var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(BaseUrl, "/hubs/rooms"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(ApiKey))
+            .Build();
+        await connection.StartAsync();
+        return connection;
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+}

@@ -1,0 +1,85 @@
+using System.Text;
+
+namespace SettingControl.Bench;
+
+/// <summary>One line of the results table: what was measured, the goal, the figure, and the floor beside it.</summary>
+public sealed record Row(string Scenario, string Measure, string Goal, string Figure, string Floor, bool? Met);
+
+/// <summary>Collects rows, prints them as they come, and writes docs/benchmarks.md in one go.</summary>
+public sealed class Report
+{
+    private readonly List<Row> _rows = [];
+
+    public void Add(Row row)
+    {
+        _rows.Add(row);
+        var met = row.Met switch { true => "MET", false => "NOT MET", null => "-" };
+        Console.WriteLine($"[{row.Scenario}] {row.Measure}: {row.Figure} (goal {row.Goal}; floor {row.Floor}) {met}");
+    }
+
+    public static string Latency(IReadOnlyList<double> ms)
+    {
+        if (ms.Count == 0)
+        {
+            return "no samples";
+        }
+
+        var s = ms.Order().ToArray();
+        double At(double q) => s[Math.Min(s.Length - 1, Math.Max(0, (int)Math.Ceiling(q * s.Length) - 1))];
+        return $"min {s[0]:0.00} / p50 {At(0.5):0.00} / p99 {At(0.99):0.00} / p99.9 {At(0.999):0.00} ms (n={s.Length})";
+    }
+
+    public static double Percentile(IReadOnlyList<double> ms, double q)
+    {
+        var s = ms.Order().ToArray();
+        return s.Length == 0 ? double.NaN : s[Math.Min(s.Length - 1, Math.Max(0, (int)Math.Ceiling(q * s.Length) - 1))];
+    }
+
+    public void WriteMarkdown(string path, string machine, string command, TimeSpan took)
+    {
+        var md = new StringBuilder();
+        md.AppendLine("# Benchmarks");
+        md.AppendLine();
+        md.AppendLine("Produced in one run by the harness in `bench/SettingControl.Bench` (do not edit by hand):");
+        md.AppendLine();
+        md.AppendLine("```");
+        md.AppendLine(command);
+        md.AppendLine("```");
+        md.AppendLine();
+        md.AppendLine($"Machine: {machine}. Run took {took.TotalSeconds:0} s; generated {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC.");
+        md.AppendLine();
+        md.AppendLine("Everything is real and on loopback: the host (Orleans silo, SQLite file, embedded MQTTnet broker, Kestrel) runs in the");
+        md.AppendLine("harness process; devices are played by MQTT clients on their own connections; dashboards are SignalR clients.");
+        md.AppendLine("Latencies are min / p50 / p99 / p99.9. The floor is the same transport measured bare in the same run.");
+        md.AppendLine();
+        md.AppendLine("| scenario | measure | goal | measured | floor | goal met |");
+        md.AppendLine("|---|---|---|---|---|---|");
+        foreach (var r in _rows)
+        {
+            var met = r.Met switch { true => "yes", false => "**no**", null => "–" };
+            md.AppendLine($"| {r.Scenario} | {r.Measure} | {r.Goal} | {r.Figure} | {r.Floor} | {met} |");
+        }
+
+        md.AppendLine();
+        md.AppendLine(Notes);
+        File.WriteAllText(path, md.ToString());
+        Console.WriteLine($"wrote {path}");
+    }
+
+    private const string Notes = """
+        ## How to read it
+
+        - **Command → publish**: a command sent over REST (`PUT /api/rooms/{id}/lighting`) or the hub (`SetLighting`) until the
+          device's MQTT client has the `set` message. **Full loop**: hub command → the device applies it and reports its state →
+          a SignalR client watching the room receives `RoomChanged` with the new actual level. Measured with every device of the
+          facility reporting its state once a second in the background.
+        - **Floors**: a raw MQTT round trip (publish → subscriber → echo → back) through the same broker, and `GET /ping` on the same Kestrel.
+        - **Ingest**: device state messages per second the controller parses, routes to the device and room grains and fans out,
+          with two publishers going flat out; CPU and allocations per message have the publishers' own cost (measured alone first) taken off.
+        - **Memory per room**: managed heap after a full collection with N rooms active, less the heap with none, divided by N.
+        - Everything shares two cores with the load generators and clients, so figures are conservative.
+
+        Run a single scenario with `dotnet run -c Release --project bench/SettingControl.Bench -- <scenario>`
+        (`latency`, `ingest`, `fanout`, `scale`, `lights-up`, or `all`); `--smoke` runs every scenario with tiny sizes (used by `./test.sh`).
+        """;
+}

@@ -1,0 +1,373 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using MQTTnet;
+using MQTTnet.Protocol;
+using SettingControl.Contracts;
+using SettingControl.Mqtt;
+
+namespace SettingControl.Bench;
+
+/// <summary>Sizes for a full run and for the smoke run in ./test.sh.</summary>
+public sealed record Sizes(int[] LatencyRooms, int Samples, TimeSpan IngestTime, int[] FanoutConnections, int[] ScaleRooms, int RestartRooms, int LightsUpRooms, TimeSpan CpuWindow)
+{
+    public static Sizes Full { get; } = new([1, 100, 1000], 400, TimeSpan.FromSeconds(5), [100, 500], [1000, 10_000], 1000, 1000, TimeSpan.FromSeconds(10));
+
+    public static Sizes Smoke { get; } = new([2], 20, TimeSpan.FromSeconds(1), [10], [20], 20, 5, TimeSpan.FromSeconds(1));
+}
+
+public static class Scenarios
+{
+    private static double Ms(long from, long to) => Stopwatch.GetElapsedTime(from, to).TotalMilliseconds;
+
+    // ---- 1 + 2: command latency with its floors ---------------------------------------------------
+
+    public static async Task LatencyAsync(Report report, Sizes sizes)
+    {
+        foreach (var rooms in sizes.LatencyRooms)
+        {
+            await using var facility = await BenchFacility.StartAsync(rooms);
+            await using var devices = await DeviceDouble.ConnectAsync(facility.MqttPort);
+            devices.Echo = true;
+            await using var load = await BackgroundLoad.StartAsync(facility.MqttPort, rooms);
+            await using var hub = await facility.ConnectHubAsync();
+            var watched = Enumerable.Range(1, Math.Min(rooms, 20)).Select(r => $"room-{r}").ToArray();
+            var changes = new ConcurrentQueue<(RoomSnapshot Snapshot, long At)>();
+            hub.On<RoomSnapshot>("RoomChanged", s => changes.Enqueue((s, Stopwatch.GetTimestamp())));
+            foreach (var room in watched)
+            {
+                await hub.InvokeAsync<RoomSnapshot>("JoinRoom", room);
+            }
+
+            var rest = new List<double>();
+            var viaHub = new List<double>();
+            var loop = new List<double>();
+            var value = 10;
+            for (var i = 0; i < sizes.Samples + 20; i++)
+            {
+                var room = watched[i % watched.Length];
+                var device = room + "-light-1";
+
+                value = value >= 90 ? 10 : value + 1;
+                var set = devices.NextSet(device);
+                var sent = Stopwatch.GetTimestamp();
+                (await facility.Http.PutAsJsonAsync($"/api/rooms/{room}/lighting", new { brightness = value })).EnsureSuccessStatusCode();
+                var restMs = Ms(sent, await set);
+
+                value = value >= 90 ? 10 : value + 1;
+                set = devices.NextSet(device);
+                changes.Clear();
+                var target = value;
+                sent = Stopwatch.GetTimestamp();
+                await hub.InvokeAsync<RoomSnapshot>("SetLighting", room, new SetLightingRequest(Brightness: target));
+                var hubMs = Ms(sent, await set);
+                var seen = await WaitFor(changes, s => s.RoomId == room && s.Devices.Any(d => d.DeviceId == device && d.Actual?.Brightness == target));
+                if (i >= 20)
+                {
+                    rest.Add(restMs);
+                    viaHub.Add(hubMs);
+                    loop.Add(Ms(sent, seen));
+                }
+            }
+
+            var mqttFloor = await MqttRoundTripAsync(facility.MqttPort, sizes.Samples);
+            var httpFloor = await HttpRoundTripAsync(facility, sizes.Samples);
+            var mqttP50 = Report.Percentile(mqttFloor, 0.5);
+            var label = $"command latency, {rooms} room{(rooms == 1 ? "" : "s")}";
+            report.Add(new Row(label, "REST command → device has the publish", "p50 ≤ 1 ms, p99 ≤ 5 ms (at 1,000 rooms)", Report.Latency(rest),
+                $"HTTP {Report.Percentile(httpFloor, 0.5):0.00} ms p50", rooms == 1000 ? Report.Percentile(rest, 0.5) <= 1 && Report.Percentile(rest, 0.99) <= 5 : null));
+            report.Add(new Row(label, "hub command → device has the publish", "p50 ≤ 1 ms, p99 ≤ 5 ms (at 1,000 rooms); ≤ 5× MQTT round trip", Report.Latency(viaHub),
+                $"MQTT round trip {mqttP50:0.00} ms p50 (ratio {Report.Percentile(viaHub, 0.5) / mqttP50:0.0}×)",
+                rooms == 1000 ? Report.Percentile(viaHub, 0.5) <= 1 && Report.Percentile(viaHub, 0.99) <= 5 && Report.Percentile(viaHub, 0.5) <= 5 * mqttP50 : null));
+            report.Add(new Row(label, "full loop: hub command → device applies → RoomChanged at the dashboard", "p99 ≤ 20 ms", Report.Latency(loop),
+                $"MQTT round trip {mqttP50:0.00} ms p50", rooms == 1000 ? Report.Percentile(loop, 0.99) <= 20 : null));
+            report.Add(new Row(label, "floors", "–", $"MQTT round trip {Report.Latency(mqttFloor)}; HTTP GET /ping {Report.Latency(httpFloor)}", "–", null));
+        }
+    }
+
+    private static async Task<long> WaitFor(ConcurrentQueue<(RoomSnapshot Snapshot, long At)> changes, Func<RoomSnapshot, bool> predicate)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (Stopwatch.Frequency * 10);
+        while (Stopwatch.GetTimestamp() < deadline)
+        {
+            while (changes.TryDequeue(out var change))
+            {
+                if (predicate(change.Snapshot))
+                {
+                    return change.At;
+                }
+            }
+
+            await Task.Delay(1);
+        }
+
+        throw new TimeoutException("the dashboard never saw the change");
+    }
+
+    private static async Task<List<double>> MqttRoundTripAsync(int port, int samples)
+    {
+        var factory = new MqttClientFactory();
+        using var a = factory.CreateMqttClient();
+        using var b = factory.CreateMqttClient();
+        TaskCompletionSource<long>? pong = null;
+        b.ApplicationMessageReceivedAsync += e => b.PublishAsync(new MqttApplicationMessageBuilder().WithTopic("bench/pong").WithPayload(e.ApplicationMessage.Payload).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
+        a.ApplicationMessageReceivedAsync += e =>
+        {
+            pong?.TrySetResult(Stopwatch.GetTimestamp());
+            return Task.CompletedTask;
+        };
+        await a.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithClientId("bench-floor-a").Build());
+        await b.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithClientId("bench-floor-b").Build());
+        await a.SubscribeAsync("bench/pong", MqttQualityOfServiceLevel.AtLeastOnce);
+        await b.SubscribeAsync("bench/ping", MqttQualityOfServiceLevel.AtLeastOnce);
+        var results = new List<double>();
+        var payload = Encoding.UTF8.GetBytes("""{"on":true,"brightness":40,"colorTempK":2700}""");
+        for (var i = 0; i < samples + 20; i++)
+        {
+            pong = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var sent = Stopwatch.GetTimestamp();
+            await a.PublishAsync(new MqttApplicationMessageBuilder().WithTopic("bench/ping").WithPayload(payload).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
+            var at = await pong.Task;
+            if (i >= 20)
+            {
+                results.Add(Ms(sent, at));
+            }
+        }
+
+        return results;
+    }
+
+    private static async Task<List<double>> HttpRoundTripAsync(BenchFacility facility, int samples)
+    {
+        var results = new List<double>();
+        for (var i = 0; i < samples + 20; i++)
+        {
+            var sent = Stopwatch.GetTimestamp();
+            (await facility.Http.GetAsync("/ping")).EnsureSuccessStatusCode();
+            if (i >= 20)
+            {
+                results.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
+            }
+        }
+
+        return results;
+    }
+
+    // ---- 3: ingest, and the CPU cost of a facility's background reports ---------------------------
+
+    public static async Task IngestAsync(Report report, Sizes sizes, int rooms)
+    {
+        await using var facility = await BenchFacility.StartAsync(rooms);
+        var metrics = facility.Services.GetRequiredService<DeviceLinkMetrics>();
+        await Task.Delay(500);
+
+        // The publishers alone (to a topic nobody routes) tell what the load generator itself costs.
+        var floor = await Flood(facility.MqttPort, rooms, sizes.IngestTime, toDevices: false, metrics);
+        var flood = await Flood(facility.MqttPort, rooms, sizes.IngestTime, toDevices: true, metrics);
+        var cpuPerMessage = (flood.CpuMs / flood.Accepted) - (floor.CpuMs / floor.Published);
+        var bytesPerMessage = ((double)flood.Allocated / flood.Accepted) - ((double)floor.Allocated / floor.Published);
+        report.Add(new Row("ingest", "device state messages absorbed per second (parse → route → grains → fan-out)", "≥ 20,000 /s",
+            $"{flood.Accepted / flood.Seconds:N0} /s ({flood.Accepted:N0} accepted of {flood.Published:N0} published; {flood.Dropped} dropped)",
+            $"publishers alone {floor.Published / floor.Seconds:N0} /s", flood.Accepted / flood.Seconds >= 20_000));
+        report.Add(new Row("ingest", "controller CPU time and allocation per message", "–",
+            $"{cpuPerMessage * 1000:0.0} µs CPU, {bytesPerMessage:N0} bytes allocated", "publisher cost subtracted", null));
+
+        // A facility of this size with every device reporting once a second, as in normal running.
+        await using var load = await BackgroundLoad.StartAsync(facility.MqttPort, rooms);
+        await Task.Delay(1000);
+        var process = Process.GetCurrentProcess();
+        var cpuBefore = process.TotalProcessorTime;
+        var wall = Stopwatch.StartNew();
+        var before = Interlocked.Read(ref load.Published);
+        await Task.Delay(sizes.CpuWindow);
+        process.Refresh();
+        var cpu = (process.TotalProcessorTime - cpuBefore).TotalMilliseconds / wall.Elapsed.TotalMilliseconds / Environment.ProcessorCount;
+        var rate = (Interlocked.Read(ref load.Published) - before) / wall.Elapsed.TotalSeconds;
+        report.Add(new Row("ingest", $"{rooms:N0} rooms × 3 devices reporting once a second: share of the machine's CPU", "< 25 %",
+            $"{cpu * 100:0.0} % of {Environment.ProcessorCount} cores at {rate:N0} msg/s (load generator included)", "–", cpu < 0.25));
+    }
+
+    private sealed record FloodResult(long Published, long Accepted, long Dropped, double Seconds, double CpuMs, long Allocated);
+
+    private static async Task<FloodResult> Flood(int port, int rooms, TimeSpan duration, bool toDevices, DeviceLinkMetrics metrics)
+    {
+        var factory = new MqttClientFactory();
+        var clients = new List<IMqttClient>();
+        for (var i = 0; i < 2; i++)
+        {
+            var client = factory.CreateMqttClient();
+            await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithClientId($"bench-flood-{i}-{Guid.NewGuid():N}"[..24]).Build());
+            clients.Add(client);
+        }
+
+        var topics = Enumerable.Range(1, rooms).Select(r => toDevices ? $"settingcontrol/devices/room-{r}-light-1/state" : $"bench/void/room-{r}").ToArray();
+        var payloads = Enumerable.Range(0, 101).Select(b => Encoding.UTF8.GetBytes($$"""{"on":true,"brightness":{{b}},"colorTempK":2700}""")).ToArray();
+        var before = metrics.Snapshot();
+        var process = Process.GetCurrentProcess();
+        var cpuBefore = process.TotalProcessorTime;
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var published = 0L;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(clients.Select((client, c) => Task.Run(async () =>
+        {
+            var i = c;
+            while (clock.Elapsed < duration)
+            {
+                await client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topics[i % topics.Length]).WithPayload(payloads[i % payloads.Length]).Build());
+                i += 2;
+                Interlocked.Increment(ref published);
+            }
+        })));
+
+        // Let the controller finish what is queued, then count.
+        var settle = Stopwatch.StartNew();
+        var last = -1L;
+        while (settle.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            var now = metrics.Snapshot().MessagesAccepted + metrics.Snapshot().MessagesDropped;
+            if (now == last)
+            {
+                break;
+            }
+
+            last = now;
+            await Task.Delay(200);
+        }
+
+        var seconds = clock.Elapsed.TotalSeconds - 0.2;
+        process.Refresh();
+        var after = metrics.Snapshot();
+        var result = new FloodResult(
+            published,
+            after.MessagesAccepted - before.MessagesAccepted,
+            after.MessagesDropped - before.MessagesDropped,
+            seconds,
+            (process.TotalProcessorTime - cpuBefore).TotalMilliseconds,
+            GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore);
+        foreach (var client in clients)
+        {
+            await client.DisconnectAsync();
+            client.Dispose();
+        }
+
+        return result;
+    }
+
+    // ---- 4: fan-out to many dashboards ------------------------------------------------------------
+
+    public static async Task FanoutAsync(Report report, Sizes sizes)
+    {
+        const int rooms = 100;
+        foreach (var connections in sizes.FanoutConnections)
+        {
+            await using var facility = await BenchFacility.StartAsync(Math.Min(rooms, connections));
+            var roomCount = Math.Min(rooms, connections);
+            var received = new ConcurrentQueue<(string RoomId, int? Brightness, long At)>();
+            var hubs = new List<HubConnection>();
+            for (var i = 0; i < connections; i++)
+            {
+                var hub = await facility.ConnectHubAsync();
+                hub.On<RoomSnapshot>("RoomChanged", s => received.Enqueue((s.RoomId, s.Devices[0].Actual?.Brightness, Stopwatch.GetTimestamp())));
+                await hub.InvokeAsync<RoomSnapshot>("JoinRoom", $"room-{(i % roomCount) + 1}");
+                hubs.Add(hub);
+            }
+
+            using var device = new MqttClientFactory().CreateMqttClient();
+            await device.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", facility.MqttPort).WithClientId("bench-fanout").Build());
+            var watchersPerRoom = connections / roomCount;
+            var latencies = new List<double>();
+            for (var i = 0; i < Math.Max(20, sizes.Samples / 4); i++)
+            {
+                var room = $"room-{(i % roomCount) + 1}";
+                var value = (i % 90) + 5;
+                received.Clear();
+                var sent = Stopwatch.GetTimestamp();
+                await device.PublishAsync(new MqttApplicationMessageBuilder()
+                    .WithTopic($"settingcontrol/devices/{room}-light-1/state")
+                    .WithPayload($$"""{"on":true,"brightness":{{value}},"colorTempK":2700}""")
+                    .Build());
+                var got = 0;
+                var deadline = Stopwatch.GetTimestamp() + (Stopwatch.Frequency * 10);
+                while (got < watchersPerRoom && Stopwatch.GetTimestamp() < deadline)
+                {
+                    while (received.TryDequeue(out var r))
+                    {
+                        if (r.RoomId == room && r.Brightness == value)
+                        {
+                            latencies.Add(Ms(sent, r.At));
+                            got++;
+                        }
+                    }
+
+                    await Task.Delay(1);
+                }
+            }
+
+            report.Add(new Row($"fan-out, {connections} dashboards", $"device state → RoomChanged at each of the {watchersPerRoom} dashboards watching the room", "p99 < 50 ms (500 dashboards)",
+                Report.Latency(latencies), "–", connections == 500 ? Report.Percentile(latencies, 0.99) < 50 : null));
+            foreach (var hub in hubs)
+            {
+                await hub.DisposeAsync();
+            }
+        }
+    }
+
+    // ---- 5: scale ----------------------------------------------------------------------------------
+
+    public static async Task ScaleAsync(Report report, Sizes sizes)
+    {
+        long baseline;
+        TimeSpan emptyStart;
+        await using (var empty = await BenchFacility.StartAsync(0))
+        {
+            baseline = Heap();
+            emptyStart = empty.StartToHealthy;
+        }
+
+        report.Add(new Row("scale", "host start → /healthz 200 (no rooms)", "≤ 3 s", $"{emptyStart.TotalSeconds:0.00} s", "–", emptyStart <= TimeSpan.FromSeconds(3)));
+        foreach (var rooms in sizes.ScaleRooms)
+        {
+            await using var facility = await BenchFacility.StartAsync(rooms);
+            var grains = facility.Services.GetRequiredService<IGrainFactory>();
+            foreach (var chunk in Enumerable.Range(1, rooms).Chunk(500))
+            {
+                await Task.WhenAll(chunk.Select(r => grains.GetGrain<IRoomGrain>($"room-{r}").GetSnapshot().AsTask()));
+            }
+
+            await Task.Delay(500);
+            var heap = Heap();
+            var perRoom = (heap - baseline) / (double)rooms;
+            report.Add(new Row("scale", $"memory per idle room at {rooms:N0} rooms (room, its 3 device grains, registry entry)", "≤ 20 KB",
+                $"{perRoom / 1024:0.0} KB (heap {heap / 1048576.0:0} MB vs {baseline / 1048576.0:0} MB empty); start to healthy incl. seeding {facility.StartToHealthy.TotalSeconds:0.0} s",
+                "–", perRoom <= 20 * 1024));
+        }
+
+        // Restart with persisted rooms: the time until every room answers.
+        var data = Path.Combine(Path.GetTempPath(), "settingcontrol-bench", Guid.NewGuid().ToString("N"));
+        await using (await BenchFacility.StartAsync(sizes.RestartRooms, data))
+        {
+        }
+
+        var clock = Stopwatch.StartNew();
+        await using var restarted = await BenchFacility.StartAsync(0, data);
+        var healthy = clock.Elapsed;
+        var all = await restarted.Http.GetFromJsonAsync<RoomSnapshot[]>("/api/rooms");
+        var answering = clock.Elapsed;
+        report.Add(new Row("scale", $"restart with {sizes.RestartRooms:N0} persisted rooms → every room answering", "–",
+            $"{answering.TotalSeconds:0.00} s ({all!.Length:N0} rooms; healthy after {healthy.TotalSeconds:0.00} s)", "–", all.Length == sizes.RestartRooms ? null : false));
+    }
+
+    private static long Heap()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+            GC.WaitForPendingFinalizers();
+        }
+
+        return GC.GetTotalMemory(forceFullCollection: true);
+    }
+}
