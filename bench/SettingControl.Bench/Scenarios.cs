@@ -165,13 +165,30 @@ public static class Scenarios
         await Task.Delay(500);
 
         // The publishers alone (to a topic nobody routes) tell what the load generator itself costs.
-        var floor = await Flood(facility.MqttPort, rooms, sizes.IngestTime, toDevices: false, metrics);
-        var flood = await Flood(facility.MqttPort, rooms, sizes.IngestTime, toDevices: true, metrics);
-        var cpuPerMessage = (flood.CpuMs / flood.Accepted) - (floor.CpuMs / floor.Published);
-        var bytesPerMessage = ((double)flood.Allocated / flood.Accepted) - ((double)floor.Allocated / floor.Published);
-        report.Add(new Row("ingest", "device state messages absorbed per second (parse → route → grains → fan-out)", "≥ 20,000 /s",
-            $"{flood.Accepted / flood.Seconds:N0} /s ({flood.Accepted:N0} accepted of {flood.Published:N0} published; {flood.Dropped} dropped)",
-            $"publishers alone {floor.Published / floor.Seconds:N0} /s", flood.Accepted / flood.Seconds >= 20_000));
+        var floor = await Flood(facility.MqttPort, rooms, sizes.IngestTime, 200_000, toDevices: false, metrics);
+
+        // Offer rising rates; the ingest rate is the highest one the controller absorbs completely.
+        FloodResult? best = null;
+        var steps = new List<string>();
+        foreach (var offered in new[] { 5_000, 10_000, 15_000, 20_000, 30_000, 40_000 })
+        {
+            var step = await Flood(facility.MqttPort, rooms, sizes.IngestTime, offered, toDevices: true, metrics);
+            var absorbed = step.Accepted / (double)step.Published;
+            steps.Add($"{offered / 1000}k→{step.Accepted / step.Seconds / 1000:0.0}k");
+            if (absorbed < 0.99)
+            {
+                break;
+            }
+
+            best = step;
+        }
+
+        var cpuPerMessage = best is null ? double.NaN : (best.CpuMs / best.Accepted) - (floor.CpuMs / floor.Published);
+        var bytesPerMessage = best is null ? double.NaN : ((double)best.Allocated / best.Accepted) - ((double)floor.Allocated / floor.Published);
+        var ingestRate = best is null ? 0 : best.Accepted / best.Seconds;
+        report.Add(new Row("ingest", "device state messages absorbed per second, all of them (parse → route → grain → fan-out)", "≥ 20,000 /s",
+            $"{ingestRate:N0} /s (offered→absorbed per s: {string.Join(", ", steps)})",
+            $"publishers alone {floor.Published / floor.Seconds:N0} /s", ingestRate >= 20_000));
         report.Add(new Row("ingest", "controller CPU time and allocation per message", "–",
             $"{cpuPerMessage * 1000:0.0} µs CPU, {bytesPerMessage:N0} bytes allocated", "publisher cost subtracted", null));
 
@@ -192,7 +209,7 @@ public static class Scenarios
 
     private sealed record FloodResult(long Published, long Accepted, long Dropped, double Seconds, double CpuMs, long Allocated);
 
-    private static async Task<FloodResult> Flood(int port, int rooms, TimeSpan duration, bool toDevices, DeviceLinkMetrics metrics)
+    private static async Task<FloodResult> Flood(int port, int rooms, TimeSpan duration, int perSecond, bool toDevices, DeviceLinkMetrics metrics)
     {
         var factory = new MqttClientFactory();
         var clients = new List<IMqttClient>();
@@ -214,11 +231,20 @@ public static class Scenarios
         await Task.WhenAll(clients.Select((client, c) => Task.Run(async () =>
         {
             var i = c;
+            var sentByThis = 0L;
             while (clock.Elapsed < duration)
             {
                 await client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topics[i % topics.Length]).WithPayload(payloads[i % payloads.Length]).Build());
                 i += 2;
+                sentByThis++;
                 Interlocked.Increment(ref published);
+
+                // Pace to the offered rate (each of the two publishers sends half of it).
+                var ahead = (sentByThis / (perSecond / 2.0)) - clock.Elapsed.TotalSeconds;
+                if (ahead > 0.002)
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(ahead));
+                }
             }
         })));
 
@@ -237,7 +263,7 @@ public static class Scenarios
             await Task.Delay(200);
         }
 
-        var seconds = clock.Elapsed.TotalSeconds - 0.2;
+        var seconds = duration.TotalSeconds;
         process.Refresh();
         var after = metrics.Snapshot();
         var result = new FloodResult(

@@ -110,6 +110,10 @@ public interface IDeviceGrain : IGrainWithStringKey
     [Alias("GetInfo")]
     ValueTask<DeviceInfoDto> GetInfo();
 
+    /// <summary>The room the device is assigned to, if any (the device link caches it for state reports).</summary>
+    [Alias("RoomOf")]
+    ValueTask<string?> RoomOf();
+
     [Alias("Announced")]
     Task<bool> Announced(DeviceAnnouncement announcement);
 

@@ -37,7 +37,13 @@ public sealed class DeviceGrain(
         state.State.RoomId = roomId;
         state.State.Kind = kind;
         await state.WriteStateAsync();
+
+        // Assignment happens at provisioning; the device's own messages bring it back when needed,
+        // so an idle facility does not keep a device grain per device in memory.
+        DeactivateOnIdle();
     }
+
+    public ValueTask<string?> RoomOf() => ValueTask.FromResult(state.State.RoomId);
 
     public ValueTask<DeviceInfoDto> GetInfo() => ValueTask.FromResult(new DeviceInfoDto(
         this.GetPrimaryKeyString(),

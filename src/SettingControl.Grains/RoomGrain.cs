@@ -224,8 +224,16 @@ public sealed class RoomGrain : Grain, IRoomGrain
 
         var live = Live(deviceId);
         var s = report.State;
-        live.Actual = new DeviceActualState(s.On, s.Brightness, s.ColorTempK, s.Light, s.Worn, s.Battery);
+        var actual = new DeviceActualState(s.On, s.Brightness, s.ColorTempK, s.Light, s.Worn, s.Battery);
         live.LastSeen = report.ReceivedAt;
+
+        // Devices report once a second even when nothing moves; only a change is worth a push to every dashboard.
+        if (actual == live.Actual)
+        {
+            return Task.CompletedTask;
+        }
+
+        live.Actual = actual;
         _state.State.Version++;
         Notify();
         return Task.CompletedTask;

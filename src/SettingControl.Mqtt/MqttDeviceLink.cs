@@ -20,7 +20,10 @@ namespace SettingControl.Mqtt;
 /// </summary>
 public sealed class MqttDeviceLink : BackgroundService, IDeviceCommands, IDeviceLinkStatus
 {
-    private const int InboundPartitions = 4;
+    private const int InboundPartitions = 16;
+
+    /// <summary>How long a device's room is trusted from the cache before the device grain is asked again.</summary>
+    private static readonly TimeSpan RouteLifetime = TimeSpan.FromSeconds(30);
     private const int MaxPublishesInFlight = 64;
 
     private readonly MqttOptions _options;
@@ -34,6 +37,7 @@ public sealed class MqttDeviceLink : BackgroundService, IDeviceCommands, IDevice
     private readonly Channel<InboundDeviceMessage>[] _inbound;
     private readonly SemaphoreSlim _inFlight = new(MaxPublishesInFlight);
     private readonly string _commandIdPrefix = Guid.NewGuid().ToString("N")[..8];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string? RoomId, long Expires)> _routes = new(StringComparer.Ordinal);
     private long _commandCounter;
     private bool _wasConnected;
 
@@ -223,13 +227,33 @@ public sealed class MqttDeviceLink : BackgroundService, IDeviceCommands, IDevice
             {
                 var now = _time.GetUtcNow();
                 var device = _grains.GetGrain<IDeviceGrain>(message.DeviceId);
-                var routed = message switch
+                bool routed;
+                switch (message)
                 {
-                    InboundDeviceMessage.Announced a => await device.Announced(a.Announcement),
-                    InboundDeviceMessage.AvailabilityChanged v => await device.AvailabilityChanged(v.Online, now),
-                    InboundDeviceMessage.StateReported s => await device.StateReported(new DeviceStateReport(s.State, now)),
-                    _ => false,
-                };
+                    case InboundDeviceMessage.StateReported s:
+                        // The hot path: state reports go straight to the room, with the device's room cached,
+                        // so a report costs one grain call instead of two.
+                        var roomId = await RoomOf(message.DeviceId, device);
+                        routed = roomId is not null;
+                        if (roomId is not null)
+                        {
+                            await _grains.GetGrain<IRoomGrain>(roomId).OnDeviceState(message.DeviceId, new DeviceStateReport(s.State, now));
+                        }
+
+                        break;
+                    case InboundDeviceMessage.Announced a:
+                        _routes.TryRemove(message.DeviceId, out _);
+                        routed = await device.Announced(a.Announcement);
+                        break;
+                    case InboundDeviceMessage.AvailabilityChanged v:
+                        _routes.TryRemove(message.DeviceId, out _);
+                        routed = await device.AvailabilityChanged(v.Online, now);
+                        break;
+                    default:
+                        routed = false;
+                        break;
+                }
+
                 if (routed)
                 {
                     _metrics.Accepted();
@@ -248,6 +272,19 @@ public sealed class MqttDeviceLink : BackgroundService, IDeviceCommands, IDevice
                 // Shutting down: the silo may already be gone.
             }
         }
+    }
+
+    private async ValueTask<string?> RoomOf(string deviceId, IDeviceGrain device)
+    {
+        var nowTicks = _time.GetTimestamp();
+        if (_routes.TryGetValue(deviceId, out var route) && route.Expires > nowTicks)
+        {
+            return route.RoomId;
+        }
+
+        var roomId = await device.RoomOf();
+        _routes[deviceId] = (roomId, nowTicks + (long)(RouteLifetime.TotalSeconds * _time.TimestampFrequency));
+        return roomId;
     }
 
     private async Task PublishLoopAsync(CancellationToken stoppingToken)
