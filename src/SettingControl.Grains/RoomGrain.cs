@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Orleans.Utilities;
 using SettingControl.Contracts;
@@ -77,12 +76,11 @@ public sealed class RoomGrain : Grain, IRoomGrain
             return;
         }
 
-        var backup = Backup();
         _state.State.Provisioned = true;
         _state.State.Name = name;
         _state.State.Devices = assigned;
         _state.State.Version++;
-        await WriteOrRestore(backup);
+        await WriteOrReload();
         Notify();
     }
 
@@ -265,19 +263,19 @@ public sealed class RoomGrain : Grain, IRoomGrain
         }
 
         var now = at ?? _time.GetUtcNow();
-        var backup = Backup();
+
+        // The domain checks everything before it changes anything, so a refusal leaves the room as it was.
         var change = operation(Room, now, Actual());
         if (change.Refused)
         {
-            _state.State.Room = backup.Room;
             return new CommandResult(CommandOutcome.Invalid, null, change.Errors.ToDto());
         }
 
-        await Commit(change, backup, now, actor);
+        await Commit(change, now, actor);
         return new CommandResult(CommandOutcome.Accepted, BuildSnapshot(), []);
     }
 
-    private async Task Commit(RoomChange change, RoomState backup, DateTimeOffset now, Actor? actor)
+    private async Task Commit(RoomChange change, DateTimeOffset now, Actor? actor)
     {
         if (change.StateChanged || change.Events.Count > 0)
         {
@@ -294,7 +292,7 @@ public sealed class RoomGrain : Grain, IRoomGrain
 
             if (change.StateChanged)
             {
-                await WriteOrRestore(backup);
+                await WriteOrReload();
             }
 
             if (change.Events.FirstOrDefault(e => e.Type == "session-started") is not null && Room.Session is { } started)
@@ -339,11 +337,10 @@ public sealed class RoomGrain : Grain, IRoomGrain
         var now = _time.GetUtcNow();
         if (Room.ActiveSession is { } session && session.HasDueWork(now))
         {
-            var backup = Backup();
             try
             {
                 var change = Room.Tick(now, Actual());
-                await Commit(change, backup, now, actor: null);
+                await Commit(change, now, actor: null);
             }
             catch (Exception ex)
             {
@@ -485,11 +482,11 @@ public sealed class RoomGrain : Grain, IRoomGrain
             return new DeviceActualDto(d.DeviceId, (live?.Availability ?? DeviceAvailability.Unknown).ToWire(), ToDto(live?.Actual));
         }).ToArray();
 
-    private RoomState Backup() =>
-        JsonSerializer.Deserialize<RoomState>(JsonSerializer.Serialize(_state.State, StateJson.Options), StateJson.Options)!;
-
-    /// <summary>Writes the state; if the write fails the in-memory state is put back, so the grain never runs ahead of storage.</summary>
-    private async Task WriteOrRestore(RoomState backup)
+    /// <summary>
+    /// Writes the state. If the write fails, the state is read back from storage, so the grain never runs
+    /// ahead of what storage holds; if even that fails the activation is dropped and the next call reloads.
+    /// </summary>
+    private async Task WriteOrReload()
     {
         try
         {
@@ -498,7 +495,16 @@ public sealed class RoomGrain : Grain, IRoomGrain
         catch (Exception ex)
         {
             _logger.LogError(ex, "Room {RoomId}: storing the change failed; the change is refused", RoomId);
-            _state.State = backup;
+            try
+            {
+                await _state.ReadStateAsync();
+            }
+            catch (Exception readFailure)
+            {
+                _logger.LogError(readFailure, "Room {RoomId}: storage cannot be read either; the room will reload on its next call", RoomId);
+                DeactivateOnIdle();
+            }
+
             throw;
         }
     }
@@ -587,14 +593,4 @@ public sealed class RoomGrain : Grain, IRoomGrain
 
         public DeviceCapabilities? Capabilities { get; set; }
     }
-}
-
-/// <summary>The JSON shape grain state is stored in (and copied with, for the restore-on-failure backup).</summary>
-internal static class StateJson
-{
-    public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web)
-    {
-        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
-        IgnoreReadOnlyProperties = true,
-    };
 }
