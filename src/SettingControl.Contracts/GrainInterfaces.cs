@@ -22,6 +22,17 @@ public interface IRoomGrain : IGrainWithStringKey
     [Alias("SetMask")]
     Task<CommandResult> SetMask(SetMaskRequest request, Actor actor);
 
+    [Alias("SetMusic")]
+    Task<CommandResult> SetMusic(SetMusicRequest request, Actor actor);
+
+    /// <summary>Next (+1) or previous (−1) track.</summary>
+    [Alias("SkipTrack")]
+    Task<CommandResult> SkipTrack(int direction, Actor actor);
+
+    /// <summary>The audio engine changed track or output state: push a fresh snapshot to the dashboards.</summary>
+    [Alias("OnMusicStatusChanged")]
+    Task OnMusicStatusChanged();
+
     [Alias("StartSession")]
     Task<CommandResult> StartSession(StartSessionRequest request, Actor actor);
 

@@ -45,7 +45,38 @@ public sealed record RoomSnapshot(
     [property: Id(5)] IReadOnlyList<RoomDeviceDto> Devices,
     [property: Id(6)] ChangeDto? LastChange,
     [property: Id(7)] SessionDto? Session = null,
-    [property: Id(8)] LightsUpDto? LightsUp = null);
+    [property: Id(8)] LightsUpDto? LightsUp = null,
+    [property: Id(20)] MusicDto? Music = null);
+
+/// <summary>A music change; omitted (null) fields keep their current value.</summary>
+[GenerateSerializer, Immutable, Alias("sc.SetMusic")]
+public sealed record SetMusicRequest(
+    [property: Id(0)] string? PlaylistId = null,
+    [property: Id(1)] bool? Playing = null,
+    [property: Id(2)] int? Volume = null);
+
+/// <summary>The room's music: what is wanted (desired) and what the player is doing (nowPlaying).</summary>
+[GenerateSerializer, Immutable, Alias("sc.Music")]
+public sealed record MusicDto(
+    [property: Id(0)] string? PlaylistId,
+    [property: Id(1)] bool Playing,
+    [property: Id(2)] int Volume,
+    [property: Id(3)] bool Ducked,
+    [property: Id(4)] NowPlayingDto? NowPlaying);
+
+/// <summary>Current track and position as the audio engine reports it; outputState is "ok" or "unavailable: …".</summary>
+[GenerateSerializer, Immutable, Alias("sc.NowPlaying")]
+public sealed record NowPlayingDto(
+    [property: Id(0)] string? PlaylistId,
+    [property: Id(1)] int TrackIndex,
+    [property: Id(2)] string? TrackTitle,
+    [property: Id(3)] double PositionSeconds,
+    [property: Id(4)] double DurationSeconds,
+    [property: Id(5)] int Volume,
+    [property: Id(6)] bool Playing,
+    [property: Id(7)] bool Ducked,
+    [property: Id(8)] string Output,
+    [property: Id(9)] string OutputState);
 
 /// <summary>A lighting change; omitted (null) fields keep their current value.</summary>
 [GenerateSerializer, Immutable, Alias("sc.SetLighting")]

@@ -9,6 +9,9 @@ public sealed record LightingCommand(bool? On, int? Brightness, int? ColorTempK,
 /// <summary>A change to the eye mask. Omitted fields keep their current value.</summary>
 public sealed record MaskCommand(bool? On, int? Light);
 
+/// <summary>A change to the music. Omitted fields keep their current value.</summary>
+public sealed record MusicCommand(string? PlaylistId, bool? Playing, int? Volume);
+
 /// <summary>One reason a command was rejected, naming the field so a client can show it.</summary>
 public sealed record ValidationError(string Field, string Message);
 
@@ -37,6 +40,23 @@ public static class CommandValidation
         }
 
         CheckRange(errors, "light", command.Light, Ranges.MinMaskLight, Ranges.MaxMaskLight, "%");
+        return errors;
+    }
+
+    public static IReadOnlyList<ValidationError> Validate(MusicCommand command, Func<string, bool> playlistExists)
+    {
+        var errors = new List<ValidationError>();
+        if (command.PlaylistId is null && command.Playing is null && command.Volume is null)
+        {
+            errors.Add(new("music", "Give at least one of 'playlistId', 'playing' or 'volume'."));
+        }
+
+        CheckRange(errors, "volume", command.Volume, 0, 100, "%");
+        if (command.PlaylistId is { } playlist && !playlistExists(playlist))
+        {
+            errors.Add(new("playlistId", $"There is no playlist '{playlist}'."));
+        }
+
         return errors;
     }
 

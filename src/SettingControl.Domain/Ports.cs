@@ -8,3 +8,19 @@ public interface IDeviceCommands
 {
     ValueTask SendAsync(DeviceCommand command, CancellationToken cancellationToken = default);
 }
+
+/// <summary>
+/// The outbound port to the music: one player per room, driven by the room's desired music. The audio
+/// adapter implements it; calls return at once (the engine fades and crossfades on its own clock).
+/// </summary>
+public interface IMusicPlayer
+{
+    bool HasPlaylist(string playlistId);
+
+    void Apply(string roomId, MusicSetting music, bool ducked);
+
+    /// <summary>Next (+1) or previous (−1) track, with the engine's crossfade.</summary>
+    void Skip(string roomId, int direction);
+
+    MusicNowPlaying? NowPlaying(string roomId);
+}

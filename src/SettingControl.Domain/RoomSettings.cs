@@ -18,3 +18,25 @@ public sealed record DesiredRoomState(LightingSetting Lighting, MaskSetting Mask
 {
     public static DesiredRoomState Default { get; } = new(LightingSetting.Default, MaskSetting.Default);
 }
+
+/// <summary>
+/// Desired ambient music: which playlist, whether it plays, and how loud (0–100). Silence is a choice:
+/// <see cref="Playing"/> false fades the music out.
+/// </summary>
+public sealed record MusicSetting(string? PlaylistId, bool Playing, int Volume)
+{
+    public static MusicSetting Default { get; } = new(null, false, 30);
+}
+
+/// <summary>What a room's player is actually doing, as the audio engine reports it.</summary>
+public sealed record MusicNowPlaying(
+    string? PlaylistId,
+    int TrackIndex,
+    string? TrackTitle,
+    double PositionSeconds,
+    double DurationSeconds,
+    int Volume,
+    bool Playing,
+    bool Ducked,
+    string Output,
+    string OutputState);

@@ -22,6 +22,7 @@ public sealed class RoomGrain : Grain, IRoomGrain
 
     private readonly IPersistentState<RoomState> _state;
     private readonly IDeviceCommands _devices;
+    private readonly IMusicPlayer _music;
     private readonly TimeProvider _time;
     private readonly ILogger<RoomGrain> _logger;
     private readonly ObserverManager<IRoomObserver> _observers;
@@ -34,11 +35,13 @@ public sealed class RoomGrain : Grain, IRoomGrain
     public RoomGrain(
         [PersistentState("room", StorageNames.Default)] IPersistentState<RoomState> state,
         IDeviceCommands devices,
+        IMusicPlayer music,
         TimeProvider time,
         ILogger<RoomGrain> logger)
     {
         _state = state;
         _devices = devices;
+        _music = music;
         _time = time;
         _logger = logger;
         _observers = new ObserverManager<IRoomObserver>(ObserverExpiry, logger);
@@ -50,8 +53,14 @@ public sealed class RoomGrain : Grain, IRoomGrain
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        // A session survives restarts: the clock is recomputed from persisted timestamps on the first tick.
+        // A session survives restarts: the clock is recomputed from persisted timestamps on the first tick,
+        // and the room's music picks up where the room wants it.
         EnsureTimer();
+        if (_state.State.Provisioned)
+        {
+            _music.Apply(RoomId, Room.Music, Room.MusicDucked);
+        }
+
         return Task.CompletedTask;
     }
 
@@ -96,6 +105,21 @@ public sealed class RoomGrain : Grain, IRoomGrain
 
     public Task<CommandResult> SetMask(SetMaskRequest request, Actor actor) =>
         Execute(actor, (room, now, actual) => room.SetMask(request.ToCommand(), actor.ToString(), now, actual));
+
+    public Task<CommandResult> SetMusic(SetMusicRequest request, Actor actor) =>
+        Execute(actor, (room, now, _) => room.SetMusic(new MusicCommand(request.PlaylistId, request.Playing, request.Volume), actor.ToString(), now, _music.HasPlaylist));
+
+    public Task<CommandResult> SkipTrack(int direction, Actor actor) =>
+        Execute(actor, (room, now, _) => direction is 1 or -1
+            ? room.SkipTrack(direction, actor.ToString(), now)
+            : RoomChange.Refuse("direction", "Skip forward (+1) or back (−1) one track."));
+
+    public Task OnMusicStatusChanged()
+    {
+        _state.State.Version++;
+        Notify();
+        return Task.CompletedTask;
+    }
 
     public async Task<CommandResult> StartSession(StartSessionRequest request, Actor actor)
     {
@@ -314,6 +338,16 @@ public sealed class RoomGrain : Grain, IRoomGrain
         if (change.MaskChanged)
         {
             await SendProgram(DeviceKind.Mask, now);
+        }
+
+        if (change.MusicChanged)
+        {
+            _music.Apply(RoomId, Room.Music, Room.MusicDucked);
+        }
+
+        if (change.MusicSkip != 0)
+        {
+            _music.Skip(RoomId, change.MusicSkip);
         }
 
         Notify();
@@ -570,9 +604,13 @@ public sealed class RoomGrain : Grain, IRoomGrain
 
         var change = s.LastChange is { } c ? new ChangeDto(c.By, c.What, c.At) : null;
         var lightsUp = Room.LightsUp is { } up ? new LightsUpDto(true, up.Since, up.By) : new LightsUpDto(false, null, null);
+        var playing = _music.NowPlaying(RoomId) is { } p
+            ? new NowPlayingDto(p.PlaylistId, p.TrackIndex, p.TrackTitle, p.PositionSeconds, p.DurationSeconds, p.Volume, p.Playing, p.Ducked, p.Output, p.OutputState)
+            : null;
+        var music = new MusicDto(Room.Music.PlaylistId, Room.Music.Playing, Room.Music.Volume, Room.MusicDucked, playing);
         return new RoomSnapshot(
             RoomId, s.Name, s.Version, Room.Lights.Desired.ToDto(), s.LastTransitionMs, devices, change,
-            Room.Session?.ToDto(Room, now), lightsUp);
+            Room.Session?.ToDto(Room, now), lightsUp, music);
     }
 
     private static ActualStateDto? ToDto(DeviceActualState? a) =>

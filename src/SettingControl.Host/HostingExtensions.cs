@@ -28,6 +28,7 @@ public static class HostingExtensions
         services.Configure<SimulationOptions>(config.GetSection(SimulationOptions.Section));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IBuiltInProtocols, BuiltInProtocols>();
+        services.AddSingleton<IMusicPlayer, UnavailableMusicPlayer>();
 
         var mqtt = config.GetSection(MqttOptions.Section).Get<MqttOptions>() ?? new MqttOptions();
         if (mqtt.Mode == BrokerMode.Embedded)

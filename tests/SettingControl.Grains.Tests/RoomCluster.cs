@@ -24,11 +24,31 @@ public sealed class RecordingDeviceCommands : IDeviceCommands
     public IReadOnlyList<DeviceCommand> For(string deviceId) => Sent.Where(c => c.DeviceId == deviceId).ToArray();
 }
 
+/// <summary>Records what the room grains asked the music player to do; knows the playlists "calm" and "drift".</summary>
+public sealed class RecordingMusicPlayer : IMusicPlayer
+{
+    public ConcurrentQueue<(string RoomId, MusicSetting Music, bool Ducked)> Applied { get; } = new();
+
+    public ConcurrentQueue<(string RoomId, int Direction)> Skipped { get; } = new();
+
+    public bool HasPlaylist(string playlistId) => playlistId is "calm" or "drift";
+
+    public void Apply(string roomId, MusicSetting music, bool ducked) => Applied.Enqueue((roomId, music, ducked));
+
+    public void Skip(string roomId, int direction) => Skipped.Enqueue((roomId, direction));
+
+    public MusicNowPlaying? NowPlaying(string roomId) =>
+        Applied.LastOrDefault(a => a.RoomId == roomId) is { RoomId: not null } last
+            ? new MusicNowPlaying(last.Music.PlaylistId, 0, "Track 1", 12.5, 300, last.Music.Volume, last.Music.Playing, last.Ducked, "none", "ok")
+            : null;
+}
+
 /// <summary>An in-process silo whose grains persist to a real SQLite file, which outlives the cluster.</summary>
 public sealed class RoomCluster : IAsyncDisposable
 {
-    private RoomCluster(InProcessTestCluster cluster, SqliteGrainStorage storage, RecordingDeviceCommands devices)
+    private RoomCluster(InProcessTestCluster cluster, SqliteGrainStorage storage, RecordingDeviceCommands devices, RecordingMusicPlayer music)
     {
+        Music = music;
         Cluster = cluster;
         Storage = storage;
         Devices = devices;
@@ -40,23 +60,27 @@ public sealed class RoomCluster : IAsyncDisposable
 
     public RecordingDeviceCommands Devices { get; }
 
+    public RecordingMusicPlayer Music { get; }
+
     public IGrainFactory Grains => Cluster.Client;
 
     public static async Task<RoomCluster> StartAsync(string databasePath, TimeProvider? time = null)
     {
         var storage = new SqliteGrainStorage(databasePath, NullLogger<SqliteGrainStorage>.Instance);
         var devices = new RecordingDeviceCommands();
+        var music = new RecordingMusicPlayer();
         var builder = new InProcessTestClusterBuilder();
         builder.ConfigureSilo((_, silo) =>
         {
             silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Default, storage);
             silo.Services.AddSingleton<IDeviceCommands>(devices);
+            silo.Services.AddSingleton<IMusicPlayer>(music);
             silo.Services.AddSingleton<TimeProvider>(time ?? TimeProvider.System);
             silo.Services.AddSingleton<IBuiltInProtocols>(new RepositoryProtocols());
         });
         var cluster = builder.Build();
         await cluster.DeployAsync();
-        return new RoomCluster(cluster, storage, devices);
+        return new RoomCluster(cluster, storage, devices, music);
     }
 
     public static string NewDatabasePath() =>

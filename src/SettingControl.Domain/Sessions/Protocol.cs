@@ -54,7 +54,7 @@ public sealed record PhaseDefinition(
     IReadOnlyList<ReminderDefinition>? Reminders = null);
 
 /// <summary>What a phase sets. A part left null is left as it is.</summary>
-public sealed record Scene(LightingSetting? Lighting, MaskSetting? Mask);
+public sealed record Scene(LightingSetting? Lighting, MaskSetting? Mask, MusicSetting? Music = null);
 
 public enum ReminderPriority
 {

@@ -113,6 +113,19 @@ public static class ProtocolValidation
             }
         }
 
+        if (scene.Music is { } music)
+        {
+            if (music.Volume is < 0 or > 100)
+            {
+                errors.Add(new($"{at}.music.volume", $"'{at}.music.volume' must be between 0 and 100; got {music.Volume}."));
+            }
+
+            if (music.PlaylistId is { } playlist && !Identifiers.IsValid(playlist))
+            {
+                errors.Add(new($"{at}.music.playlistId", $"'{at}.music.playlistId' must be a playlist id (a-z, 0-9, '-', '_')."));
+            }
+        }
+
         if (scene.Mask is { } mask && mask.Light is < Ranges.MinMaskLight or > Ranges.MaxMaskLight)
         {
             errors.Add(new($"{at}.mask.light", $"'{at}.mask.light' must be between 0 and 100; got {mask.Light}."));

@@ -43,6 +43,12 @@ public sealed class RoomChange
 
     public bool MaskChanged { get; set; }
 
+    /// <summary>The desired music changed (or ducking did, with Lights up).</summary>
+    public bool MusicChanged { get; set; }
+
+    /// <summary>Skip this many tracks (+1 next, −1 previous); 0 for none.</summary>
+    public int MusicSkip { get; set; }
+
     public bool StateChanged { get; set; }
 
     /// <summary>Why the operation was refused, one entry per offending field; empty when it was accepted.</summary>

@@ -195,6 +195,9 @@ public enum ProgramAttribute
     ColorTempK,
     MaskOn,
     MaskLight,
+    MusicPlaylist,
+    MusicPlaying,
+    MusicVolume,
 }
 
 public enum ReminderState

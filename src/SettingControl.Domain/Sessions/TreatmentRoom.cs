@@ -24,6 +24,11 @@ public sealed class TreatmentRoom
 
     public LightsUpState? LightsUp { get; set; }
 
+    public MusicSetting Music { get; set; } = MusicSetting.Default;
+
+    /// <summary>Lights up ducks the music so the therapist can talk and hear.</summary>
+    public bool MusicDucked => LightsUp is not null;
+
     public Session? ActiveSession => Session is { IsActive: true } s ? s : null;
 
     // ---- manual changes -------------------------------------------------------------------------
@@ -94,6 +99,51 @@ public sealed class TreatmentRoom
             Before = before,
             After = Lights.Desired,
             TransitionMs = 0,
+            Phase = ActiveSession?.Phase.Name,
+        });
+        return change;
+    }
+
+    public RoomChange SetMusic(MusicCommand command, string actor, DateTimeOffset now, Func<string, bool> playlistExists)
+    {
+        var errors = CommandValidation.Validate(command, playlistExists);
+        if (errors.Count > 0)
+        {
+            return RoomChange.Refuse(errors);
+        }
+
+        var before = Music;
+        Music = new MusicSetting(command.PlaylistId ?? Music.PlaylistId, command.Playing ?? Music.Playing, command.Volume ?? Music.Volume);
+        if (command.PlaylistId is not null)
+        {
+            TakeOver(ProgramAttribute.MusicPlaylist, actor);
+        }
+
+        if (command.Playing is not null)
+        {
+            TakeOver(ProgramAttribute.MusicPlaying, actor);
+        }
+
+        if (command.Volume is not null)
+        {
+            TakeOver(ProgramAttribute.MusicVolume, actor);
+        }
+
+        var change = new RoomChange { MusicChanged = true, StateChanged = true };
+        change.Events.Add(new RoomEvent("music-changed", DescribeMusic(before, Music), actor, now) { Phase = ActiveSession?.Phase.Name });
+        return change;
+    }
+
+    public RoomChange SkipTrack(int direction, string actor, DateTimeOffset now)
+    {
+        if (Music.PlaylistId is null || !Music.Playing)
+        {
+            return RoomChange.Refuse("music", "No music is playing in this room.");
+        }
+
+        var change = new RoomChange { MusicSkip = Math.Sign(direction) };
+        change.Events.Add(new RoomEvent(direction > 0 ? "music-next" : "music-previous", direction > 0 ? "Next track" : "Previous track", actor, now)
+        {
             Phase = ActiveSession?.Phase.Name,
         });
         return change;
@@ -300,7 +350,7 @@ public sealed class TreatmentRoom
         Lights.ColorTempK = Ramp.Steady(LightsUpColorTempK, now);
         Lights.MaskOn = false;
         Lights.MaskLight = Ramp.Steady(Lights.MaskLight.ValueAt(now), now);
-        var change = new RoomChange { LightsChanged = true, MaskChanged = true, StateChanged = true };
+        var change = new RoomChange { LightsChanged = true, MaskChanged = true, MusicChanged = true, StateChanged = true };
         if (ActiveSession is { IsHeld: false } session)
         {
             session.HeldSince = now;
@@ -327,7 +377,7 @@ public sealed class TreatmentRoom
 
         LightsUp = null;
         var before = Lights.Desired;
-        var change = new RoomChange { LightsChanged = true, MaskChanged = true, StateChanged = true };
+        var change = new RoomChange { LightsChanged = true, MaskChanged = true, MusicChanged = true, StateChanged = true };
 
         // Start from the light as it was before Lights up, then let the phase scene (if any) decide.
         var restored = lightsUp.Before;
@@ -580,7 +630,20 @@ public sealed class TreatmentRoom
             }
         }
 
-        change.StateChanged |= change.LightsChanged || change.MaskChanged;
+        if (scene.Music is { } music)
+        {
+            var next = new MusicSetting(
+                Applies(ProgramAttribute.MusicPlaylist) ? music.PlaylistId ?? Music.PlaylistId : Music.PlaylistId,
+                Applies(ProgramAttribute.MusicPlaying) ? music.Playing : Music.Playing,
+                Applies(ProgramAttribute.MusicVolume) ? music.Volume : Music.Volume);
+            if (next != Music)
+            {
+                Music = next;
+                change.MusicChanged = true;
+            }
+        }
+
+        change.StateChanged |= change.LightsChanged || change.MaskChanged || change.MusicChanged;
     }
 
     private static Ramp StartRamp(Ramp current, double to, DateTimeOffset now, long durationMs, double? actualLevel) =>
@@ -689,6 +752,9 @@ public sealed class TreatmentRoom
         ProgramAttribute.ColorTempK => "colorTempK",
         ProgramAttribute.MaskOn => "maskOn",
         ProgramAttribute.MaskLight => "maskLight",
+        ProgramAttribute.MusicPlaylist => "musicPlaylist",
+        ProgramAttribute.MusicPlaying => "musicPlaying",
+        ProgramAttribute.MusicVolume => "musicVolume",
         _ => attribute.ToString(),
     };
 
@@ -715,6 +781,15 @@ public sealed class TreatmentRoom
         if (c.ColorTempK is { } k) parts.Add($"colour {k} K");
         if (c.TransitionMs is { } t and > 0) parts.Add($"over {t / 1000.0:0.#} s");
         return string.Join(", ", parts);
+    }
+
+    private static string DescribeMusic(MusicSetting before, MusicSetting after)
+    {
+        var parts = new List<string>(3);
+        if (before.PlaylistId != after.PlaylistId) parts.Add($"playlist {after.PlaylistId ?? "none"}");
+        if (before.Playing != after.Playing) parts.Add(after.Playing ? "music on" : "music off (silence)");
+        if (before.Volume != after.Volume) parts.Add($"volume {after.Volume}%");
+        return parts.Count == 0 ? "music unchanged" : string.Join(", ", parts);
     }
 
     private static string Describe(MaskCommand c)

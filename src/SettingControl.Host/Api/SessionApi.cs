@@ -97,6 +97,16 @@ public static class SessionApi
         api.MapPost("/rooms/{roomId}/reminders/{reminderId}/complete", (string roomId, string reminderId, HttpContext http, IGrainFactory grains, ApiCounters counters) =>
             RunRoomCommand(roomId, grains, counters, room => room.CompleteReminder(reminderId, ActorOf(http))));
 
+        api.MapPut("/rooms/{roomId}/music", async (string roomId, HttpContext http, IGrainFactory grains, ApiCounters counters) =>
+        {
+            var (body, problem) = await ReadBody<SetMusicRequest>(http, counters);
+            return problem ?? await RunRoomCommand(roomId, grains, counters, room => room.SetMusic(body!, ActorOf(http)));
+        });
+        api.MapPost("/rooms/{roomId}/music/next", (string roomId, HttpContext http, IGrainFactory grains, ApiCounters counters) =>
+            RunRoomCommand(roomId, grains, counters, room => room.SkipTrack(1, ActorOf(http))));
+        api.MapPost("/rooms/{roomId}/music/previous", (string roomId, HttpContext http, IGrainFactory grains, ApiCounters counters) =>
+            RunRoomCommand(roomId, grains, counters, room => room.SkipTrack(-1, ActorOf(http))));
+
         api.MapGet("/sessions/{sessionId}", async (string sessionId, IGrainFactory grains) =>
             await Record(grains, sessionId) is { } record ? Results.Ok(record) : SessionNotFound(sessionId));
         api.MapGet("/sessions/{sessionId}/export", async (string sessionId, string? format, IGrainFactory grains) =>

@@ -41,6 +41,16 @@ public sealed class RoomsHub(IGrainFactory grains, RoomObserverBridge bridge, Ap
         return Unwrap(roomId, await Room(roomId).SetMask(request, Actor()));
     }
 
+    public async Task<RoomSnapshot> SetMusic(string roomId, SetMusicRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return Unwrap(roomId, await Room(roomId).SetMusic(request, Actor()));
+    }
+
+    public async Task<RoomSnapshot> NextTrack(string roomId) => Unwrap(roomId, await Room(roomId).SkipTrack(1, Actor()));
+
+    public async Task<RoomSnapshot> PreviousTrack(string roomId) => Unwrap(roomId, await Room(roomId).SkipTrack(-1, Actor()));
+
     public Task<IReadOnlyList<ProtocolSummaryDto>> GetProtocols() =>
         grains.GetGrain<IProtocolRegistryGrain>(IProtocolRegistryGrain.Key).List();
 
