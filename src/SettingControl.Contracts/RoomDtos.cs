@@ -119,3 +119,22 @@ public sealed record Actor([property: Id(0)] string Kind, [property: Id(1)] stri
 
     public override string ToString() => $"{Kind}:{Name}";
 }
+
+/// <summary>A playlist as staff and therapists see it: its tracks, their lengths, and any that cannot play.</summary>
+[GenerateSerializer, Immutable, Alias("sc.Playlist")]
+public sealed record PlaylistDto(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string Title,
+    [property: Id(2)] string? Description,
+    [property: Id(3)] IReadOnlyList<string> SuitsPhases,
+    [property: Id(4)] IReadOnlyList<PlaylistTrackDto> Tracks,
+    [property: Id(5)] double TotalSeconds);
+
+/// <summary>One track; <c>error</c> says why it will be skipped (missing file, unreadable) when it cannot play.</summary>
+[GenerateSerializer, Immutable, Alias("sc.PlaylistTrack")]
+public sealed record PlaylistTrackDto(
+    [property: Id(0)] string Title,
+    [property: Id(1)] double DurationSeconds,
+    [property: Id(2)] double GainDb,
+    [property: Id(3)] string Source,
+    [property: Id(4)] string? Error);

@@ -28,7 +28,9 @@ public static class HostingExtensions
         services.Configure<SimulationOptions>(config.GetSection(SimulationOptions.Section));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IBuiltInProtocols, BuiltInProtocols>();
-        services.AddSingleton<IMusicPlayer, UnavailableMusicPlayer>();
+        services.AddSingleton<UnavailableMusicPlayer>();
+        services.AddSingleton<IMusicPlayer>(sp => sp.GetRequiredService<UnavailableMusicPlayer>());
+        services.AddSingleton<IPlaylistCatalog>(sp => sp.GetRequiredService<UnavailableMusicPlayer>());
 
         var mqtt = config.GetSection(MqttOptions.Section).Get<MqttOptions>() ?? new MqttOptions();
         if (mqtt.Mode == BrokerMode.Embedded)

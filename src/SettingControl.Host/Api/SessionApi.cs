@@ -97,6 +97,7 @@ public static class SessionApi
         api.MapPost("/rooms/{roomId}/reminders/{reminderId}/complete", (string roomId, string reminderId, HttpContext http, IGrainFactory grains, ApiCounters counters) =>
             RunRoomCommand(roomId, grains, counters, room => room.CompleteReminder(reminderId, ActorOf(http))));
 
+        api.MapGet("/playlists", (IPlaylistCatalog playlists) => Results.Ok(playlists.List()));
         api.MapPut("/rooms/{roomId}/music", async (string roomId, HttpContext http, IGrainFactory grains, ApiCounters counters) =>
         {
             var (body, problem) = await ReadBody<SetMusicRequest>(http, counters);

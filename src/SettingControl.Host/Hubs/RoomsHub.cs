@@ -8,7 +8,7 @@ namespace SettingControl.Host.Hubs;
 /// The dashboard's live channel. Clients join a room's group to receive <c>RoomChanged</c> snapshots and
 /// send commands back; every refusal is a <see cref="HubException"/> with a message a therapist can read.
 /// </summary>
-public sealed class RoomsHub(IGrainFactory grains, RoomObserverBridge bridge, ApiCounters counters) : Hub
+public sealed class RoomsHub(IGrainFactory grains, RoomObserverBridge bridge, ApiCounters counters, IPlaylistCatalog playlists) : Hub
 {
     public const string Path = "/hubs/rooms";
     public const string RoomChangedMethod = "RoomChanged";
@@ -40,6 +40,8 @@ public sealed class RoomsHub(IGrainFactory grains, RoomObserverBridge bridge, Ap
         ArgumentNullException.ThrowIfNull(request);
         return Unwrap(roomId, await Room(roomId).SetMask(request, Actor()));
     }
+
+    public IReadOnlyList<PlaylistDto> GetPlaylists() => playlists.List();
 
     public async Task<RoomSnapshot> SetMusic(string roomId, SetMusicRequest request)
     {

@@ -1,3 +1,4 @@
+using SettingControl.Contracts;
 using SettingControl.Domain;
 
 namespace SettingControl.Host.Services;
@@ -6,8 +7,10 @@ namespace SettingControl.Host.Services;
 /// Stands in until the audio engine is wired in: it knows no playlists, so music commands are refused
 /// with a clear message, and it reports that no audio output exists.
 /// </summary>
-public sealed class UnavailableMusicPlayer : IMusicPlayer
+public sealed class UnavailableMusicPlayer : IMusicPlayer, IPlaylistCatalog
 {
+    public IReadOnlyList<PlaylistDto> List() => [];
+
     public bool HasPlaylist(string playlistId) => false;
 
     public void Apply(string roomId, MusicSetting music, bool ducked)
