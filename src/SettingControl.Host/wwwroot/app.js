@@ -1677,8 +1677,8 @@ function mountMusic(roomId) {
     id: 'music-volume', testid: 'music-volume-slider', targetTestid: 'music-volume-target',
     min: 0, max: 100, step: 1, label: 'Volume', legend: ['0%', '50%', '100%'], extraClass: 'slider-brightness',
   });
-  const prev = h('button', { type: 'button', class: 'btn', 'data-testid': 'music-prev', 'aria-label': 'Previous track' }, '⏮ Previous');
-  const next = h('button', { type: 'button', class: 'btn', 'data-testid': 'music-next', 'aria-label': 'Next track' }, 'Next ⏭');
+  const prev = h('button', { type: 'button', class: 'btn', 'data-testid': 'music-prev', 'aria-label': 'Previous track' }, '‹ Previous');
+  const next = h('button', { type: 'button', class: 'btn', 'data-testid': 'music-next', 'aria-label': 'Next track' }, 'Next ›');
   const track = h('span', { class: 'music-track', 'data-testid': 'music-now-playing' }, '—');
   const position = h('span', { class: 'muted music-position', 'data-testid': 'music-position' });
   const output = h('span', { class: 'music-output', 'data-testid': 'music-output-state' });
