@@ -63,8 +63,9 @@ public static class Scenarios
                 var target = value;
                 sent = Stopwatch.GetTimestamp();
                 await hub.InvokeAsync<RoomSnapshot>("SetLighting", room, new SetLightingRequest(Brightness: target));
-                var hubMs = Ms(sent, await set);
-                var seen = await WaitFor(changes, s => s.RoomId == room && s.Devices.Any(d => d.DeviceId == device && d.Actual?.Brightness == target));
+                var setAt = await set;
+                var hubMs = Ms(sent, setAt);
+                var seen = await WaitFor(changes, setAt, s => s.RoomId == room && s.Devices.Any(d => d.DeviceId == device && d.Actual?.Brightness == target));
                 if (i >= 20)
                 {
                     rest.Add(restMs);
@@ -88,14 +89,15 @@ public static class Scenarios
         }
     }
 
-    private static async Task<long> WaitFor(ConcurrentQueue<(RoomSnapshot Snapshot, long At)> changes, Func<RoomSnapshot, bool> predicate)
+    /// <summary>The first RoomChanged after <paramref name="notBefore"/> (the device must have had the command) that matches.</summary>
+    private static async Task<long> WaitFor(ConcurrentQueue<(RoomSnapshot Snapshot, long At)> changes, long notBefore, Func<RoomSnapshot, bool> predicate)
     {
         var deadline = Stopwatch.GetTimestamp() + (Stopwatch.Frequency * 10);
         while (Stopwatch.GetTimestamp() < deadline)
         {
             while (changes.TryDequeue(out var change))
             {
-                if (predicate(change.Snapshot))
+                if (change.At >= notBefore && predicate(change.Snapshot))
                 {
                     return change.At;
                 }
