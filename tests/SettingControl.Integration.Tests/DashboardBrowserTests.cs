@@ -4,34 +4,15 @@ using SettingControl.Integration.Tests.Infrastructure;
 namespace SettingControl.Integration.Tests;
 
 /// <summary>The real dashboard page in a real browser against the real host and simulated devices.</summary>
-public sealed class DashboardBrowserTests : IAsyncLifetime
+public sealed class DashboardBrowserTests() : BrowserTestBase(simulatedRooms: 2)
 {
-    private HostUnderTest _host = null!;
-    private Browser _browser = null!;
-
-    public async Task InitializeAsync()
-    {
-        _host = await HostUnderTest.StartAsync(simulatedRooms: 2);
-        await Eventually.TrueAsync(
-            async () => (await _host.GetRoomAsync("room-1")).Devices.All(d => d.Availability == "online"),
-            TimeSpan.FromSeconds(20),
-            "room-1 online");
-        _browser = await Browser.LaunchAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _browser.DisposeAsync();
-        await _host.DisposeAsync();
-    }
-
     [Fact]
     public async Task A_change_on_one_tablet_shows_on_the_other_and_reaches_the_light()
     {
-        var first = await _browser.NewTabletPageAsync();
-        var second = await _browser.NewTabletPageAsync();
-        await first.GotoAsync(new Uri(_host.BaseUrl, "/#/rooms/room-1").ToString());
-        await second.GotoAsync(new Uri(_host.BaseUrl, "/#/rooms/room-1").ToString());
+        var first = await Browser.NewTabletPageAsync();
+        var second = await Browser.NewTabletPageAsync();
+        await first.GotoAsync(PageUrl("#/rooms/room-1"));
+        await second.GotoAsync(PageUrl("#/rooms/room-1"));
         foreach (var page in new[] { first, second })
         {
             await Assertions.Expect(page.GetByTestId("connection-status")).ToContainTextAsync("connected");
@@ -45,7 +26,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
 
         await Assertions.Expect(second.GetByTestId("brightness-target")).ToHaveTextAsync("15%");
         await Assertions.Expect(second.GetByTestId("brightness-slider")).ToHaveValueAsync("15");
-        Assert.True(await _host.SimulatedDevices!["room-1-light-1"].WaitUntilAsync(s => s.Brightness == 15, TimeSpan.FromSeconds(15)),
+        Assert.True(await Host.SimulatedDevices!["room-1-light-1"].WaitUntilAsync(s => s.Brightness == 15, TimeSpan.FromSeconds(15)),
             "the simulated light reached 15 %");
         await Assertions.Expect(second.GetByTestId("device-room-1-light-1-actual-brightness")).ToHaveTextAsync("15%");
         await Assertions.Expect(first.GetByTestId("device-room-1-light-2-actual-brightness")).ToHaveTextAsync("15%");
@@ -53,26 +34,26 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         // The second tablet switches the mask light on; the first sees it and so does the mask.
         await second.GetByTestId("mask-on-toggle").ClickAsync();
         await Assertions.Expect(first.GetByTestId("mask-on-toggle")).ToBeCheckedAsync();
-        Assert.True(await _host.SimulatedDevices["room-1-mask"].WaitUntilAsync(s => s.On, TimeSpan.FromSeconds(15)));
+        Assert.True(await Host.SimulatedDevices["room-1-mask"].WaitUntilAsync(s => s.On, TimeSpan.FromSeconds(15)));
 
-        await Browser.ScreenshotAsync(first, "room-page");
-        await first.GotoAsync(new Uri(_host.BaseUrl, "/#/").ToString());
+        await Infrastructure.Browser.ScreenshotAsync(first, "room-page");
+        await first.GotoAsync(PageUrl("#/"));
         await Assertions.Expect(first.GetByTestId("room-card-room-2-health")).ToContainTextAsync("3/3 online");
-        await Browser.ScreenshotAsync(first, "room-list");
+        await Infrastructure.Browser.ScreenshotAsync(first, "room-list");
     }
 
     [Fact]
     public async Task A_device_going_offline_shows_at_once_and_a_refused_value_shows_a_clear_error()
     {
-        var page = await _browser.NewTabletPageAsync();
-        await page.GotoAsync(new Uri(_host.BaseUrl, "/#/rooms/room-2").ToString());
+        var page = await Browser.NewTabletPageAsync();
+        await page.GotoAsync(PageUrl("#/rooms/room-2"));
         await Assertions.Expect(page.GetByTestId("device-room-2-light-2-availability")).ToHaveTextAsync("online");
 
-        await _host.SimulatedDevices!["room-2-light-2"].CrashAsync();
+        await Host.SimulatedDevices!["room-2-light-2"].CrashAsync();
 
         await Assertions.Expect(page.GetByTestId("device-room-2-light-2-availability")).ToHaveTextAsync("offline");
 
-        await page.GotoAsync(new Uri(_host.BaseUrl, "/#/rooms/no-such-room").ToString());
+        await page.GotoAsync(PageUrl("#/rooms/no-such-room"));
         await Assertions.Expect(page.GetByTestId("error-banner")).ToContainTextAsync("does not exist");
     }
 }

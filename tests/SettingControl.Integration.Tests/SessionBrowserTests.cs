@@ -4,35 +4,16 @@ using SettingControl.Integration.Tests.Infrastructure;
 namespace SettingControl.Integration.Tests;
 
 /// <summary>A therapist runs a session from the tablet page while a second tablet watches the same room.</summary>
-public sealed class SessionBrowserTests : IAsyncLifetime
+public sealed class SessionBrowserTests() : BrowserTestBase(simulatedRooms: 1)
 {
-    private HostUnderTest _host = null!;
-    private Browser _browser = null!;
-
-    public async Task InitializeAsync()
-    {
-        _host = await HostUnderTest.StartAsync(simulatedRooms: 1);
-        await Eventually.TrueAsync(
-            async () => (await _host.GetRoomAsync("room-1")).Devices.All(d => d.Availability == "online"),
-            TimeSpan.FromSeconds(20),
-            "room-1 online");
-        _browser = await Browser.LaunchAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _browser.DisposeAsync();
-        await _host.DisposeAsync();
-    }
-
     [Fact]
     public async Task Start_a_session_override_lights_up_resume_acknowledge_a_reminder_and_see_the_chart()
     {
-        var tablet = await _browser.NewTabletPageAsync();
-        var watcher = await _browser.NewTabletPageAsync();
-        var light = _host.SimulatedDevices!["room-1-light-1"];
-        await tablet.GotoAsync(new Uri(_host.BaseUrl, "/#/rooms/room-1").ToString());
-        await watcher.GotoAsync(new Uri(_host.BaseUrl, "/#/rooms/room-1").ToString());
+        var tablet = await Browser.NewTabletPageAsync();
+        var watcher = await Browser.NewTabletPageAsync();
+        var light = Host.SimulatedDevices!["room-1-light-1"];
+        await tablet.GotoAsync(PageUrl("#/rooms/room-1"));
+        await watcher.GotoAsync(PageUrl("#/rooms/room-1"));
         await Assertions.Expect(tablet.GetByTestId("connection-status")).ToContainTextAsync("connected");
 
         // Start the esketamine protocol with a label that identifies no patient.
@@ -44,7 +25,7 @@ public sealed class SessionBrowserTests : IAsyncLifetime
         Assert.True(await light.WaitUntilAsync(s => s.Brightness == 45 && s.ColorTempK == 2900, TimeSpan.FromSeconds(90)), "the preparation scene's 60 s fade arrives");
 
         // The protocol's first reminder is due at once: acknowledge it.
-        var reminderId = (await _host.GetRoomAsync("room-1")).Session!.Reminders.Single(r => r.State == "due").Id;
+        var reminderId = (await Host.GetRoomAsync("room-1")).Session!.Reminders.Single(r => r.State == "due").Id;
         await Assertions.Expect(watcher.GetByTestId($"reminder-{reminderId}-state")).ToHaveTextAsync("due");
         await tablet.GetByTestId($"reminder-ack-{reminderId}").ClickAsync();
         await Assertions.Expect(watcher.GetByTestId($"reminder-{reminderId}-state")).ToHaveTextAsync("acknowledged");
@@ -69,7 +50,7 @@ public sealed class SessionBrowserTests : IAsyncLifetime
         await Assertions.Expect(watcher.GetByTestId("lights-up-banner")).ToBeVisibleAsync();
         await Assertions.Expect(tablet.GetByTestId("clock-state")).ToHaveTextAsync("held");
         Assert.True(await light.WaitUntilAsync(s => s.Brightness == 100 && s.ColorTempK == 4000, TimeSpan.FromSeconds(5)), "full light at once");
-        await Browser.ScreenshotAsync(watcher, "lights-up");
+        await Infrastructure.Browser.ScreenshotAsync(watcher, "lights-up");
 
         await watcher.GetByTestId("lights-up-resume").ClickAsync();
         await Assertions.Expect(tablet.GetByTestId("lights-up-banner")).ToHaveCountAsync(0);
@@ -81,17 +62,17 @@ public sealed class SessionBrowserTests : IAsyncLifetime
         await Assertions.Expect(watcher.GetByTestId("session-chart")).ToBeVisibleAsync();
         await Assertions.Expect(watcher.GetByTestId("chart-note-marker")).ToHaveCountAsync(1, new() { Timeout = 15_000 });
         Assert.True(await watcher.GetByTestId("chart-phase-band").CountAsync() >= 2);
-        await Browser.ScreenshotAsync(tablet, "session-room-page");
+        await Infrastructure.Browser.ScreenshotAsync(tablet, "session-room-page");
 
-        var sessionId = (await _host.GetRoomAsync("room-1")).Session!.SessionId;
-        var record = await _host.Http.GetStringAsync($"/api/sessions/{sessionId}");
+        var sessionId = (await Host.GetRoomAsync("room-1")).Session!.SessionId;
+        var record = await Host.Http.GetStringAsync($"/api/sessions/{sessionId}");
         foreach (var type in new[] { "session-started", "reminder-acknowledged", "lighting-changed", "dose-marked", "lights-up", "lights-up-resumed", "note" })
         {
             Assert.Contains($"\"type\":\"{type}\"", record);
         }
 
-        await tablet.GotoAsync(new Uri(_host.BaseUrl, "/#/").ToString());
+        await tablet.GotoAsync(PageUrl("#/"));
         await Assertions.Expect(tablet.GetByTestId("room-card-room-1-phase")).ToContainTextAsync("Dosing and onset");
-        await Browser.ScreenshotAsync(tablet, "facility-overview");
+        await Infrastructure.Browser.ScreenshotAsync(tablet, "facility-overview");
     }
 }
