@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using SettingControl.Contracts;
+using SettingControl.Integration.Tests.Infrastructure;
+
+namespace SettingControl.Integration.Tests;
+
+/// <summary>The controller as its own process, killed with SIGKILL mid-session: nothing it acknowledged is lost.</summary>
+public sealed class KillTests
+{
+    [Fact]
+    public async Task A_kill_9_mid_session_loses_no_acknowledged_state_or_record_entry()
+    {
+        var data = HostUnderTest.NewDataDirectory();
+        var mqttPort = FreePorts.Next();
+        string sessionId;
+        using (var first = HostProcess.Start(data, mqttPort))
+        {
+            await first.WaitReadyAsync();
+            var started = await first.Http.PostAsJsonAsync("/api/rooms/room-1/session", new { protocolId = "esketamine-nasal", label = "kill test" });
+            started.EnsureSuccessStatusCode();
+            sessionId = (await started.Content.ReadFromJsonAsync<SessionStarted>())!.SessionId;
+            (await first.Http.PostAsync("/api/rooms/room-1/session/t0", null)).EnsureSuccessStatusCode();
+            (await first.Http.PutAsJsonAsync("/api/rooms/room-1/lighting", new { brightness = 17, colorTempK = 2100 })).EnsureSuccessStatusCode();
+            (await first.Http.PostAsJsonAsync("/api/rooms/room-1/notes", new { text = "acknowledged just before the crash" })).EnsureSuccessStatusCode();
+            (await first.Http.PostAsync("/api/rooms/room-1/lights-up", null)).EnsureSuccessStatusCode();
+
+            first.Kill();
+        }
+
+        using var second = HostProcess.Start(data, mqttPort);
+        await second.WaitReadyAsync();
+        var room = (await second.Http.GetFromJsonAsync<RoomSnapshot>("/api/rooms/room-1"))!;
+        Assert.Equal(["room-1-light-1", "room-1-light-2", "room-1-mask"], room.Devices.Select(d => d.DeviceId).ToArray());
+        Assert.Equal(new LightingDto(true, 100, 4000), room.Desired.Lighting);
+        Assert.True(room.LightsUp!.Active);
+        Assert.Equal(("dosing", "held"), (room.Session!.PhaseId, room.Session.Clock));
+        Assert.Contains("brightness", room.Session.Overrides);
+
+        var record = (await second.Http.GetFromJsonAsync<SessionRecordDto>($"/api/sessions/{sessionId}"))!;
+        var types = record.Events.Select(e => e.Type).ToArray();
+        foreach (var type in new[] { "session-started", "dose-marked", "lighting-changed", "note", "lights-up" })
+        {
+            Assert.Contains(type, types);
+        }
+
+        Assert.Contains(record.Events, e => e.Note == "acknowledged just before the crash");
+
+        // The restarted controller drives the devices again: resuming returns the room to the dosing scene.
+        (await second.Http.PostAsync("/api/rooms/room-1/lights-up/resume", null)).EnsureSuccessStatusCode();
+        await Eventually.TrueAsync(
+            async () => (await second.Http.GetFromJsonAsync<RoomSnapshot>("/api/rooms/room-1"))!.Devices
+                .Where(d => d.Kind == "light").All(d => d.Actual is { Brightness: 20, ColorTempK: 2400 }),
+            TimeSpan.FromSeconds(30),
+            "the lights show the dosing scene after the restart");
+    }
+
+    private sealed record SessionStarted(string SessionId);
+
+    /// <summary>The host started as `dotnet SettingControl.Host.dll`, a process of its own that can be killed.</summary>
+    private sealed class HostProcess : IDisposable
+    {
+        private readonly Process _process;
+
+        private HostProcess(Process process, int httpPort)
+        {
+            _process = process;
+            Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromSeconds(30) };
+        }
+
+        public HttpClient Http { get; }
+
+        public static HostProcess Start(string dataDirectory, int mqttPort)
+        {
+            var httpPort = FreePorts.Next();
+            var start = new ProcessStartInfo("dotnet")
+            {
+                WorkingDirectory = AppContext.BaseDirectory,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            foreach (var arg in new[]
+            {
+                Path.Combine(AppContext.BaseDirectory, "SettingControl.Host.dll"),
+                $"--urls=http://127.0.0.1:{httpPort}",
+                $"--Storage:DataDirectory={dataDirectory}",
+                $"--Mqtt:Port={mqttPort}",
+                $"--Orleans:SiloPort={FreePorts.Next()}",
+                $"--Orleans:GatewayPort={FreePorts.Next()}",
+                "--Simulation:Rooms=1",
+                "--Logging:LogLevel:Default=Warning",
+            })
+            {
+                start.ArgumentList.Add(arg);
+            }
+
+            var process = Process.Start(start)!;
+            process.OutputDataReceived += (_, _) => { };
+            process.ErrorDataReceived += (_, _) => { };
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            return new HostProcess(process, httpPort);
+        }
+
+        public Task WaitReadyAsync() =>
+            Eventually.TrueAsync(async () => (await Http.GetAsync("/healthz")).IsSuccessStatusCode, TimeSpan.FromSeconds(60), "host process healthy");
+
+        /// <summary>SIGKILL: no shutdown hooks, no flushing, nothing graceful.</summary>
+        public void Kill()
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(10_000);
+        }
+
+        public void Dispose()
+        {
+            if (!_process.HasExited)
+            {
+                Kill();
+            }
+
+            _process.Dispose();
+            Http.Dispose();
+        }
+    }
+}
