@@ -174,3 +174,41 @@ public interface IProtocolRegistryGrain : IGrainWithStringKey
     [Alias("Delete")]
     Task<IReadOnlyList<FieldError>> Delete(string protocolId);
 }
+
+/// <summary>
+/// The facility's accounts and API keys (one grain, key <see cref="Key"/>). It stores what it is given;
+/// hashing and checking passwords happen in the host, never here.
+/// </summary>
+[Alias("sc.IAccountsGrain")]
+public interface IAccountsGrain : IGrainWithStringKey
+{
+    public const string Key = "accounts";
+
+    [Alias("Get")]
+    Task<AccountsSnapshot> Get();
+
+    /// <summary>Adds an account; false when the name is taken.</summary>
+    [Alias("CreateUser")]
+    Task<bool> CreateUser(UserRecord user);
+
+    /// <summary>Adds the first admin only while no admin exists; false otherwise (the setup token is single-use).</summary>
+    [Alias("CreateFirstAdmin")]
+    Task<bool> CreateFirstAdmin(UserRecord admin);
+
+    /// <summary>Adds an account, or replaces it when it exists (demo accounts get fresh passwords at every start).</summary>
+    [Alias("UpsertUser")]
+    Task UpsertUser(UserRecord user);
+
+    /// <summary>Replaces an existing account; false when there is none.</summary>
+    [Alias("UpdateUser")]
+    Task<bool> UpdateUser(UserRecord user);
+
+    [Alias("DeleteUser")]
+    Task<bool> DeleteUser(string username);
+
+    [Alias("CreateKey")]
+    Task CreateKey(ApiKeyRecord key);
+
+    [Alias("RevokeKey")]
+    Task<bool> RevokeKey(string keyId, DateTimeOffset at);
+}

@@ -7,6 +7,7 @@ using SettingControl.Domain.Sessions;
 using SettingControl.Grains;
 using SettingControl.Host.Api;
 using SettingControl.Host.Hubs;
+using SettingControl.Host.Security;
 using SettingControl.Host.Services;
 using SettingControl.Mqtt;
 using SettingControl.Storage.Sqlite;
@@ -60,6 +61,7 @@ public static class HostingExtensions
         services.AddSingleton<IDeviceLinkStatus>(sp => sp.GetRequiredService<MqttDeviceLink>());
         services.AddHostedService(sp => sp.GetRequiredService<MqttDeviceLink>());
 
+        builder.AddSettingControlSecurity(storage.DataDirectory);
         services.AddSingleton<ApiCounters>();
         services.AddSingleton<RoomObserverBridge>();
         services.AddHostedService(sp => sp.GetRequiredService<RoomObserverBridge>());
@@ -81,6 +83,7 @@ public static class HostingExtensions
         app.UseStatusCodePages();
         app.UseDefaultFiles();
         app.UseStaticFiles();
+        app.UseSettingControlSecurity();
         app.MapHub<RoomsHub>(RoomsHub.Path);
         app.MapHealthEndpoints();
         app.MapRoomApi();

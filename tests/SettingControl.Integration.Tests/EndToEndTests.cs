@@ -50,7 +50,7 @@ public sealed class EndToEndTests : IAsyncLifetime
         Assert.All(recorder.Received.Where(s => s.Version >= final.Version), s => Assert.Equal(10, s.Desired.Lighting.Brightness));
         Assert.Equal(10, final.Desired.Lighting.Brightness);
         Assert.Equal(2000, final.LastTransitionMs);
-        Assert.StartsWith("api:", final.LastChange!.By);
+        Assert.Equal("key:demo-api-key", final.LastChange!.By);
     }
 
     [Fact]

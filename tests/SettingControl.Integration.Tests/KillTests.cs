@@ -66,6 +66,7 @@ public sealed class KillTests
         {
             _process = process;
             Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromSeconds(30) };
+            Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", HostUnderTest.ApiKey);
         }
 
         public HttpClient Http { get; }
@@ -88,6 +89,7 @@ public sealed class KillTests
                 $"--Orleans:SiloPort={FreePorts.Next()}",
                 $"--Orleans:GatewayPort={FreePorts.Next()}",
                 "--Simulation:Rooms=1",
+                $"--Demo:ApiKey={HostUnderTest.ApiKey}",
                 "--Logging:LogLevel:Default=Warning",
             })
             {

@@ -59,7 +59,7 @@ public sealed class SessionIntegrationTests
         var record = (await host.Http.GetFromJsonAsync<SessionRecordDto>($"/api/sessions/{sessionId}"))!;
         var phases = record.Events.Where(e => e.Type == "phase-started").Select(e => e.Phase ?? "?").ToArray();
         Assert.Equal(["Settle", "Deep", "Rise", "Done"], phases);
-        Assert.Contains(record.Events, e => e.Type == "dose-marked" && e.Actor.StartsWith("api:"));
+        Assert.Contains(record.Events, e => e.Type == "dose-marked" && e.Actor == "key:demo-api-key");
         Assert.Contains(record.Events, e => e.Type == "reminder-due" && e.ReminderId == check.Id);
         Assert.Contains(record.Events, e => e.Type == "reminder-acknowledged" && e.ReminderId == check.Id);
         Assert.Contains(record.Events, e => e.Type == "note" && e.Note == "Calm, \"smiling\", no distress");

@@ -8,7 +8,11 @@ namespace SettingControl.Host.Api;
 /// <summary>Shared plumbing of the REST routes: body reading, room lookup and problem+json answers.</summary>
 public static class ApiResults
 {
-    public static Actor ActorOf(HttpContext http) => new("api", http.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+    /// <summary>Who made a REST change: the signed-in account ("user:ana") or API key ("key:night-script").</summary>
+    public static Actor ActorOf(HttpContext http) =>
+        http.User.Identity is { IsAuthenticated: true, Name: { } name } && http.User.FindFirst(Security.AccountService.KindClaim)?.Value is { } kind
+            ? new Actor(kind, name)
+            : new Actor("api", http.Connection.RemoteIpAddress?.ToString() ?? "unknown");
 
     /// <summary>Reads a JSON body; a missing or malformed body is a 400 problem naming what is wrong.</summary>
     public static async Task<(T? Body, IResult? Problem)> ReadBody<T>(HttpContext http, ApiCounters counters)

@@ -10,7 +10,7 @@ public static class HealthEndpoints
     public static void MapHealthEndpoints(this WebApplication app)
     {
         // The cheapest answer Kestrel can give: a liveness probe, and the HTTP floor the benchmarks compare against.
-        app.MapGet("/ping", () => Results.Text("pong"));
+        app.MapGet("/ping", () => Results.Text("pong")).AllowAnonymous();
 
         app.MapGet("/healthz", async (IGrainFactory grains, IStorageHealth storage, IDeviceLinkStatus link, CancellationToken ct) =>
         {
@@ -35,6 +35,6 @@ public static class HealthEndpoints
                 broker = brokerUp ? "connected" : "disconnected",
             };
             return Results.Json(body, statusCode: healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
-        });
+        }).AllowAnonymous();
     }
 }

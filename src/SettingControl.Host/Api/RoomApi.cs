@@ -1,4 +1,5 @@
 using SettingControl.Contracts;
+using SettingControl.Host.Security;
 using SettingControl.Host.Services;
 using SettingControl.Mqtt;
 using static SettingControl.Host.Api.ApiResults;
@@ -11,25 +12,27 @@ public static class RoomApi
     public static void MapRoomApi(this WebApplication app)
     {
         var api = app.MapGroup("/api");
+        var control = api.MapGroup("").ControlsRoom();
         api.MapGet("/rooms", async (IGrainFactory grains) => Results.Ok(await RoomDirectory.ListAsync(grains)));
         api.MapGet("/rooms/{roomId}", GetRoom);
-        api.MapPut("/rooms/{roomId}/lighting", async (string roomId, HttpContext http, IGrainFactory grains, ApiCounters counters) =>
+        control.MapPut("/rooms/{roomId}/lighting", async (string roomId, HttpContext http, IGrainFactory grains, ApiCounters counters) =>
         {
             var (body, problem) = await ReadBody<SetLightingRequest>(http, counters);
             return problem ?? await RunRoomCommand(roomId, grains, counters, room => room.SetLighting(body!, ActorOf(http)));
         });
-        api.MapPut("/rooms/{roomId}/mask", async (string roomId, HttpContext http, IGrainFactory grains, ApiCounters counters) =>
+        control.MapPut("/rooms/{roomId}/mask", async (string roomId, HttpContext http, IGrainFactory grains, ApiCounters counters) =>
         {
             var (body, problem) = await ReadBody<SetMaskRequest>(http, counters);
             return problem ?? await RunRoomCommand(roomId, grains, counters, room => room.SetMask(body!, ActorOf(http)));
         });
-        api.MapGet("/diagnostics", (DeviceLinkMetrics metrics, ApiCounters counters, IDeviceLinkStatus link) => Results.Ok(new
+        api.MapGet("/diagnostics", (DeviceLinkMetrics metrics, ApiCounters counters, IDeviceLinkStatus link, SecurityCounters security) => Results.Ok(new
         {
             deviceLink = metrics.Snapshot(),
             brokerConnected = link.IsConnected,
             pendingCommands = link.PendingCommandCount,
             api = counters.Snapshot(),
-        }));
+            security = security.Snapshot(),
+        })).ForStaff();
     }
 
     private static async Task<IResult> GetRoom(string roomId, IGrainFactory grains, ApiCounters counters)

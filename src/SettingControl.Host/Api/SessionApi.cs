@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using SettingControl.Contracts;
+using SettingControl.Host.Security;
 using SettingControl.Host.Services;
 using static SettingControl.Host.Api.ApiResults;
 
@@ -18,6 +19,8 @@ public static class SessionApi
     public static void MapSessionApi(this WebApplication app)
     {
         var api = app.MapGroup("/api");
+        var control = api.MapGroup("").ControlsRoom();
+        var staff = api.MapGroup("").ForStaff();
 
         api.MapGet("/protocols", async (IGrainFactory grains) =>
             Results.Ok(await grains.GetGrain<IProtocolRegistryGrain>(IProtocolRegistryGrain.Key).List()));
@@ -25,7 +28,7 @@ public static class SessionApi
             await grains.GetGrain<IProtocolRegistryGrain>(IProtocolRegistryGrain.Key).GetJson(protocolId) is { } json
                 ? Results.Text(json, "application/json")
                 : Results.Problem(statusCode: 404, title: "Protocol not found", detail: $"There is no protocol '{protocolId}'."));
-        api.MapPut("/protocols/{protocolId}", async (string protocolId, HttpContext http, IGrainFactory grains, ApiCounters counters) =>
+        staff.MapPut("/protocols/{protocolId}", async (string protocolId, HttpContext http, IGrainFactory grains, ApiCounters counters) =>
         {
             using var reader = new StreamReader(http.Request.Body, Encoding.UTF8);
             var json = await reader.ReadToEndAsync(http.RequestAborted);
@@ -46,7 +49,7 @@ public static class SessionApi
 
             return Results.Ok(await registry.List());
         });
-        api.MapDelete("/protocols/{protocolId}", async (string protocolId, IGrainFactory grains, ApiCounters counters) =>
+        staff.MapDelete("/protocols/{protocolId}", async (string protocolId, IGrainFactory grains, ApiCounters counters) =>
         {
             var errors = await grains.GetGrain<IProtocolRegistryGrain>(IProtocolRegistryGrain.Key).Delete(protocolId);
             if (errors.Count > 0)
@@ -58,54 +61,54 @@ public static class SessionApi
             return Results.NoContent();
         });
 
-        api.MapPost("/rooms/{roomId}/session", async (string roomId, HttpContext http, IGrainFactory grains, ApiCounters counters) =>
+        control.MapPost("/rooms/{roomId}/session", async (string roomId, HttpContext http, IGrainFactory grains, ApiCounters counters) =>
         {
             var (body, problem) = await ReadBody<StartSessionRequest>(http, counters);
             return problem ?? await RunRoomCommand(roomId, grains, counters, room => room.StartSession(body!, ActorOf(http)),
                 snapshot => Results.Created($"/api/sessions/{snapshot.Session!.SessionId}", new { sessionId = snapshot.Session.SessionId, room = snapshot }));
         });
-        MapAction(api, "/rooms/{roomId}/session/t0", SessionAction.MarkDose);
-        MapAction(api, "/rooms/{roomId}/session/hold", SessionAction.Hold);
-        MapAction(api, "/rooms/{roomId}/session/resume", SessionAction.Resume);
-        MapAction(api, "/rooms/{roomId}/session/end", SessionAction.End);
-        MapAction(api, "/rooms/{roomId}/lights-up", SessionAction.LightsUp);
-        MapAction(api, "/rooms/{roomId}/lights-up/resume", SessionAction.LightsUpResume);
-        api.MapPost("/rooms/{roomId}/session/extend", async (string roomId, HttpContext http, IGrainFactory grains, ApiCounters counters) =>
+        MapAction(control, "/rooms/{roomId}/session/t0", SessionAction.MarkDose);
+        MapAction(control, "/rooms/{roomId}/session/hold", SessionAction.Hold);
+        MapAction(control, "/rooms/{roomId}/session/resume", SessionAction.Resume);
+        MapAction(control, "/rooms/{roomId}/session/end", SessionAction.End);
+        MapAction(control, "/rooms/{roomId}/lights-up", SessionAction.LightsUp);
+        MapAction(control, "/rooms/{roomId}/lights-up/resume", SessionAction.LightsUpResume);
+        control.MapPost("/rooms/{roomId}/session/extend", async (string roomId, HttpContext http, IGrainFactory grains, ApiCounters counters) =>
         {
             var (body, problem) = await ReadBody<ExtendBody>(http, counters);
             return problem ?? await RunRoomCommand(roomId, grains, counters, room => room.ExtendPhase(body!.Minutes ?? 0, ActorOf(http)));
         });
-        api.MapPost("/rooms/{roomId}/session/jump", async (string roomId, HttpContext http, IGrainFactory grains, ApiCounters counters) =>
+        control.MapPost("/rooms/{roomId}/session/jump", async (string roomId, HttpContext http, IGrainFactory grains, ApiCounters counters) =>
         {
             var (body, problem) = await ReadBody<JumpBody>(http, counters);
             return problem ?? await RunRoomCommand(roomId, grains, counters, room => room.JumpToPhase(body!.Phase ?? string.Empty, ActorOf(http)));
         });
-        api.MapDelete("/rooms/{roomId}/overrides/{attribute}", (string roomId, string attribute, HttpContext http, IGrainFactory grains, ApiCounters counters) =>
+        control.MapDelete("/rooms/{roomId}/overrides/{attribute}", (string roomId, string attribute, HttpContext http, IGrainFactory grains, ApiCounters counters) =>
             RunRoomCommand(roomId, grains, counters, room => room.ReleaseOverride(attribute, ActorOf(http))));
-        api.MapPost("/rooms/{roomId}/notes", async (string roomId, HttpContext http, IGrainFactory grains, ApiCounters counters) =>
+        control.MapPost("/rooms/{roomId}/notes", async (string roomId, HttpContext http, IGrainFactory grains, ApiCounters counters) =>
         {
             var (body, problem) = await ReadBody<NoteBody>(http, counters);
             return problem ?? await RunRoomCommand(roomId, grains, counters, room => room.AddNote(body!.Text ?? string.Empty, ActorOf(http)));
         });
-        api.MapPost("/rooms/{roomId}/reminders", async (string roomId, HttpContext http, IGrainFactory grains, ApiCounters counters) =>
+        control.MapPost("/rooms/{roomId}/reminders", async (string roomId, HttpContext http, IGrainFactory grains, ApiCounters counters) =>
         {
             var (body, problem) = await ReadBody<AddReminderRequest>(http, counters);
             return problem ?? await RunRoomCommand(roomId, grains, counters, room => room.AddReminder(body!, ActorOf(http)));
         });
-        api.MapPost("/rooms/{roomId}/reminders/{reminderId}/acknowledge", (string roomId, string reminderId, HttpContext http, IGrainFactory grains, ApiCounters counters) =>
+        control.MapPost("/rooms/{roomId}/reminders/{reminderId}/acknowledge", (string roomId, string reminderId, HttpContext http, IGrainFactory grains, ApiCounters counters) =>
             RunRoomCommand(roomId, grains, counters, room => room.AcknowledgeReminder(reminderId, ActorOf(http))));
-        api.MapPost("/rooms/{roomId}/reminders/{reminderId}/complete", (string roomId, string reminderId, HttpContext http, IGrainFactory grains, ApiCounters counters) =>
+        control.MapPost("/rooms/{roomId}/reminders/{reminderId}/complete", (string roomId, string reminderId, HttpContext http, IGrainFactory grains, ApiCounters counters) =>
             RunRoomCommand(roomId, grains, counters, room => room.CompleteReminder(reminderId, ActorOf(http))));
 
         api.MapGet("/playlists", (IPlaylistCatalog playlists) => Results.Ok(playlists.List()));
-        api.MapPut("/rooms/{roomId}/music", async (string roomId, HttpContext http, IGrainFactory grains, ApiCounters counters) =>
+        control.MapPut("/rooms/{roomId}/music", async (string roomId, HttpContext http, IGrainFactory grains, ApiCounters counters) =>
         {
             var (body, problem) = await ReadBody<SetMusicRequest>(http, counters);
             return problem ?? await RunRoomCommand(roomId, grains, counters, room => room.SetMusic(body!, ActorOf(http)));
         });
-        api.MapPost("/rooms/{roomId}/music/next", (string roomId, HttpContext http, IGrainFactory grains, ApiCounters counters) =>
+        control.MapPost("/rooms/{roomId}/music/next", (string roomId, HttpContext http, IGrainFactory grains, ApiCounters counters) =>
             RunRoomCommand(roomId, grains, counters, room => room.SkipTrack(1, ActorOf(http))));
-        api.MapPost("/rooms/{roomId}/music/previous", (string roomId, HttpContext http, IGrainFactory grains, ApiCounters counters) =>
+        control.MapPost("/rooms/{roomId}/music/previous", (string roomId, HttpContext http, IGrainFactory grains, ApiCounters counters) =>
             RunRoomCommand(roomId, grains, counters, room => room.SkipTrack(-1, ActorOf(http))));
 
         api.MapGet("/sessions/{sessionId}", async (string sessionId, IGrainFactory grains) =>

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.SignalR;
 using SettingControl.Contracts;
+using Microsoft.AspNetCore.Authorization;
+using SettingControl.Host.Security;
 using SettingControl.Host.Services;
 
 namespace SettingControl.Host.Hubs;
@@ -8,6 +10,7 @@ namespace SettingControl.Host.Hubs;
 /// The dashboard's live channel. Clients join a room's group to receive <c>RoomChanged</c> snapshots and
 /// send commands back; every refusal is a <see cref="HubException"/> with a message a therapist can read.
 /// </summary>
+[Authorize]
 public sealed class RoomsHub(IGrainFactory grains, RoomObserverBridge bridge, ApiCounters counters, IPlaylistCatalog playlists) : Hub
 {
     public const string Path = "/hubs/rooms";
@@ -29,12 +32,14 @@ public sealed class RoomsHub(IGrainFactory grains, RoomObserverBridge bridge, Ap
 
     public Task LeaveRoom(string roomId) => Groups.RemoveFromGroupAsync(Context.ConnectionId, GroupFor(roomId ?? string.Empty));
 
+    [ControlsRoom]
     public async Task<RoomSnapshot> SetLighting(string roomId, SetLightingRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         return Unwrap(roomId, await Room(roomId).SetLighting(request, Actor()));
     }
 
+    [ControlsRoom]
     public async Task<RoomSnapshot> SetMask(string roomId, SetMaskRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -43,58 +48,75 @@ public sealed class RoomsHub(IGrainFactory grains, RoomObserverBridge bridge, Ap
 
     public IReadOnlyList<PlaylistDto> GetPlaylists() => playlists.List();
 
+    [ControlsRoom]
     public async Task<RoomSnapshot> SetMusic(string roomId, SetMusicRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         return Unwrap(roomId, await Room(roomId).SetMusic(request, Actor()));
     }
 
+    [ControlsRoom]
     public async Task<RoomSnapshot> NextTrack(string roomId) => Unwrap(roomId, await Room(roomId).SkipTrack(1, Actor()));
 
+    [ControlsRoom]
     public async Task<RoomSnapshot> PreviousTrack(string roomId) => Unwrap(roomId, await Room(roomId).SkipTrack(-1, Actor()));
 
     public Task<IReadOnlyList<ProtocolSummaryDto>> GetProtocols() =>
         grains.GetGrain<IProtocolRegistryGrain>(IProtocolRegistryGrain.Key).List();
 
+    [ControlsRoom]
     public async Task<RoomSnapshot> StartSession(string roomId, StartSessionRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         return Unwrap(roomId, await Room(roomId).StartSession(request, Actor()));
     }
 
+    [ControlsRoom]
     public Task<RoomSnapshot> MarkDose(string roomId) => Action(roomId, SessionAction.MarkDose);
 
+    [ControlsRoom]
     public Task<RoomSnapshot> HoldClock(string roomId) => Action(roomId, SessionAction.Hold);
 
+    [ControlsRoom]
     public Task<RoomSnapshot> ResumeClock(string roomId) => Action(roomId, SessionAction.Resume);
 
+    [ControlsRoom]
     public Task<RoomSnapshot> EndSession(string roomId) => Action(roomId, SessionAction.End);
 
+    [ControlsRoom]
     public Task<RoomSnapshot> LightsUp(string roomId) => Action(roomId, SessionAction.LightsUp);
 
+    [ControlsRoom]
     public Task<RoomSnapshot> LightsUpResume(string roomId) => Action(roomId, SessionAction.LightsUpResume);
 
+    [ControlsRoom]
     public async Task<RoomSnapshot> ExtendPhase(string roomId, int minutes) =>
         Unwrap(roomId, await Room(roomId).ExtendPhase(minutes, Actor()));
 
+    [ControlsRoom]
     public async Task<RoomSnapshot> JumpToPhase(string roomId, string phaseId) =>
         Unwrap(roomId, await Room(roomId).JumpToPhase(phaseId ?? string.Empty, Actor()));
 
+    [ControlsRoom]
     public async Task<RoomSnapshot> ReleaseOverride(string roomId, string attribute) =>
         Unwrap(roomId, await Room(roomId).ReleaseOverride(attribute ?? string.Empty, Actor()));
 
+    [ControlsRoom]
     public async Task<RoomSnapshot> AddNote(string roomId, string text) =>
         Unwrap(roomId, await Room(roomId).AddNote(text ?? string.Empty, Actor()));
 
+    [ControlsRoom]
     public async Task<RoomSnapshot> AddReminder(string roomId, AddReminderRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         return Unwrap(roomId, await Room(roomId).AddReminder(request, Actor()));
     }
 
+    [ControlsRoom]
     public async Task<RoomSnapshot> AcknowledgeReminder(string roomId, string reminderId) =>
         Unwrap(roomId, await Room(roomId).AcknowledgeReminder(reminderId ?? string.Empty, Actor()));
 
+    [ControlsRoom]
     public async Task<RoomSnapshot> CompleteReminder(string roomId, string reminderId) =>
         Unwrap(roomId, await Room(roomId).CompleteReminder(reminderId ?? string.Empty, Actor()));
 
@@ -145,6 +167,8 @@ public sealed class RoomsHub(IGrainFactory grains, RoomObserverBridge bridge, Ap
         }
     }
 
-    // Until accounts exist (issue: accounts and roles) a dashboard change is attributed to its connection.
-    private Actor Actor() => new("dashboard", Context.ConnectionId);
+    /// <summary>The signed-in account or key, as checked for this very call by <see cref="HubAccessFilter"/>.</summary>
+    private Actor Actor() => Context.Items.TryGetValue(HubAccessFilter.AccessItem, out var access) && access is Access current
+        ? current.Actor
+        : throw new HubException("Your sign-in has ended. Sign in again.");
 }

@@ -24,7 +24,25 @@ public sealed class HostUnderTest : IAsyncDisposable
         BaseUrl = baseUrl;
         MqttPort = mqttPort;
         DataDirectory = dataDirectory;
-        Http = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(30) };
+        Http = NewClient(ApiKey);
+    }
+
+    /// <summary>The admin API key the host accepts in demo mode (Demo:ApiKey): what scripts and these tests use.</summary>
+    public static string ApiKey { get; } = "test-" + Guid.NewGuid().ToString("N");
+
+    /// <summary>The demo accounts' password (therapist, staff, admin, observer) when the test did not turn demo mode off.</summary>
+    public const string DemoPassword = "demo-password-for-tests";
+
+    /// <summary>A client of its own: anonymous, or with the given bearer token.</summary>
+    public HttpClient NewClient(string? bearer = null)
+    {
+        var client = new HttpClient { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
+        if (bearer is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", bearer);
+        }
+
+        return client;
     }
 
     public Uri BaseUrl { get; }
@@ -62,6 +80,9 @@ public sealed class HostUnderTest : IAsyncDisposable
             ["Orleans:GatewayPort"] = FreePorts.Next().ToString(),
             ["Simulation:Rooms"] = simulatedRooms.ToString(),
             ["Simulation:RunDevices"] = runSimulatedDevices.ToString(),
+            ["Demo:Enabled"] = "true",
+            ["Demo:ApiKey"] = ApiKey,
+            ["Demo:Password"] = DemoPassword,
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:SettingControl"] = "Information",
         };
@@ -83,10 +104,11 @@ public sealed class HostUnderTest : IAsyncDisposable
     public async Task<RoomSnapshot> GetRoomAsync(string roomId) =>
         (await Http.GetFromJsonAsync<RoomSnapshot>($"/api/rooms/{roomId}"))!;
 
-    public async Task<HubConnection> ConnectHubAsync()
+    public async Task<HubConnection> ConnectHubAsync(string? bearer = null)
     {
+        var token = bearer ?? ApiKey;
         var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(BaseUrl, "/hubs/rooms"))
+            .WithUrl(new Uri(BaseUrl, "/hubs/rooms"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(token))
             .Build();
         await connection.StartAsync();
         return connection;

@@ -1,0 +1,40 @@
+using System.Reflection;
+using Microsoft.AspNetCore.SignalR;
+
+namespace SettingControl.Host.Security;
+
+/// <summary>Marks a hub method that changes the room named by its first argument.</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class ControlsRoomAttribute : Attribute;
+
+/// <summary>
+/// Checks every hub call, not only the connection: the account or key must still be valid now, and a
+/// method marked <see cref="ControlsRoomAttribute"/> needs a role that may change that room.
+/// </summary>
+public sealed class HubAccessFilter(AccountService accounts, SecurityCounters counters) : IHubFilter
+{
+    public const string AccessItem = "sc:access";
+
+    public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocation, Func<HubInvocationContext, ValueTask<object?>> next)
+    {
+        var access = await accounts.CurrentAsync(invocation.Context.User);
+        if (access is null)
+        {
+            counters.HubRefused();
+            throw new HubException("Your sign-in has ended. Sign in again.");
+        }
+
+        if (invocation.HubMethod.GetCustomAttribute<ControlsRoomAttribute>() is not null)
+        {
+            var roomId = invocation.HubMethodArguments.Count > 0 ? invocation.HubMethodArguments[0] as string ?? string.Empty : string.Empty;
+            if (!access.CanControl(roomId))
+            {
+                counters.HubRefused();
+                throw new HubException(access.RefusalFor(roomId));
+            }
+        }
+
+        invocation.Context.Items[AccessItem] = access;
+        return await next(invocation);
+    }
+}
