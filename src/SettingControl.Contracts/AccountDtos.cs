@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace SettingControl.Contracts;
 
 /// <summary>
@@ -6,6 +8,7 @@ namespace SettingControl.Contracts;
 /// accounts and API keys.
 /// </summary>
 [GenerateSerializer]
+[JsonConverter(typeof(JsonStringEnumConverter<Role>))]
 public enum Role
 {
     Observer = 0,

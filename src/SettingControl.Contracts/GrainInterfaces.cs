@@ -10,6 +10,14 @@ public interface IRoomGrain : IGrainWithStringKey
     [Alias("Provision")]
     Task Provision(string name, IReadOnlyList<DeviceAssignment> devices);
 
+    /// <summary>Brightness ceiling and default playlist (staff). The name is the facility's: see <see cref="IFacilityGrain.RenameRoom"/>.</summary>
+    [Alias("UpdateSettings")]
+    Task<CommandResult> UpdateSettings(UpdateRoomSettingsRequest request, Actor actor);
+
+    /// <summary>Takes the room out of service: refused while a session runs; afterwards the room no longer exists.</summary>
+    [Alias("Retire")]
+    Task<CommandResult> Retire(Actor actor);
+
     [Alias("Exists")]
     ValueTask<bool> Exists();
 
@@ -103,6 +111,32 @@ public interface IFacilityGrain : IGrainWithStringKey
 
     [Alias("ListRooms")]
     Task<IReadOnlyList<RoomSummary>> ListRooms();
+
+    /// <summary>Creates an empty room; errors (field, message) when the id is invalid or taken.</summary>
+    [Alias("CreateRoom")]
+    Task<IReadOnlyList<FieldError>> CreateRoom(string roomId, string name);
+
+    [Alias("RenameRoom")]
+    Task<IReadOnlyList<FieldError>> RenameRoom(string roomId, string name);
+
+    /// <summary>Retires a room: its devices are released (they control nothing until assigned again).</summary>
+    [Alias("RetireRoom")]
+    Task<CommandResult> RetireRoom(string roomId, Actor actor);
+
+    /// <summary>Assigns a device that announced itself (or of a given kind) to a room, moving it from any other room.</summary>
+    [Alias("AssignDevice")]
+    Task<IReadOnlyList<FieldError>> AssignDevice(string deviceId, string roomId, string? kind);
+
+    [Alias("UnassignDevice")]
+    Task<IReadOnlyList<FieldError>> UnassignDevice(string deviceId);
+
+    /// <summary>Remembers a device that announced itself without a room, so staff can find and assign it.</summary>
+    [Alias("DeviceSeen")]
+    Task DeviceSeen(string deviceId);
+
+    /// <summary>Every device the facility knows: assigned ones and those that announced themselves.</summary>
+    [Alias("ListDeviceIds")]
+    Task<IReadOnlyList<string>> ListDeviceIds();
 
     [Alias("FindRoomOfDevice")]
     ValueTask<string?> FindRoomOfDevice(string deviceId);

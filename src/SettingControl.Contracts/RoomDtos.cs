@@ -46,7 +46,19 @@ public sealed record RoomSnapshot(
     [property: Id(6)] ChangeDto? LastChange,
     [property: Id(7)] SessionDto? Session = null,
     [property: Id(8)] LightsUpDto? LightsUp = null,
-    [property: Id(20)] MusicDto? Music = null);
+    [property: Id(20)] MusicDto? Music = null,
+    [property: Id(30)] RoomSettingsDto? Settings = null);
+
+/// <summary>Per-room settings staff choose: the brightness ceiling and the playlist "play" starts when none is chosen.</summary>
+[GenerateSerializer, Immutable, Alias("sc.RoomSettings")]
+public sealed record RoomSettingsDto([property: Id(0)] int MaxBrightness, [property: Id(1)] string? DefaultPlaylistId);
+
+/// <summary>A change to a room's settings; omitted fields keep their value. <c>defaultPlaylistId: ""</c> clears it.</summary>
+[GenerateSerializer, Immutable, Alias("sc.UpdateRoomSettings")]
+public sealed record UpdateRoomSettingsRequest(
+    [property: Id(0)] string? Name = null,
+    [property: Id(1)] int? MaxBrightness = null,
+    [property: Id(2)] string? DefaultPlaylistId = null);
 
 /// <summary>A music change; omitted (null) fields keep their current value.</summary>
 [GenerateSerializer, Immutable, Alias("sc.SetMusic")]

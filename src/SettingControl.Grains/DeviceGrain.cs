@@ -24,6 +24,7 @@ public sealed class DeviceGrain(
 {
     private DeviceAvailability _availability = DeviceAvailability.Unknown;
     private DateTimeOffset? _lastSeen;
+    private bool _toldFacility;
 
     private IRoomGrain? Room => state.State.RoomId is { } roomId ? GrainFactory.GetGrain<IRoomGrain>(roomId) : null;
 
@@ -74,6 +75,13 @@ public sealed class DeviceGrain(
 
         if (Room is not { } room)
         {
+            if (!_toldFacility)
+            {
+                // Staff see it in the console and may assign it; until then it controls nothing.
+                await GrainFactory.GetGrain<IFacilityGrain>(IFacilityGrain.Key).DeviceSeen(this.GetPrimaryKeyString());
+                _toldFacility = true;
+            }
+
             return false;
         }
 

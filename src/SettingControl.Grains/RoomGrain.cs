@@ -93,6 +93,55 @@ public sealed class RoomGrain : Grain, IRoomGrain
         Notify();
     }
 
+    public Task<CommandResult> UpdateSettings(UpdateRoomSettingsRequest request, Actor actor) =>
+        Execute(actor, (room, now, actual) =>
+        {
+            // Checked together first, so a refused part leaves every setting as it was.
+            if (request.MaxBrightness is { } max && max is < 1 or > Ranges.MaxBrightness)
+            {
+                return RoomChange.Refuse("maxBrightness", $"The brightness limit is 1–{Ranges.MaxBrightness} %.");
+            }
+
+            var playlist = request.DefaultPlaylistId is { } p ? (p.Length == 0 ? null : p) : room.DefaultPlaylistId;
+            if (playlist is not null && !_music.HasPlaylist(playlist))
+            {
+                return RoomChange.Refuse("defaultPlaylistId", $"There is no playlist '{playlist}'.");
+            }
+
+            var change = new RoomChange { StateChanged = true };
+            if (request.MaxBrightness is { } limit && limit != room.MaxBrightness)
+            {
+                change = room.SetMaxBrightness(limit, actor.ToString(), now, actual);
+            }
+
+            if (request.DefaultPlaylistId is not null && playlist != room.DefaultPlaylistId)
+            {
+                var playlistChange = room.SetDefaultPlaylist(playlist, actor.ToString(), now, _music.HasPlaylist);
+                change.Events.AddRange(playlistChange.Events);
+            }
+
+            return change;
+        });
+
+    public async Task<CommandResult> Retire(Actor actor)
+    {
+        if (!_state.State.Provisioned)
+        {
+            return CommandResult.NotFound(RoomId);
+        }
+
+        if (Room.ActiveSession is not null)
+        {
+            return new CommandResult(CommandOutcome.Invalid, null, [new FieldError("session", "End the session before retiring the room.")]);
+        }
+
+        _logger.LogInformation("Room {RoomId} retired by {Actor}", RoomId, actor);
+        _state.State = new RoomState();
+        await WriteOrReload();
+        _music.Apply(RoomId, MusicSetting.Default, false);
+        return new CommandResult(CommandOutcome.Accepted, null, []);
+    }
+
     public ValueTask<bool> Exists() => ValueTask.FromResult(_state.State.Provisioned);
 
     public ValueTask<RoomSnapshot?> GetSnapshot() =>
@@ -610,7 +659,7 @@ public sealed class RoomGrain : Grain, IRoomGrain
         var music = new MusicDto(Room.Music.PlaylistId, Room.Music.Playing, Room.Music.Volume, Room.MusicDucked, playing);
         return new RoomSnapshot(
             RoomId, s.Name, s.Version, Room.Lights.Desired.ToDto(), s.LastTransitionMs, devices, change,
-            Room.Session?.ToDto(Room, now), lightsUp, music);
+            Room.Session?.ToDto(Room, now), lightsUp, music, new RoomSettingsDto(Room.MaxBrightness, Room.DefaultPlaylistId));
     }
 
     private static ActualStateDto? ToDto(DeviceActualState? a) =>

@@ -71,6 +71,7 @@ public static class HostingExtensions
         services.AddHostedService(sp => sp.GetRequiredService<SimulationService>());
 
         services.AddProblemDetails();
+        services.AddOpenApi();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddSignalR(o => o.EnableDetailedErrors = false)
             .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
@@ -88,6 +89,8 @@ public static class HostingExtensions
         app.MapHealthEndpoints();
         app.MapRoomApi();
         app.MapSessionApi();
+        app.MapProvisioningApi();
+        app.MapOpenApi().AllowAnonymous();
         return app;
     }
 }

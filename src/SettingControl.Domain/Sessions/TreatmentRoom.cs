@@ -26,10 +26,60 @@ public sealed class TreatmentRoom
 
     public MusicSetting Music { get; set; } = MusicSetting.Default;
 
+    /// <summary>
+    /// The room's brightness ceiling set by staff (e.g. a small room with a strong fixture). Manual changes
+    /// above it are refused and scenes are capped to it; Lights up is exempt, it is a safety action.
+    /// </summary>
+    public int MaxBrightness { get; set; } = Ranges.MaxBrightness;
+
+    /// <summary>What plays when someone presses play and no playlist was chosen yet (set by staff).</summary>
+    public string? DefaultPlaylistId { get; set; }
+
     /// <summary>Lights up ducks the music so the therapist can talk and hear.</summary>
     public bool MusicDucked => LightsUp is not null;
 
     public Session? ActiveSession => Session is { IsActive: true } s ? s : null;
+
+    // ---- room settings --------------------------------------------------------------------------
+
+    /// <summary>Sets the brightness ceiling; a brighter light (outside Lights up) fades down to it over a second.</summary>
+    public RoomChange SetMaxBrightness(int maxBrightness, string actor, DateTimeOffset now, ActualLevels actual)
+    {
+        if (maxBrightness is < 1 or > Ranges.MaxBrightness)
+        {
+            return RoomChange.Refuse("maxBrightness", $"The brightness limit is 1–{Ranges.MaxBrightness} %.");
+        }
+
+        var before = Lights.Desired;
+        MaxBrightness = maxBrightness;
+        var change = new RoomChange { StateChanged = true };
+        if (LightsUp is null && Lights.Brightness.To > maxBrightness)
+        {
+            Lights.Brightness = StartRamp(Lights.Brightness, maxBrightness, now, 1000, actual.Brightness);
+            change.LightsChanged = true;
+        }
+
+        change.Events.Add(new RoomEvent("settings-changed", $"brightness limit {maxBrightness}%", actor, now)
+        {
+            Before = before,
+            After = Lights.Desired,
+            Phase = ActiveSession?.Phase.Name,
+        });
+        return change;
+    }
+
+    public RoomChange SetDefaultPlaylist(string? playlistId, string actor, DateTimeOffset now, Func<string, bool> playlistExists)
+    {
+        if (playlistId is not null && !playlistExists(playlistId))
+        {
+            return RoomChange.Refuse("defaultPlaylistId", $"There is no playlist '{playlistId}'.");
+        }
+
+        DefaultPlaylistId = playlistId;
+        var change = new RoomChange { StateChanged = true };
+        change.Events.Add(new RoomEvent("settings-changed", playlistId is null ? "no default playlist" : $"default playlist {playlistId}", actor, now));
+        return change;
+    }
 
     // ---- manual changes -------------------------------------------------------------------------
 
@@ -39,6 +89,11 @@ public sealed class TreatmentRoom
         if (errors.Count > 0)
         {
             return RoomChange.Refuse(errors);
+        }
+
+        if (command.Brightness > MaxBrightness)
+        {
+            return RoomChange.Refuse("brightness", $"This room's brightness is limited to {MaxBrightness}% by staff.");
         }
 
         var change = new RoomChange { LightsChanged = true, StateChanged = true };
@@ -113,7 +168,7 @@ public sealed class TreatmentRoom
         }
 
         var before = Music;
-        Music = new MusicSetting(command.PlaylistId ?? Music.PlaylistId, command.Playing ?? Music.Playing, command.Volume ?? Music.Volume);
+        Music = new MusicSetting(command.PlaylistId ?? Music.PlaylistId ?? DefaultPlaylistId, command.Playing ?? Music.Playing, command.Volume ?? Music.Volume);
         if (command.PlaylistId is not null)
         {
             TakeOver(ProgramAttribute.MusicPlaylist, actor);
@@ -382,7 +437,7 @@ public sealed class TreatmentRoom
         // Start from the light as it was before Lights up, then let the phase scene (if any) decide.
         var restored = lightsUp.Before;
         Lights.LightsOn = restored.Lighting.On;
-        Lights.Brightness = StartRamp(Lights.Brightness, restored.Lighting.Brightness, now, ReturnFadeMs, actual.Brightness);
+        Lights.Brightness = StartRamp(Lights.Brightness, Math.Min(restored.Lighting.Brightness, MaxBrightness), now, ReturnFadeMs, actual.Brightness);
         Lights.ColorTempK = StartRamp(Lights.ColorTempK, restored.Lighting.ColorTempK, now, ReturnFadeMs, actual.ColorTempK);
         Lights.MaskOn = restored.Mask.On;
         Lights.MaskLight = StartRamp(Lights.MaskLight, restored.Mask.Light, now, ReturnFadeMs, actual.MaskLight);
@@ -604,7 +659,7 @@ public sealed class TreatmentRoom
 
             if (Applies(ProgramAttribute.Brightness))
             {
-                Lights.Brightness = Toward(Lights.Brightness, lighting.Brightness, actual.Brightness);
+                Lights.Brightness = Toward(Lights.Brightness, Math.Min(lighting.Brightness, MaxBrightness), actual.Brightness);
                 change.LightsChanged = true;
             }
 

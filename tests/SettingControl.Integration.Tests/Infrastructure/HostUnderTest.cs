@@ -33,6 +33,20 @@ public sealed class HostUnderTest : IAsyncDisposable
     /// <summary>The demo accounts' password (therapist, staff, admin, observer) when the test did not turn demo mode off.</summary>
     public const string DemoPassword = "demo-password-for-tests";
 
+    /// <summary>A client that signs in with a password and keeps the cookie, as the page does (same Origin as the host).</summary>
+    public async Task<HttpClient> SignInAsync(string username, string password = DemoPassword)
+    {
+        var client = new HttpClient(new HttpClientHandler { CookieContainer = new System.Net.CookieContainer() })
+        {
+            BaseAddress = BaseUrl,
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+        client.DefaultRequestHeaders.Add("Origin", BaseUrl.GetLeftPart(UriPartial.Authority));
+        var response = await client.PostAsJsonAsync("/api/auth/sign-in", new { username, password });
+        response.EnsureSuccessStatusCode();
+        return client;
+    }
+
     /// <summary>A client of its own: anonymous, or with the given bearer token.</summary>
     public HttpClient NewClient(string? bearer = null)
     {
@@ -66,7 +80,8 @@ public sealed class HostUnderTest : IAsyncDisposable
         bool runSimulatedDevices = true,
         string? dataDirectory = null,
         int? mqttPort = null,
-        IDictionary<string, string>? extra = null)
+        IDictionary<string, string>? extra = null,
+        Action<WebApplication>? beforeStart = null)
     {
         dataDirectory ??= NewDataDirectory();
         var port = mqttPort ?? FreePorts.Next();
@@ -92,6 +107,7 @@ public sealed class HostUnderTest : IAsyncDisposable
         }
 
         var app = SettingControlApp.Build(args.Select(kv => $"--{kv.Key}={kv.Value}").ToArray());
+        beforeStart?.Invoke(app);
         await app.StartAsync();
         var host = new HostUnderTest(app, new Uri($"http://127.0.0.1:{httpPort}"), port, dataDirectory);
         await host.WaitHealthyAsync();
