@@ -39,6 +39,13 @@ public sealed class DeviceGrain(
         state.State.Kind = kind;
         await state.WriteStateAsync();
 
+        // A device that is online already (it announced itself before staff assigned it) is handed to its
+        // new room at once, which shows it online and sends it the room's state.
+        if (roomId is not null && _availability != DeviceAvailability.Unknown && _lastSeen is { } seen)
+        {
+            await GrainFactory.GetGrain<IRoomGrain>(roomId).OnDeviceAvailability(this.GetPrimaryKeyString(), _availability == DeviceAvailability.Online, seen);
+        }
+
         // Assignment happens at provisioning; the device's own messages bring it back when needed,
         // so an idle facility does not keep a device grain per device in memory.
         DeactivateOnIdle();

@@ -234,10 +234,15 @@ public sealed class MqttDeviceLink : BackgroundService, IDeviceCommands, IDevice
                         // The hot path: state reports go straight to the room, with the device's room cached,
                         // so a report costs one grain call instead of two.
                         var roomId = await RoomOf(message.DeviceId, device);
-                        routed = roomId is not null;
                         if (roomId is not null)
                         {
                             await _grains.GetGrain<IRoomGrain>(roomId).OnDeviceState(message.DeviceId, new DeviceStateReport(s.State, now));
+                            routed = true;
+                        }
+                        else
+                        {
+                            // Unassigned: the device grain keeps "last seen" for the staff console and drops the report.
+                            routed = await device.StateReported(new DeviceStateReport(s.State, now));
                         }
 
                         break;
@@ -283,7 +288,14 @@ public sealed class MqttDeviceLink : BackgroundService, IDeviceCommands, IDevice
         }
 
         var roomId = await device.RoomOf();
-        _routes[deviceId] = (roomId, nowTicks + (long)(RouteLifetime.TotalSeconds * _time.TimestampFrequency));
+
+        // Only rooms are cached: a device staff have not assigned yet is looked up again on each report,
+        // so it starts reaching its room as soon as it is assigned.
+        if (roomId is not null)
+        {
+            _routes[deviceId] = (roomId, nowTicks + (long)(RouteLifetime.TotalSeconds * _time.TimestampFrequency));
+        }
+
         return roomId;
     }
 

@@ -9,8 +9,8 @@ public sealed class DashboardBrowserTests() : BrowserTestBase(simulatedRooms: 2)
     [Fact]
     public async Task A_change_on_one_tablet_shows_on_the_other_and_reaches_the_light()
     {
-        var first = await Browser.NewTabletPageAsync();
-        var second = await Browser.NewTabletPageAsync();
+        var first = await NewTabletPageAsync();
+        var second = await NewTabletPageAsync();
         await first.GotoAsync(PageUrl("#/rooms/room-1"));
         await second.GotoAsync(PageUrl("#/rooms/room-1"));
         foreach (var page in new[] { first, second })
@@ -45,7 +45,7 @@ public sealed class DashboardBrowserTests() : BrowserTestBase(simulatedRooms: 2)
     [Fact]
     public async Task A_device_going_offline_shows_at_once_and_a_refused_value_shows_a_clear_error()
     {
-        var page = await Browser.NewTabletPageAsync();
+        var page = await NewTabletPageAsync();
         await page.GotoAsync(PageUrl("#/rooms/room-2"));
         await Assertions.Expect(page.GetByTestId("device-room-2-light-2-availability")).ToHaveTextAsync("online");
 

@@ -9,8 +9,8 @@ public sealed class SessionBrowserTests() : BrowserTestBase(simulatedRooms: 1)
     [Fact]
     public async Task Start_a_session_override_lights_up_resume_acknowledge_a_reminder_and_see_the_chart()
     {
-        var tablet = await Browser.NewTabletPageAsync();
-        var watcher = await Browser.NewTabletPageAsync();
+        var tablet = await NewTabletPageAsync();
+        var watcher = await NewTabletPageAsync();
         var light = Host.SimulatedDevices!["room-1-light-1"];
         await tablet.GotoAsync(PageUrl("#/rooms/room-1"));
         await watcher.GotoAsync(PageUrl("#/rooms/room-1"));

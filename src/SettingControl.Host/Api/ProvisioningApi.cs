@@ -69,7 +69,16 @@ public static class ProvisioningApi
         {
             var ids = await Facility(grains).ListDeviceIds();
             var devices = await Task.WhenAll(ids.Select(id => grains.GetGrain<IDeviceGrain>(id).GetInfo().AsTask()));
-            return Results.Ok(devices);
+
+            // An assigned device's room knows its availability best (idle device grains are not kept in memory).
+            var roomIds = devices.Select(d => d.RoomId).OfType<string>().Distinct().ToArray();
+            var snapshots = (await Task.WhenAll(roomIds.Select(r => grains.GetGrain<IRoomGrain>(r).GetSnapshot().AsTask())))
+                .OfType<RoomSnapshot>()
+                .SelectMany(r => r.Devices)
+                .ToDictionary(d => d.DeviceId, StringComparer.Ordinal);
+            return Results.Ok(devices.Select(d => snapshots.TryGetValue(d.DeviceId, out var live)
+                ? d with { Availability = live.Availability, LastSeen = live.LastSeen ?? d.LastSeen, Model = live.Model ?? d.Model, Firmware = live.Firmware ?? d.Firmware }
+                : d));
         });
 
         staff.MapPut("/devices/{deviceId}/room", async (string deviceId, HttpContext http, IGrainFactory grains, ApiCounters counters) =>

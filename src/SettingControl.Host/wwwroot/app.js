@@ -6,6 +6,8 @@
 // - A control the user is touching (or whose command is still in flight) is never overwritten.
 // - Commands are sent on release (`change`), not on every `input`.
 
+import { currentUser, showSignIn, signOut, mountStaff } from './account.js';
+
 const HUB_URL = '/hubs/rooms';
 const THEME_KEY = 'settingcontrol.theme';
 const RETRY_MS = 4000;
@@ -413,6 +415,11 @@ async function startConnection() {
     joined = new Set();
     await syncGroups();
   } catch {
+    // A refused start after sign-in expired: back to the sign-in form rather than retrying forever.
+    if (!(await currentUser().catch(() => me))) {
+      location.reload();
+      return;
+    }
     setConnState('disconnected');
     scheduleStart();
   }
@@ -456,7 +463,9 @@ async function syncGroups() {
   const gen = ++syncGeneration;
   const wanted = new Set();
   try {
-    if (route.name === 'list') {
+    if (route.name === 'staff') {
+      // The console reads REST; it watches no room.
+    } else if (route.name === 'list') {
       const list = await connection.invoke('GetRooms');
       if (gen !== syncGeneration) return;
       roomOrder = [];
@@ -509,6 +518,7 @@ function isWanted(id) {
 
 function parseRoute() {
   const hash = location.hash.replace(/^#/, '');
+  if (/^\/staff\/?$/.test(hash)) return { name: 'staff' };
   const m = hash.match(/^\/rooms\/([^/?#]+)\/?$/);
   if (m) {
     try {
@@ -528,7 +538,11 @@ function mountView() {
   if (view && view.dispose) view.dispose();
   main.replaceChildren();
   delete document.body.dataset.lastVersion;
-  view = route.name === 'room' ? mountRoom(route.roomId) : mountList();
+  if (route.name === 'staff') {
+    view = me.canProvision ? mountStaff(main, me) : mountNotAllowed();
+  } else {
+    view = route.name === 'room' ? mountRoom(route.roomId) : mountList();
+  }
   document.body.dataset.page = view.kind;
   refreshView();
 }
@@ -537,9 +551,24 @@ function refreshView(roomId) {
   if (!view) return;
   if (roomId !== undefined && view.kind === 'room' && view.roomId !== roomId) return;
   view.update();
+  if (view.kind === 'room' && me && !me.canControlRooms) makeReadOnly();
+}
+
+/** Observers watch: every control on the room page is disabled (the server refuses them as well). */
+function makeReadOnly() {
+  for (const control of main.querySelectorAll('input, select, textarea, button')) {
+    if (!control.disabled) control.disabled = true;
+  }
+}
+
+function mountNotAllowed() {
+  main.append(h('h1', { class: 'page-title' }, 'Staff console'),
+    h('p', { class: 'placeholder', 'data-testid': 'not-allowed' }, 'The staff console is for staff and admins. Ask an admin if you need it.'));
+  return { kind: 'not-allowed', update() {} };
 }
 
 window.addEventListener('hashchange', () => {
+  if (!me) return; // the sign-in form stays until someone signs in
   route = parseRoute();
   clearError();
   mountView();
@@ -2151,5 +2180,25 @@ setInterval(() => {
 
 // ---------------------------------------------------------------- go
 
-mountView();
-startConnection();
+const me = await currentUser().catch(() => null);
+if (!me) {
+  await showSignIn(main);
+} else {
+  showUser(me);
+  mountView();
+  startConnection();
+}
+
+function showUser(user) {
+  document.body.dataset.role = user.role;
+  const right = document.querySelector('.topbar-right');
+  const staffLink = user.canProvision ? h('a', { class: 'btn', href: '#/staff', 'data-testid': 'staff-link' }, 'Staff') : null;
+  const who = h('span', { class: 'user-pill', 'data-testid': 'user-pill' }, `${user.username} · ${user.role}`);
+  const out = h('button', { type: 'button', class: 'btn', 'data-testid': 'sign-out' }, 'Sign out');
+  out.addEventListener('click', signOut);
+  right.prepend(...[staffLink, who, out].filter(Boolean));
+  if (!user.canControlRooms) {
+    document.body.append(h('div', { class: 'readonly-banner', 'data-testid': 'readonly-banner', role: 'status' },
+      user.role === 'Observer' ? 'Observer: you can watch rooms but not change them.' : 'View only: changing a room is for therapists.'));
+  }
+}

@@ -1,3 +1,5 @@
+using Microsoft.Playwright;
+
 namespace SettingControl.Integration.Tests.Infrastructure;
 
 /// <summary>
@@ -27,4 +29,21 @@ public abstract class BrowserTestBase(int simulatedRooms) : IAsyncLifetime
     }
 
     protected string PageUrl(string hashRoute) => new Uri(Host.BaseUrl, "/" + hashRoute).ToString();
+
+    /// <summary>A tablet-sized page of its own, signed in through the sign-in form as a demo account.</summary>
+    protected async Task<IPage> NewTabletPageAsync(string username = "therapist")
+    {
+        var page = await Browser.NewTabletPageAsync();
+        await SignInAsync(page, username, HostUnderTest.DemoPassword);
+        await Assertions.Expect(page.GetByTestId("user-pill")).ToContainTextAsync(username);
+        return page;
+    }
+
+    protected async Task SignInAsync(IPage page, string username, string password)
+    {
+        await page.GotoAsync(PageUrl("#/"));
+        await page.GetByTestId("signin-username").FillAsync(username);
+        await page.GetByTestId("signin-password").FillAsync(password);
+        await page.GetByTestId("signin-submit").ClickAsync();
+    }
 }
