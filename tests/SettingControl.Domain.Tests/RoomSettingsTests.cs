@@ -1,0 +1,64 @@
+using Microsoft.Extensions.Time.Testing;
+using SettingControl.Domain.Sessions;
+
+namespace SettingControl.Domain.Tests;
+
+/// <summary>Staff's per-room settings: the brightness ceiling and the default playlist.</summary>
+public class RoomSettingsTests
+{
+    private const string Staff = "user:sam";
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 28, 9, 0, 0, TimeSpan.Zero));
+    private readonly TreatmentRoom _room = new();
+
+    private DateTimeOffset Now => _time.GetUtcNow();
+
+    [Fact]
+    public void A_manual_change_above_the_ceiling_is_refused_and_changes_nothing()
+    {
+        Assert.False(_room.SetMaxBrightness(60, Staff, Now, ActualLevels.Unknown).Refused);
+        var before = _room.Lights.Desired;
+
+        var refused = _room.SetLighting(new LightingCommand(null, 80, null, 0), "user:tess", Now, ActualLevels.Unknown);
+
+        Assert.True(refused.Refused);
+        Assert.Equal("This room's brightness is limited to 60% by staff.", refused.Errors[0].Message);
+        Assert.Equal(before, _room.Lights.Desired);
+        Assert.False(_room.SetLighting(new LightingCommand(null, 60, null, 0), "user:tess", Now, ActualLevels.Unknown).Refused);
+    }
+
+    [Fact]
+    public void Lowering_the_ceiling_fades_a_brighter_light_down_and_scenes_are_capped_but_lights_up_is_not()
+    {
+        _room.SetLighting(new LightingCommand(true, 90, null, 0), "user:tess", Now, ActualLevels.Unknown);
+        var lowered = _room.SetMaxBrightness(40, Staff, Now, ActualLevels.Unknown);
+        Assert.True(lowered.LightsChanged);
+        _time.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(40, _room.Lights.Desired.Lighting.Brightness);
+
+        // Preparation scene of the esketamine protocol is 45 %: capped to 40.
+        _room.StartSession(TestProtocols.Load("esketamine-nasal"), "s", "s1", "user:tess", Now, ActualLevels.Unknown);
+        _time.Advance(TimeSpan.FromMinutes(2));
+        _room.Tick(Now, ActualLevels.Unknown);
+        Assert.Equal(40, _room.Lights.Desired.Lighting.Brightness);
+
+        _room.LightsUpOn("user:tess", Now);
+        Assert.Equal(TreatmentRoom.LightsUpBrightness, _room.Lights.Desired.Lighting.Brightness);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(101)]
+    public void A_ceiling_outside_1_to_100_is_refused(int value) =>
+        Assert.True(_room.SetMaxBrightness(value, Staff, Now, ActualLevels.Unknown).Refused);
+
+    [Fact]
+    public void Play_without_a_chosen_playlist_starts_the_default_one()
+    {
+        Assert.True(_room.SetDefaultPlaylist("nope", Staff, Now, _ => false).Refused);
+        Assert.False(_room.SetDefaultPlaylist("calm-drones", Staff, Now, id => id == "calm-drones").Refused);
+
+        _room.SetMusic(new MusicCommand(null, true, null), "user:tess", Now, id => id == "calm-drones");
+
+        Assert.Equal(new MusicSetting("calm-drones", true, MusicSetting.Default.Volume), _room.Music);
+    }
+}
