@@ -57,6 +57,7 @@ public sealed class BenchFacility : IAsyncDisposable
             $"--Orleans:GatewayPort={FreePort()}",
             $"--Simulation:Rooms={rooms}",
             "--Simulation:RunDevices=false",
+            "--Demo:Enabled=true",
             $"--Demo:ApiKey={apiKey}",
             "--Logging:LogLevel:Default=Warning",
             "--Logging:LogLevel:Orleans=Error",
