@@ -28,6 +28,7 @@ public sealed class MusicEngine : IDisposable
     private readonly ManualResetEventSlim _stop = new();
     private RoomPlayer[] _rooms = [];
     private Thread? _thread;
+    private int _disposed;
 
     public MusicEngine(AudioOptions options, PlaylistCatalog catalog, Func<string, AudioOutputSetting> outputOf, ILogger? logger = null)
     {
@@ -113,6 +114,11 @@ public sealed class MusicEngine : IDisposable
 
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         _stop.Set();
         _thread?.Join(TimeSpan.FromSeconds(5));
         foreach (var room in _rooms)

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using SettingControl.Audio;
 using SettingControl.DeviceProtocol;
 using SettingControl.Domain;
 using SettingControl.Domain.Sessions;
@@ -28,9 +29,10 @@ public static class HostingExtensions
         services.Configure<SimulationOptions>(config.GetSection(SimulationOptions.Section));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IBuiltInProtocols, BuiltInProtocols>();
-        services.AddSingleton<UnavailableMusicPlayer>();
-        services.AddSingleton<IMusicPlayer>(sp => sp.GetRequiredService<UnavailableMusicPlayer>());
-        services.AddSingleton<IPlaylistCatalog>(sp => sp.GetRequiredService<UnavailableMusicPlayer>());
+        services.Configure<AudioOptions>(config.GetSection(AudioOptions.Section));
+        services.AddSingleton<EngineMusicPlayer>();
+        services.AddSingleton<IMusicPlayer>(sp => sp.GetRequiredService<EngineMusicPlayer>());
+        services.AddSingleton<IPlaylistCatalog>(sp => sp.GetRequiredService<EngineMusicPlayer>());
 
         var mqtt = config.GetSection(MqttOptions.Section).Get<MqttOptions>() ?? new MqttOptions();
         if (mqtt.Mode == BrokerMode.Embedded)
@@ -60,6 +62,9 @@ public static class HostingExtensions
         services.AddSingleton<IDeviceLinkStatus>(sp => sp.GetRequiredService<MqttDeviceLink>());
         services.AddHostedService(sp => sp.GetRequiredService<MqttDeviceLink>());
 
+        // The music engine's clock runs beside the silo; grains reach the engine through IMusicPlayer.
+        services.AddHostedService<MusicStatusForwarder>();
+
         services.AddSingleton<ApiCounters>();
         services.AddSingleton<RoomObserverBridge>();
         services.AddHostedService(sp => sp.GetRequiredService<RoomObserverBridge>());
@@ -85,6 +90,7 @@ public static class HostingExtensions
         app.MapHealthEndpoints();
         app.MapRoomApi();
         app.MapSessionApi();
+        app.MapAudioApi();
         return app;
     }
 }
