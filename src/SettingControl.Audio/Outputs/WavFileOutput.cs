@@ -19,6 +19,7 @@ public sealed class WavFileOutput : IAudioOutput
 
     private readonly WaveFormat _format;
     private readonly FileStream? _file;
+    private readonly byte[] _header;
     private long _dataBytes;
     private string _state = "ok";
 
@@ -26,6 +27,7 @@ public sealed class WavFileOutput : IAudioOutput
     {
         _format = format;
         Description = $"file:{path}";
+        _header = Header(format, 0);
         try
         {
             if (System.IO.Path.GetDirectoryName(path) is { Length: > 0 } directory)
@@ -34,7 +36,7 @@ public sealed class WavFileOutput : IAudioOutput
             }
 
             _file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16);
-            _file.Write(Header(format, 0));
+            _file.Write(_header);
             _file.Flush();
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
@@ -94,10 +96,14 @@ public sealed class WavFileOutput : IAudioOutput
             _file.Write(bytes);
             _file.Flush();
             _dataBytes += bytes.Length;
-            Span<byte> field = stackalloc byte[4];
-            WriteField(RiffSizeAt, (uint)(HeaderBytes - 8 + _dataBytes), field);
-            WriteField(FactFramesAt, (uint)FramesWritten, field);
-            WriteField(DataSizeAt, (uint)_dataBytes, field);
+
+            // All three sizes in one write (one syscall within the first page), so a reader never sees
+            // the RIFF size of one moment with the data size of another.
+            BinaryPrimitives.WriteUInt32LittleEndian(_header.AsSpan(RiffSizeAt), (uint)(HeaderBytes - 8 + _dataBytes));
+            BinaryPrimitives.WriteUInt32LittleEndian(_header.AsSpan(FactFramesAt), (uint)FramesWritten);
+            BinaryPrimitives.WriteUInt32LittleEndian(_header.AsSpan(DataSizeAt), (uint)_dataBytes);
+            _file.Seek(0, SeekOrigin.Begin);
+            _file.Write(_header);
             _file.Seek(0, SeekOrigin.End);
             _file.Flush();
         }
@@ -108,11 +114,4 @@ public sealed class WavFileOutput : IAudioOutput
     }
 
     public void Dispose() => _file?.Dispose();
-
-    private void WriteField(int at, uint value, Span<byte> field)
-    {
-        BinaryPrimitives.WriteUInt32LittleEndian(field, value);
-        _file!.Seek(at, SeekOrigin.Begin);
-        _file.Write(field);
-    }
 }

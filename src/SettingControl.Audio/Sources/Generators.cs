@@ -213,7 +213,7 @@ public sealed class DroneGenerator : GeneratorSource
                 var to = Swell(v, at + count) * envelopeTo * _weight[v] * _scale;
                 var step = (to - from) / count;
                 double c = _cos[v], s = _sin[v], rc = _rotCos[v], rs = _rotSin[v];
-                double left = 1 - _pan[v], right = _pan[v];
+                double left = Math.Cos(_pan[v] * Math.PI / 2), right = Math.Sin(_pan[v] * Math.PI / 2);
                 var g = from;
                 var o = start * channels;
                 for (var f = 0; f < count; f++)
@@ -224,8 +224,8 @@ public sealed class DroneGenerator : GeneratorSource
                     var sample = s * g;
                     if (channels == 2)
                     {
-                        output[o] += (float)(sample * left * 2);
-                        output[o + 1] += (float)(sample * right * 2);
+                        output[o] += (float)(sample * left);
+                        output[o + 1] += (float)(sample * right);
                         o += 2;
                     }
                     else
