@@ -105,7 +105,8 @@ public sealed record GeneratorSpec(string Kind, IReadOnlyDictionary<string, doub
     private (List<double> Frequencies, List<double> Weights) Voices()
     {
         var root = Number("root", Kind == "pad" ? 220 : 110);
-        var detune = Math.Pow(2, Number("detune", 6) / 1200);
+        // Pads pair every note a few cents apart (a slow chorus); drones beat their root more widely.
+        var detune = Math.Pow(2, Number("detune", Kind == "pad" ? 3 : 6) / 1200);
         var frequencies = new List<double>();
         var weights = new List<double>();
         void Add(double f, double w)

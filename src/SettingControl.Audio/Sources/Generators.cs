@@ -1,4 +1,5 @@
-using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using SettingControl.Audio.Chain;
 
 namespace SettingControl.Audio.Sources;
@@ -161,7 +162,8 @@ public sealed class DroneGenerator : GeneratorSource
     private const int ControlFrames = 64;
 
     private readonly double[] _cos, _sin, _rotCos, _rotSin;
-    private readonly double[] _weight, _pan, _swellRate, _swellPhase;
+    private readonly double[] _weight, _left, _right, _swellRate, _swellPhase, _swell;
+    private readonly long[] _swellAt;
     private readonly float _scale;
     private readonly long _fadeFrames;
 
@@ -174,7 +176,10 @@ public sealed class DroneGenerator : GeneratorSource
         _rotCos = new double[n];
         _rotSin = new double[n];
         _weight = [.. weights];
-        _pan = new double[n];
+        _left = new double[n];
+        _right = new double[n];
+        _swell = new double[n];
+        _swellAt = new long[n];
         _swellRate = new double[n];
         _swellPhase = new double[n];
         var random = new Random(seed);
@@ -186,7 +191,10 @@ public sealed class DroneGenerator : GeneratorSource
             _sin[v] = Math.Sin(phase);
             _rotCos[v] = Math.Cos(w);
             _rotSin[v] = Math.Sin(w);
-            _pan[v] = 0.2 + (0.6 * random.NextDouble());
+            var pan = 0.2 + (0.6 * random.NextDouble());
+            _left[v] = Math.Cos(pan * Math.PI / 2);
+            _right[v] = Math.Sin(pan * Math.PI / 2);
+            _swellAt[v] = -1;
             var period = swellSeconds * (0.7 + (0.6 * random.NextDouble()));
             _swellRate[v] = period > 0 ? 2 * Math.PI / (period * format.SampleRate) : 0;
             _swellPhase[v] = random.NextDouble() * 2 * Math.PI;
@@ -200,22 +208,49 @@ public sealed class DroneGenerator : GeneratorSource
     protected override void Render(Span<float> output, long firstFrame, int frames)
     {
         var channels = WaveFormat.Channels;
+        ref var first = ref MemoryMarshal.GetReference(output);
         for (var start = 0; start < frames; start += ControlFrames)
         {
             var count = Math.Min(ControlFrames, frames - start);
             var at = firstFrame + start;
             var envelopeFrom = Envelope(at);
             var envelopeTo = Envelope(at + count);
-            for (var v = 0; v < _cos.Length; v++)
+            ref var o = ref Unsafe.Add(ref first, start * channels);
+
+            // Two voices per pass: each oscillator is a chain of dependent multiplies, so running two
+            // side by side lets the CPU overlap them (about twice the speed of one at a time).
+            var v = 0;
+            for (; v + 1 < _cos.Length && channels == 2; v += 2)
             {
-                // Gains at both ends of the control block, interpolated per sample: no zipper noise.
-                var from = Swell(v, at) * envelopeFrom * _weight[v] * _scale;
-                var to = Swell(v, at + count) * envelopeTo * _weight[v] * _scale;
-                var step = (to - from) / count;
+                var (g0, step0) = Gains(v, at, count, envelopeFrom, envelopeTo);
+                var (g1, step1) = Gains(v + 1, at, count, envelopeFrom, envelopeTo);
+                double c0 = _cos[v], s0 = _sin[v], rc0 = _rotCos[v], rs0 = _rotSin[v], l0 = _left[v], r0 = _right[v];
+                double c1 = _cos[v + 1], s1 = _sin[v + 1], rc1 = _rotCos[v + 1], rs1 = _rotSin[v + 1], l1 = _left[v + 1], r1 = _right[v + 1];
+                for (var f = 0; f < count; f++)
+                {
+                    var n0 = (c0 * rc0) - (s0 * rs0);
+                    s0 = (s0 * rc0) + (c0 * rs0);
+                    c0 = n0;
+                    var n1 = (c1 * rc1) - (s1 * rs1);
+                    s1 = (s1 * rc1) + (c1 * rs1);
+                    c1 = n1;
+                    var a = s0 * g0;
+                    var b = s1 * g1;
+                    Unsafe.Add(ref o, 2 * f) += (float)((a * l0) + (b * l1));
+                    Unsafe.Add(ref o, (2 * f) + 1) += (float)((a * r0) + (b * r1));
+                    g0 += step0;
+                    g1 += step1;
+                }
+
+                Store(v, c0, s0);
+                Store(v + 1, c1, s1);
+            }
+
+            for (; v < _cos.Length; v++)
+            {
+                var (g, step) = Gains(v, at, count, envelopeFrom, envelopeTo);
                 double c = _cos[v], s = _sin[v], rc = _rotCos[v], rs = _rotSin[v];
-                double left = Math.Cos(_pan[v] * Math.PI / 2), right = Math.Sin(_pan[v] * Math.PI / 2);
-                var g = from;
-                var o = start * channels;
+                double left = _left[v], right = _right[v];
                 for (var f = 0; f < count; f++)
                 {
                     var next = (c * rc) - (s * rs);
@@ -224,24 +259,43 @@ public sealed class DroneGenerator : GeneratorSource
                     var sample = s * g;
                     if (channels == 2)
                     {
-                        output[o] += (float)(sample * left);
-                        output[o + 1] += (float)(sample * right);
-                        o += 2;
+                        Unsafe.Add(ref o, 2 * f) += (float)(sample * left);
+                        Unsafe.Add(ref o, (2 * f) + 1) += (float)(sample * right);
                     }
                     else
                     {
-                        output[o++] += (float)sample;
+                        Unsafe.Add(ref o, f) += (float)sample;
                     }
 
                     g += step;
                 }
 
-                // Renormalise the rotation so rounding never grows or shrinks the oscillator.
-                var norm = 1 / Math.Sqrt((c * c) + (s * s));
-                _cos[v] = c * norm;
-                _sin[v] = s * norm;
+                Store(v, c, s);
             }
         }
+    }
+
+    /// <summary>
+    /// A voice's gain at the start of a control block and its per-sample step to the block's end:
+    /// interpolated per sample, so swells and fades have no zipper noise. The swell at a block's end
+    /// is the next block's start, so it is computed once.
+    /// </summary>
+    private (double From, double Step) Gains(int v, long at, int count, double envelopeFrom, double envelopeTo)
+    {
+        var swellFrom = _swellAt[v] == at ? _swell[v] : Swell(v, at);
+        var swellTo = Swell(v, at + count);
+        (_swellAt[v], _swell[v]) = (at + count, swellTo);
+        var from = swellFrom * envelopeFrom * _weight[v] * _scale;
+        var to = swellTo * envelopeTo * _weight[v] * _scale;
+        return (from, (to - from) / count);
+    }
+
+    /// <summary>Keeps the oscillator state, renormalised so rounding never grows or shrinks it.</summary>
+    private void Store(int v, double c, double s)
+    {
+        var norm = 1 / Math.Sqrt((c * c) + (s * s));
+        _cos[v] = c * norm;
+        _sin[v] = s * norm;
     }
 
     private double Swell(int voice, long frame) =>
