@@ -26,8 +26,10 @@ public sealed class RoomPlayer : IDisposable
     private readonly ConcurrentQueue<string> _problems = new();
     private readonly long _crossfadeFrames;
     private readonly long _statusEveryFrames;
-    private IAudioOutput _output;
-    private string _outputState;
+    private AudioOutputSetting _outputSetting;
+    private IAudioOutput? _output;
+    private string? _outputState;
+    private float[]? _block;
 
     // Desired state, as last applied on the render thread.
     private string? _playlistId;
@@ -57,29 +59,31 @@ public sealed class RoomPlayer : IDisposable
         _catalog = catalog;
         _format = new WaveFormat(options.SampleRate, 2);
         BlockFrames = blockFrames;
-        Block = new float[blockFrames * _format.Channels];
         _mixer = new CrossfadeMixer(_format, blockFrames);
         _master = new VolumeRamp(_mixer);
         _crossfadeFrames = _format.FramesOf(TimeSpan.FromSeconds(options.CrossfadeSeconds));
         _statusEveryFrames = _format.FramesOf(TimeSpan.FromSeconds(Math.Max(0.1, options.StatusSeconds)));
 
-        // The real output is opened on the render thread (opening ALSA may take a while), never a grain's.
-        _output = new NullOutput();
-        _outputState = "ok";
-        _status = new Status(null, -1, null, 0, _volume, false, false, output.Kind == "none" ? "none" : $"{output.Kind}:{output.Device ?? output.Path}", "starting");
-        _commands.Enqueue(output);
+        // The output is opened on the render thread when the room first plays (opening ALSA takes a while
+        // and holds the device), never on a grain's thread, and never for a room that has not played.
+        _outputSetting = output;
+        _status = new Status(null, -1, null, 0, _volume, false, false, Describe(output), NotOpened);
     }
+
+    /// <summary>The output state of a room that has not played since start (or since its output changed).</summary>
+    public const string NotOpened = "idle: opens when music plays";
 
     public string RoomId { get; }
 
     public int BlockFrames { get; }
 
     /// <summary>The last rendered block (interleaved stereo), as it went to the output.</summary>
-    public float[] Block { get; }
+    public float[] Block => _block ??= new float[BlockFrames * _format.Channels];
 
     public long RenderedFrames { get; private set; }
 
-    public IAudioOutput Output => _output;
+    /// <summary>The open output, or null while the room has not played.</summary>
+    public IAudioOutput? Output => _output;
 
     /// <summary>Recent tracks that could not play and why (newest last).</summary>
     public IReadOnlyList<string> Problems => [.. _problems];
@@ -113,6 +117,21 @@ public sealed class RoomPlayer : IDisposable
 
         var channels = _format.Channels;
         var frames = block.Length / channels;
+        if (_output is null)
+        {
+            if (!_playing)
+            {
+                // Never played: nothing to render and no device to feed. This keeps idle rooms nearly free.
+                RenderedFrames += frames;
+                block.Clear();
+                PublishIfChanged();
+                return;
+            }
+
+            _output = _outputSetting.Create(_format);
+            _changed = true;
+        }
+
         var done = 0;
         while (done < frames)
         {
@@ -174,6 +193,11 @@ public sealed class RoomPlayer : IDisposable
             _changed = true;
         }
 
+        PublishIfChanged();
+    }
+
+    private void PublishIfChanged()
+    {
         if (_changed)
         {
             _changed = false;
@@ -183,10 +207,18 @@ public sealed class RoomPlayer : IDisposable
         }
     }
 
+    private static string Describe(AudioOutputSetting output) => output.Kind switch
+    {
+        "alsa" => $"alsa:{output.Device}",
+        "file" => $"file:{output.Path}",
+        _ => "none",
+    };
+
     public void Dispose()
     {
         _mixer.Clear();
-        _output.Dispose();
+        _output?.Dispose();
+        _output = null;
     }
 
     private void Execute(object command)
@@ -200,8 +232,11 @@ public sealed class RoomPlayer : IDisposable
                 StartTrack(_trackIndex + skip.Direction, skip.Direction, _crossfadeFrames);
                 break;
             case AudioOutputSetting output:
-                _output.Dispose();
-                _output = output.Create(_format);
+                _output?.Dispose();
+                _outputSetting = output;
+
+                // A room that is playing (or has played) switches at once; an idle one opens it when it plays.
+                _output = _output is null ? null : output.Create(_format);
                 _changed = true;
                 break;
         }
@@ -312,8 +347,8 @@ public sealed class RoomPlayer : IDisposable
             _volume,
             _playing && !_paused,
             _ducked,
-            _output.Description,
-            _output.State);
+            _output?.Description ?? Describe(_outputSetting),
+            _output?.State ?? NotOpened);
         Interlocked.Exchange(ref _publishedTrackFrames, _trackFrames);
     }
 

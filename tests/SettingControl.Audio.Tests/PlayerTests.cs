@@ -191,6 +191,26 @@ public sealed class PlayerTests : IDisposable
     }
 
     [Fact]
+    public void An_idle_room_opens_no_output_until_its_music_plays()
+    {
+        var path = Path.Combine(_directory, "idle", "room.wav");
+        using var player = Player(Sine, output: new AudioOutputSetting("file", Path: path));
+        Render(player, 0.5);
+        Assert.False(File.Exists(path));
+        Assert.Equal((RoomPlayer.NotOpened, $"file:{path}"), (player.NowPlaying().OutputState, player.NowPlaying().Output));
+
+        player.Apply(new MusicSetting("test", true, 50), false);
+        Render(player, 0.5);
+        Assert.True(File.Exists(path));
+        Assert.Equal("ok", player.NowPlaying().OutputState);
+
+        // Once open, a paused room keeps feeding its output silence: the file's timeline stays whole.
+        player.Apply(new MusicSetting("test", false, 50), false);
+        Render(player, 0.5);
+        Assert.Equal(50 * Block * 2, Measure.ReadWav(path).Length);
+    }
+
+    [Fact]
     public void An_unknown_playlist_plays_silence_and_is_reported()
     {
         using var player = Player(Sine);

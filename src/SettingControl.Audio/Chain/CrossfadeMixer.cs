@@ -12,14 +12,13 @@ public sealed class CrossfadeMixer : ISampleProvider
     private const int MaxVoices = 8;
 
     private readonly Voice?[] _voices = new Voice?[MaxVoices];
-    private readonly float[] _scratch;
+    private float[]? _scratch;
     private readonly int _maxFrames;
 
     public CrossfadeMixer(WaveFormat format, int maxBlockFrames)
     {
         WaveFormat = format;
         _maxFrames = maxBlockFrames;
-        _scratch = new float[maxBlockFrames * format.Channels];
     }
 
     public WaveFormat WaveFormat { get; }
@@ -114,6 +113,8 @@ public sealed class CrossfadeMixer : ISampleProvider
                 continue;
             }
 
+            // Allocated when a room first plays: idle rooms (most of a large facility) cost no buffers.
+            _scratch ??= new float[_maxFrames * channels];
             var scratch = _scratch.AsSpan(0, output.Length);
             var read = voice.Source.Read(scratch);
             var frames = read / channels;
