@@ -105,15 +105,35 @@ public sealed class RoomPlayer : IDisposable
     }
 
     /// <summary>Renders one block into <see cref="Block"/> and writes it to the output.</summary>
-    public void Render() => Render(Block);
+    public void Render()
+    {
+        if (_block is null && _output is null)
+        {
+            // A room that has never played gets no block buffer at all.
+            DrainCommands();
+            if (!_playing)
+            {
+                RenderedFrames += BlockFrames;
+                PublishIfChanged();
+                return;
+            }
+        }
 
-    /// <summary>Renders <paramref name="block"/> (at most <see cref="BlockFrames"/> frames) and writes it to the output.</summary>
-    public void Render(Span<float> block)
+        Render(Block);
+    }
+
+    private void DrainCommands()
     {
         while (_commands.TryDequeue(out var command))
         {
             Execute(command);
         }
+    }
+
+    /// <summary>Renders <paramref name="block"/> (at most <see cref="BlockFrames"/> frames) and writes it to the output.</summary>
+    public void Render(Span<float> block)
+    {
+        DrainCommands();
 
         var channels = _format.Channels;
         var frames = block.Length / channels;

@@ -7,7 +7,7 @@ using SettingControl.Domain;
 namespace SettingControl.Audio.Tests;
 
 /// <summary>One room's whole chain, rendered block by block as the engine's clock would, and measured.</summary>
-public sealed class PlayerTests : IDisposable
+public sealed class PlayerTests(Xunit.Abstractions.ITestOutputHelper output) : IDisposable
 {
     private const int Block = 960;
     private readonly string _directory = Measure.TempDirectory();
@@ -208,6 +208,26 @@ public sealed class PlayerTests : IDisposable
         player.Apply(new MusicSetting("test", false, 50), false);
         Render(player, 0.5);
         Assert.Equal(50 * Block * 2, Measure.ReadWav(path).Length);
+    }
+
+    [Fact]
+    public void An_idle_room_is_small_so_a_large_facility_can_have_thousands()
+    {
+        File.WriteAllText(Path.Combine(_directory, "test.json"), Sine);
+        var engine = new MusicEngine(Options(), new PlaylistCatalog(_directory, new FfmpegTools()), _ => new AudioOutputSetting("alsa", "default"));
+        engine.Room("warm-up").Apply(MusicSetting.Default, false);
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+        for (var i = 0; i < 2000; i++)
+        {
+            engine.Room($"room-{i}").Apply(MusicSetting.Default, false);
+        }
+
+        engine.RenderBlock();
+        var perRoom = (GC.GetTotalMemory(forceFullCollection: true) - before) / 2000.0;
+        GC.KeepAlive(engine);
+        output.WriteLine($"an idle room player costs {perRoom:0} bytes");
+        Assert.True(perRoom < 4096, $"an idle room costs {perRoom:0} bytes");
+        Assert.All(engine.Rooms, r => Assert.Null(r.Output));
     }
 
     [Fact]
