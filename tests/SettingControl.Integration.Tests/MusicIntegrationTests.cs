@@ -108,6 +108,40 @@ public sealed class MusicIntegrationTests(ITestOutputHelper output)
         Assert.InRange(rampEnd - rampStart, rate - 200, rate + 1); // VolumeRampSeconds = 1: 48,000 frames, less the ~9 frames at each end within 1e-4 of the levels
     }
 
+    [Fact]
+    public async Task A_rooms_audio_output_is_validated_and_survives_a_restart()
+    {
+        var data = HostUnderTest.NewDataDirectory();
+        var path = Path.Combine(data, "audio", "room-1.wav");
+        await using (var first = await HostUnderTest.StartAsync(simulatedRooms: 1, runSimulatedDevices: false, dataDirectory: data))
+        {
+            var unset = await first.Http.GetFromJsonAsync<AudioOutput>("/api/rooms/room-1/audio-output");
+            Assert.Equal(("alsa", "default", false), (unset!.Kind, unset.Device, unset.Configured));
+
+            var bad = await first.Http.PutAsJsonAsync("/api/rooms/room-1/audio-output", new { kind = "file", path = "relative.wav" });
+            Assert.Equal(System.Net.HttpStatusCode.BadRequest, bad.StatusCode);
+            Assert.Contains("absolute path", await bad.Content.ReadAsStringAsync());
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, (await first.Http.PutAsJsonAsync("/api/rooms/nowhere/audio-output", new { kind = "none" })).StatusCode);
+
+            (await first.Http.PutAsJsonAsync("/api/rooms/room-1/audio-output", new { kind = "file", path })).EnsureSuccessStatusCode();
+        }
+
+        await using var second = await HostUnderTest.StartAsync(simulatedRooms: 1, runSimulatedDevices: false, dataDirectory: data);
+        var kept = await second.Http.GetFromJsonAsync<AudioOutput>("/api/rooms/room-1/audio-output");
+        Assert.Equal(("file", path, true), (kept!.Kind, kept.Path, kept.Configured));
+
+        // And with no sound card, ALSA is a clear state in the snapshot while the room plays on.
+        (await second.Http.PutAsJsonAsync("/api/rooms/room-1/audio-output", new { kind = "alsa", device = "settingcontrol-no-such-device" })).EnsureSuccessStatusCode();
+        (await second.Http.PutAsJsonAsync("/api/rooms/room-1/music", new SetMusicRequest("rest", true, 20))).EnsureSuccessStatusCode();
+        await Eventually.TrueAsync(
+            async () => (await second.GetRoomAsync("room-1")).Music?.NowPlaying is { Playing: true, PositionSeconds: > 1 } now
+                && now.OutputState.StartsWith("unavailable: cannot open ALSA device 'settingcontrol-no-such-device'", StringComparison.Ordinal),
+            Patience,
+            "room-1 playing with its ALSA output reported unavailable");
+    }
+
+    private sealed record AudioOutput(string Kind, string? Device, string? Path, bool Configured, string Output, string State);
+
     private static string FileOf(HostUnderTest host, string roomId) => Path.Combine(Path.GetFullPath(host.DataDirectory), "audio", $"{roomId}.wav");
 
     private static float[] ReadFile(HostUnderTest host, string roomId)
