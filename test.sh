@@ -9,9 +9,12 @@ cd "$(dirname "$0")"
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # Debian packages the tests use: chromium for the browser tests (Playwright drives Debian's
-# /usr/bin/chromium; it never downloads a browser of its own).
+# /usr/bin/chromium; it never downloads a browser of its own); ffmpeg and sox for the audio tests,
+# which make MP3, FLAC, Ogg and Opus files and compare against ffmpeg's own decode (never skipped).
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
+command -v sox >/dev/null 2>&1 || missing+=(sox)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "test.sh: installing ${missing[*]}"
   as_root apt-get update -qq >/dev/null

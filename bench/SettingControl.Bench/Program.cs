@@ -28,15 +28,19 @@ switch (scenario)
     case "lights-up":
         await LightsUpBenchmark.RunAsync(report, sizes.LightsUpRooms, sizes.Samples);
         break;
+    case "audio":
+        AudioBenchmark.Run(report, smoke);
+        break;
     case "all":
         await Scenarios.LatencyAsync(report, sizes);
         await Scenarios.IngestAsync(report, sizes, smoke ? 5 : 1000);
         await Scenarios.FanoutAsync(report, sizes);
         await LightsUpBenchmark.RunAsync(report, sizes.LightsUpRooms, sizes.Samples);
         await Scenarios.ScaleAsync(report, sizes);
+        AudioBenchmark.Run(report, smoke);
         break;
     default:
-        Console.WriteLine("usage: SettingControl.Bench <latency|ingest|fanout|scale|lights-up|all> [--smoke] [--write docs/benchmarks.md]");
+        Console.WriteLine("usage: SettingControl.Bench <latency|ingest|fanout|scale|lights-up|audio|all> [--smoke] [--write docs/benchmarks.md]");
         return scenario == "help" ? 0 : 2;
 }
 

@@ -77,9 +77,12 @@ public sealed class Report
         - **Ingest**: device state messages per second the controller parses, routes to the device and room grains and fans out,
           with two publishers going flat out; CPU and allocations per message have the publishers' own cost (measured alone first) taken off.
         - **Memory per room**: managed heap after a full collection with N rooms active, less the heap with none, divided by N.
+        - **Audio**: the music engine renders offline, as fast as it goes, the same blocks its real-time clock renders; the
+          speed is audio seconds per second of the render thread's own CPU time (`CLOCK_THREAD_CPUTIME_ID`), so it means "on one
+          core" however busy the machine is; the wall-clock multiple is given beside it.
         - Everything shares two cores with the load generators and clients, so figures are conservative.
 
         Run a single scenario with `dotnet run -c Release --project bench/SettingControl.Bench -- <scenario>`
-        (`latency`, `ingest`, `fanout`, `scale`, `lights-up`, or `all`); `--smoke` runs every scenario with tiny sizes (used by `./test.sh`).
+        (`latency`, `ingest`, `fanout`, `scale`, `lights-up`, `audio`, or `all`); `--smoke` runs every scenario with tiny sizes (used by `./test.sh`).
         """;
 }

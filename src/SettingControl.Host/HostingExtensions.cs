@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using SettingControl.Audio;
 using SettingControl.DeviceProtocol;
 using SettingControl.Domain;
 using SettingControl.Domain.Sessions;
@@ -29,9 +30,10 @@ public static class HostingExtensions
         services.Configure<SimulationOptions>(config.GetSection(SimulationOptions.Section));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IBuiltInProtocols, BuiltInProtocols>();
-        services.AddSingleton<UnavailableMusicPlayer>();
-        services.AddSingleton<IMusicPlayer>(sp => sp.GetRequiredService<UnavailableMusicPlayer>());
-        services.AddSingleton<IPlaylistCatalog>(sp => sp.GetRequiredService<UnavailableMusicPlayer>());
+        services.Configure<AudioOptions>(config.GetSection(AudioOptions.Section));
+        services.AddSingleton<EngineMusicPlayer>();
+        services.AddSingleton<IMusicPlayer>(sp => sp.GetRequiredService<EngineMusicPlayer>());
+        services.AddSingleton<IPlaylistCatalog>(sp => sp.GetRequiredService<EngineMusicPlayer>());
 
         var mqtt = config.GetSection(MqttOptions.Section).Get<MqttOptions>() ?? new MqttOptions();
         if (mqtt.Mode == BrokerMode.Embedded)
@@ -62,6 +64,10 @@ public static class HostingExtensions
         services.AddHostedService(sp => sp.GetRequiredService<MqttDeviceLink>());
 
         builder.AddSettingControlSecurity(storage.DataDirectory);
+
+        // The music engine's clock runs beside the silo; grains reach the engine through IMusicPlayer.
+        services.AddHostedService<MusicStatusForwarder>();
+
         services.AddSingleton<ApiCounters>();
         services.AddSingleton<RoomObserverBridge>();
         services.AddHostedService(sp => sp.GetRequiredService<RoomObserverBridge>());
@@ -90,6 +96,7 @@ public static class HostingExtensions
         app.MapRoomApi();
         app.MapSessionApi();
         app.MapProvisioningApi();
+        app.MapAudioApi();
         app.MapOpenApi().AllowAnonymous();
         return app;
     }

@@ -1784,8 +1784,9 @@ function mountMusic(roomId) {
     now = m.nowPlaying;
     receivedAt = Date.now();
     setText(track, now?.trackTitle ?? (m.playing ? 'starting…' : 'silence'));
-    setText(output, now ? `${now.output} · ${now.outputState}` : 'no player');
-    output.classList.toggle('is-warning', !!now && now.outputState !== 'ok');
+    const unavailable = !!now && now.outputState.startsWith('unavailable');
+    setText(output, !now ? 'no player' : unavailable ? `${now.output} · audio output ${now.outputState}` : `${now.output} · ${now.outputState}`);
+    output.classList.toggle('is-warning', unavailable);
     setHidden(note, !playlistsError);
     if (playlistsError) setText(note, `Playlists unavailable: ${playlistsError}`);
     tick();

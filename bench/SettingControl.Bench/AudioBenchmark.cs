@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using SettingControl.Audio;
+using SettingControl.Audio.Outputs;
+using SettingControl.Audio.Playlists;
+using SettingControl.Audio.Sources;
+using SettingControl.Domain;
+
+namespace SettingControl.Bench;
+
+/// <summary>
+/// The music engine's render speed: one room's whole chain (generated pad and drone → equal-power
+/// crossfade → volume ramp → output) rendered as fast as it goes on one thread, with tracks so short
+/// that two voices are crossfading the whole time (the worst case), in multiples of real time; then
+/// many rooms rendered together by the engine, as CPU per playing room in real time.
+/// </summary>
+public static partial class AudioBenchmark
+{
+    /// <summary>CPU time of the calling thread (clock_gettime CLOCK_THREAD_CPUTIME_ID): what "on one core" means, whatever else the machine runs.</summary>
+    private static double ThreadCpuSeconds()
+    {
+        clock_gettime(3, out var time);
+        return time.Seconds + (time.Nanoseconds / 1e9);
+    }
+
+    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "clock_gettime")]
+    private static partial int clock_gettime(int clock, out TimeSpec time);
+
+    private readonly record struct TimeSpec(long Seconds, long Nanoseconds);
+
+    public static void Run(Report report, bool smoke)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "settingcontrol-bench-audio-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        try
+        {
+            // 16 s tracks with an 8 s crossfade: each track fades in for 8 s and out for the next 8 s.
+            File.WriteAllText(Path.Combine(directory, "bench.json"), """
+                { "title": "Bench", "tracks": [
+                  { "title": "Pad", "source": "generator:pad?root=146.83&chord=0,7,12,19&seconds=16&swell=19" },
+                  { "title": "Drone", "source": "generator:drone?root=110&seconds=16&swell=27" } ] }
+                """);
+            var options = new AudioOptions { CrossfadeSeconds = 8, StatusSeconds = 3600 };
+            var catalog = new PlaylistCatalog(directory, new FfmpegTools());
+            var audioSeconds = smoke ? 4 : 600;
+
+            var single = new MusicEngine(options, catalog, _ => AudioOutputSetting.None);
+            var room = single.Room("bench-room");
+            room.Apply(new MusicSetting("bench", true, 60), false);
+            var blocks = audioSeconds * options.SampleRate / single.BlockFrames;
+            single.RenderBlock(); // open the first track outside the measurement
+            var cpuBefore = ThreadCpuSeconds();
+            var clock = Stopwatch.StartNew();
+            for (var i = 0; i < blocks; i++)
+            {
+                single.RenderBlock();
+            }
+
+            var wall = clock.Elapsed.TotalSeconds;
+            var cpu = ThreadCpuSeconds() - cpuBefore;
+            var rendered = (double)blocks * single.BlockFrames / options.SampleRate;
+            var multiple = rendered / cpu;
+            single.Dispose();
+            report.Add(new Row(
+                "audio",
+                "render speed of one room's chain (pad + drone, always mid equal-power crossfade, volume ramp, 48 kHz stereo float), one thread",
+                "≥ 200× real time per room on one core",
+                $"{multiple:N0}× real time per core ({rendered:N0} s of audio in {cpu:0.00} s of the render thread's CPU, {cpu / rendered / options.SampleRate * 1e9:0.0} ns per frame; wall clock {rendered / wall:N0}× on this shared machine)",
+                "–",
+                smoke ? null : multiple >= 200));
+
+            var rooms = smoke ? 3 : 50;
+            var many = new MusicEngine(options, catalog, _ => AudioOutputSetting.None);
+            for (var r = 0; r < rooms; r++)
+            {
+                many.Room($"room-{r}").Apply(new MusicSetting("bench", true, 60), false);
+            }
+
+            many.RenderBlock();
+            var manySeconds = smoke ? 2 : 60;
+            var manyBlocks = manySeconds * options.SampleRate / many.BlockFrames;
+            cpuBefore = ThreadCpuSeconds();
+            clock.Restart();
+            for (var i = 0; i < manyBlocks; i++)
+            {
+                many.RenderBlock();
+            }
+
+            cpu = ThreadCpuSeconds() - cpuBefore;
+            wall = clock.Elapsed.TotalSeconds;
+            many.Dispose();
+            var perRoom = cpu / manySeconds / rooms;
+            report.Add(new Row(
+                "audio",
+                $"CPU per playing room in real time ({rooms} rooms crossfading, rendered together by the engine's render loop)",
+                "–",
+                $"{perRoom * 100:0.00} % of one core per room ({cpu:0.00} s CPU for {manySeconds} s of {rooms} rooms; {manySeconds / wall:N0}× real time for all {rooms})",
+                "–",
+                null));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+using SettingControl.Audio.Outputs;
+using SettingControl.Contracts;
+using SettingControl.Host.Security;
+using SettingControl.Host.Services;
+using static SettingControl.Host.Api.ApiResults;
+
+namespace SettingControl.Host.Api;
+
+/// <summary>A room's audio output, configured by staff (docs/api.md, docs/audio.md).</summary>
+public static class AudioApi
+{
+    /// <summary>Body of PUT: <c>{"kind":"alsa","device":"default"}</c>, <c>{"kind":"file","path":"…"}</c> or <c>{"kind":"none"}</c>.</summary>
+    public sealed record AudioOutputBody(string? Kind, string? Device, string? Path);
+
+    /// <summary>The configured output and what it is doing: <c>state</c> is "ok" or "unavailable: …".</summary>
+    public sealed record AudioOutputDto(string Kind, string? Device, string? Path, bool Configured, string Output, string State);
+
+    public static void MapAudioApi(this WebApplication app)
+    {
+        var api = app.MapGroup("/api");
+        api.MapGet("/rooms/{roomId}/audio-output", async (string roomId, IGrainFactory grains, EngineMusicPlayer music, ApiCounters counters) =>
+            await RoomExists(grains, roomId) ? Results.Ok(Describe(roomId, music)) : NotFound(roomId, counters));
+        api.MapPut("/rooms/{roomId}/audio-output", async (string roomId, HttpContext http, IGrainFactory grains, EngineMusicPlayer music, ApiCounters counters) =>
+        {
+            var (body, problem) = await ReadBody<AudioOutputBody>(http, counters);
+            if (problem is not null)
+            {
+                return problem;
+            }
+
+            if (!await RoomExists(grains, roomId))
+            {
+                return NotFound(roomId, counters);
+            }
+
+            var kind = body!.Kind?.Trim().ToLowerInvariant() ?? string.Empty;
+            var setting = new AudioOutputSetting(kind, kind == "alsa" ? body.Device?.Trim() ?? "default" : null, kind == "file" ? body.Path?.Trim() : null);
+            if (setting.Validate() is { } error)
+            {
+                counters.Invalid();
+                return Results.ValidationProblem(
+                    new Dictionary<string, string[]> { [error.Field] = [error.Message] },
+                    title: "The audio output was refused; the room's output is unchanged.");
+            }
+
+            music.SetOutput(roomId, setting);
+            return Results.Ok(Describe(roomId, music));
+        }).ForStaff();
+    }
+
+    private static AudioOutputDto Describe(string roomId, EngineMusicPlayer music)
+    {
+        var setting = music.OutputOf(roomId);
+        var now = music.NowPlaying(roomId);
+        return new AudioOutputDto(setting.Kind, setting.Device, setting.Path, music.IsConfigured(roomId), now?.Output ?? "not started", now?.OutputState ?? "not started");
+    }
+
+    private static async Task<bool> RoomExists(IGrainFactory grains, string roomId) =>
+        Domain.Identifiers.IsValid(roomId) && await grains.GetGrain<IRoomGrain>(roomId).Exists();
+
+    private static IResult NotFound(string roomId, ApiCounters counters)
+    {
+        counters.NotFound();
+        return RoomNotFound(roomId);
+    }
+}

@@ -1,0 +1,74 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Options;
+using SettingControl.Audio;
+using SettingControl.Audio.Outputs;
+using SettingControl.Audio.Playlists;
+using SettingControl.Audio.Sources;
+using SettingControl.Contracts;
+using SettingControl.Domain;
+
+namespace SettingControl.Host.Services;
+
+/// <summary>
+/// The adapter between the room grains and the audio engine: implements the domain's
+/// <see cref="IMusicPlayer"/> port (calls return at once; the engine fades on its own clock), lists
+/// playlists for the API, and keeps each room's configured output (persisted in the data directory).
+/// What the engine reports as changed is queued for <see cref="MusicStatusForwarder"/> to tell the grain.
+/// </summary>
+public sealed class EngineMusicPlayer : IMusicPlayer, IPlaylistCatalog, IDisposable
+{
+    private readonly AudioOptions _options;
+    private readonly AudioOutputStore _outputs;
+    private readonly Channel<string> _changed = Channel.CreateBounded<string>(new BoundedChannelOptions(1024) { FullMode = BoundedChannelFullMode.DropOldest });
+
+    public EngineMusicPlayer(IOptions<AudioOptions> options, IOptions<StorageOptions> storage, IHostEnvironment environment, ILoggerFactory loggers)
+    {
+        _options = options.Value;
+        var directory = Path.IsPathFullyQualified(_options.PlaylistDirectory)
+            ? _options.PlaylistDirectory
+            : Path.Combine(environment.ContentRootPath, _options.PlaylistDirectory);
+        Catalog = new PlaylistCatalog(directory, new FfmpegTools(_options.FfmpegPath, _options.FfprobePath), loggers.CreateLogger<PlaylistCatalog>());
+        _outputs = new AudioOutputStore(Path.Combine(storage.Value.DataDirectory, "audio-outputs.json"));
+        Engine = new MusicEngine(_options, Catalog, OutputOf, loggers.CreateLogger<MusicEngine>());
+        Engine.StatusChanged += roomId => _changed.Writer.TryWrite(roomId);
+    }
+
+    public MusicEngine Engine { get; }
+
+    public PlaylistCatalog Catalog { get; }
+
+    /// <summary>Rooms whose music status changed, for the forwarder.</summary>
+    public ChannelReader<string> Changed => _changed.Reader;
+
+    public IReadOnlyList<PlaylistDto> List() =>
+        [.. Catalog.All.Select(p => new PlaylistDto(
+            p.Id,
+            p.Title,
+            p.Description,
+            p.SuitsPhases,
+            [.. p.Tracks.Select(t => new PlaylistTrackDto(t.Title, t.DurationSeconds ?? 0, t.GainDb, t.Source, t.Error))],
+            p.TotalSeconds))];
+
+    public bool HasPlaylist(string playlistId) => Catalog.Find(playlistId) is not null;
+
+    public void Apply(string roomId, MusicSetting music, bool ducked) => Engine.Room(roomId).Apply(music, ducked);
+
+    public void Skip(string roomId, int direction) => Engine.Room(roomId).Skip(direction);
+
+    /// <summary>Every provisioned room gets a player when first shown, so its output state (e.g. ALSA unavailable) is visible before any music plays.</summary>
+    public MusicNowPlaying? NowPlaying(string roomId) => Engine.Room(roomId).NowPlaying();
+
+    /// <summary>The room's output: what staff configured, or the <c>Audio:DefaultOutput</c>.</summary>
+    public AudioOutputSetting OutputOf(string roomId) => _outputs.Get(roomId) ?? AudioOutputSetting.FromConfig(_options.DefaultOutput, roomId);
+
+    /// <summary>Whether the output was set by staff (true) or is the configured default.</summary>
+    public bool IsConfigured(string roomId) => _outputs.Get(roomId) is not null;
+
+    public void SetOutput(string roomId, AudioOutputSetting output)
+    {
+        _outputs.Set(roomId, output);
+        Engine.Room(roomId).SetOutput(output);
+    }
+
+    public void Dispose() => Engine.Dispose();
+}
