@@ -9,6 +9,7 @@ using SettingControl.Host.Api;
 using SettingControl.Host.Hubs;
 using SettingControl.Host.Services;
 using SettingControl.Mqtt;
+using SettingControl.Mqtt.Security;
 using SettingControl.Storage.Sqlite;
 
 namespace SettingControl.Host;
@@ -33,13 +34,14 @@ public static class HostingExtensions
         services.AddSingleton<IPlaylistCatalog>(sp => sp.GetRequiredService<UnavailableMusicPlayer>());
 
         var mqtt = config.GetSection(MqttOptions.Section).Get<MqttOptions>() ?? new MqttOptions();
+        var storage = config.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        AddBrokerSecurity(services, mqtt.CredentialsDirectory ?? storage.DataDirectory);
         if (mqtt.Mode == BrokerMode.Embedded)
         {
             services.AddSingleton<EmbeddedBroker>();
             services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBroker>());
         }
 
-        var storage = config.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
         var silo = config.GetSection(SiloOptions.Section).Get<SiloOptions>() ?? new SiloOptions();
         builder.UseOrleans(orleans =>
         {
@@ -55,6 +57,7 @@ public static class HostingExtensions
         services.AddSingleton(sp => new DeviceTopics(sp.GetRequiredService<IOptions<MqttOptions>>().Value.BaseTopic));
         services.AddSingleton<IDeviceProfile, SettingControlV1Profile>();
         services.AddSingleton<DeviceLinkMetrics>();
+        services.AddHostedService<FacilityGauges>();
         services.AddSingleton<MqttDeviceLink>();
         services.AddSingleton<IDeviceCommands>(sp => sp.GetRequiredService<MqttDeviceLink>());
         services.AddSingleton<IDeviceLinkStatus>(sp => sp.GetRequiredService<MqttDeviceLink>());
@@ -75,6 +78,25 @@ public static class HostingExtensions
         return builder;
     }
 
+    /// <summary>
+    /// The controller's broker login (configured, or generated and kept in the data directory), the device and
+    /// gateway accounts, and the topic ACL the embedded broker enforces.
+    /// </summary>
+    private static void AddBrokerSecurity(IServiceCollection services, string credentialsDirectory)
+    {
+        services.AddSingleton(sp =>
+        {
+            Directory.CreateDirectory(credentialsDirectory);
+            return ControllerAccount.Resolve(sp.GetRequiredService<IOptions<MqttOptions>>().Value, credentialsDirectory);
+        });
+        services.AddSingleton(sp => new MqttAccountStore(
+            credentialsDirectory,
+            sp.GetRequiredService<ControllerAccount>().Username,
+            sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new BrokerAccessPolicy(sp.GetRequiredService<DeviceTopics>()));
+        services.AddSingleton<BrokerAccess>();
+    }
+
     public static WebApplication MapSettingControl(this WebApplication app)
     {
         app.UseExceptionHandler();
@@ -85,6 +107,10 @@ public static class HostingExtensions
         app.MapHealthEndpoints();
         app.MapRoomApi();
         app.MapSessionApi();
+
+        // Staff/admin only (device broker accounts, Mosquitto files): authorization goes on these two groups.
+        var (deviceCredentials, mosquittoConfig) = app.MapDeviceCredentialsApi();
+        _ = (deviceCredentials, mosquittoConfig);
         return app;
     }
 }

@@ -7,6 +7,7 @@ using MQTTnet.Protocol;
 using SettingControl.Contracts;
 using SettingControl.DeviceProtocol;
 using SettingControl.Domain;
+using SettingControl.Mqtt.Security;
 
 namespace SettingControl.Mqtt;
 
@@ -27,6 +28,7 @@ public sealed class MqttDeviceLink : BackgroundService, IDeviceCommands, IDevice
     private const int MaxPublishesInFlight = 64;
 
     private readonly MqttOptions _options;
+    private readonly ControllerAccount _account;
     private readonly IDeviceProfile _profile;
     private readonly IGrainFactory _grains;
     private readonly DeviceLinkMetrics _metrics;
@@ -43,6 +45,7 @@ public sealed class MqttDeviceLink : BackgroundService, IDeviceCommands, IDevice
 
     public MqttDeviceLink(
         IOptions<MqttOptions> options,
+        ControllerAccount account,
         IDeviceProfile profile,
         IGrainFactory grains,
         DeviceLinkMetrics metrics,
@@ -50,6 +53,7 @@ public sealed class MqttDeviceLink : BackgroundService, IDeviceCommands, IDevice
         ILogger<MqttDeviceLink> logger)
     {
         _options = options.Value;
+        _account = account;
         _profile = profile;
         _grains = grains;
         _metrics = metrics;
@@ -57,6 +61,7 @@ public sealed class MqttDeviceLink : BackgroundService, IDeviceCommands, IDevice
         _logger = logger;
         _client = new MqttClientFactory().CreateMqttClient();
         _client.ApplicationMessageReceivedAsync += OnMessageReceived;
+        _metrics.ObserveLink(() => _client.IsConnected ? 1 : 0);
         _inbound = new Channel<InboundDeviceMessage>[InboundPartitions];
         for (var i = 0; i < _inbound.Length; i++)
         {
@@ -71,7 +76,7 @@ public sealed class MqttDeviceLink : BackgroundService, IDeviceCommands, IDevice
     public ValueTask SendAsync(DeviceCommand command, CancellationToken cancellationToken = default)
     {
         var id = $"{_commandIdPrefix}-{Interlocked.Increment(ref _commandCounter)}";
-        _outgoing.Enqueue(command, id);
+        _outgoing.Enqueue(command, id, _time.GetTimestamp());
         return ValueTask.CompletedTask;
     }
 
@@ -158,10 +163,11 @@ public sealed class MqttDeviceLink : BackgroundService, IDeviceCommands, IDevice
             .WithClientId(_options.ClientId)
             .WithCleanStart(true)
             .WithKeepAlivePeriod(TimeSpan.FromSeconds(_options.KeepAliveSeconds))
-            .WithTimeout(TimeSpan.FromSeconds(5));
-        if (!string.IsNullOrEmpty(_options.Username))
+            .WithTimeout(TimeSpan.FromSeconds(5))
+            .WithCredentials(_account.Username, _account.Password);
+        if (_options.UseTls)
         {
-            builder = builder.WithCredentials(_options.Username, _options.Password);
+            builder = builder.WithTlsOptions(BrokerTls.ClientOptions(_options.TlsServerName ?? _options.ConnectHost, _options.CaFile));
         }
 
         var result = await _client.ConnectAsync(builder.Build(), stoppingToken);
@@ -194,17 +200,23 @@ public sealed class MqttDeviceLink : BackgroundService, IDeviceCommands, IDevice
 
     private Task OnMessageReceived(MqttApplicationMessageReceivedEventArgs e)
     {
-        _metrics.MessageIn();
         try
         {
             var message = e.ApplicationMessage;
             if (_profile.TryParse(message.Topic, message.Payload, out var parsed, out var reason))
             {
+                _metrics.MessageIn(parsed switch
+                {
+                    InboundDeviceMessage.Announced => "announce",
+                    InboundDeviceMessage.AvailabilityChanged => "availability",
+                    _ => "state",
+                });
                 var partition = (int)((uint)StringComparer.Ordinal.GetHashCode(parsed!.DeviceId) % InboundPartitions);
                 _inbound[partition].Writer.TryWrite(parsed);
             }
             else
             {
+                _metrics.MessageIn("rejected");
                 _metrics.Dropped(reason);
                 _logger.LogDebug("Dropped device message on {Topic}: {Reason}", message.Topic, reason);
             }
@@ -212,6 +224,7 @@ public sealed class MqttDeviceLink : BackgroundService, IDeviceCommands, IDevice
         catch (Exception ex)
         {
             // Nothing a device sends may take the link down.
+            _metrics.MessageIn("rejected");
             _metrics.Dropped(DropReason.InvalidJson);
             _logger.LogWarning(ex, "Unexpected failure parsing a device message");
         }
@@ -320,7 +333,7 @@ public sealed class MqttDeviceLink : BackgroundService, IDeviceCommands, IDevice
             var result = await _client.PublishAsync(message, stoppingToken);
             if (result.IsSuccess)
             {
-                _metrics.CommandOut();
+                _metrics.CommandOut(pending.Command.Kind == DeviceKind.Mask ? "mask" : "light", _time.GetElapsedTime(pending.AcceptedAt));
             }
             else
             {

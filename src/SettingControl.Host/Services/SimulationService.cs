@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using SettingControl.FirmwareSim;
 using SettingControl.Mqtt;
+using SettingControl.Mqtt.Security;
 
 namespace SettingControl.Host.Services;
 
@@ -12,6 +13,8 @@ namespace SettingControl.Host.Services;
 public sealed class SimulationService(
     IOptions<SimulationOptions> simulation,
     IOptions<MqttOptions> mqtt,
+    IOptions<StorageOptions> storage,
+    MqttAccountStore accounts,
     ILoggerFactory loggerFactory,
     ILogger<SimulationService> logger) : IHostedService, IAsyncDisposable
 {
@@ -24,14 +27,31 @@ public sealed class SimulationService(
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var options = simulation.Value;
-        if (options.Rooms <= 0 || !options.RunDevices)
+        if (options.Rooms <= 0)
         {
             return Task.CompletedTask;
         }
 
         var broker = mqtt.Value;
+        IReadOnlyDictionary<string, string> passwords = new Dictionary<string, string>();
+        if (options.ProvisionCredentials)
+        {
+            var ids = SimulatedFacility.ForRooms(options.Rooms, broker.ConnectHost, broker.Port).Select(d => d.DeviceId).ToArray();
+            passwords = SimulatedDeviceCredentials.Ensure(accounts, storage.Value.DataDirectory, ids);
+        }
+
+        if (!options.RunDevices)
+        {
+            return Task.CompletedTask;
+        }
+
         _fleet = new DeviceFleet(
-            SimulatedFacility.ForRooms(options.Rooms, broker.ConnectHost, broker.Port, broker.BaseTopic),
+            SimulatedFacility.ForRooms(
+                options.Rooms,
+                broker.ConnectHost,
+                broker.Port,
+                broker.BaseTopic,
+                id => passwords.TryGetValue(id, out var password) ? (id, password) : (null, null)),
             TimeProvider.System,
             loggerFactory);
         _stopping = new CancellationTokenSource();

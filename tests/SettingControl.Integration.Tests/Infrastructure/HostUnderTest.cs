@@ -6,6 +6,7 @@ using SettingControl.Contracts;
 using SettingControl.FirmwareSim;
 using SettingControl.Host;
 using SettingControl.Host.Services;
+using SettingControl.Mqtt.Security;
 
 namespace SettingControl.Integration.Tests.Infrastructure;
 
@@ -39,6 +40,31 @@ public sealed class HostUnderTest : IAsyncDisposable
 
     /// <summary>The in-process simulated devices when started with simulated rooms and RunDevices.</summary>
     public DeviceFleet? SimulatedDevices => _app.Services.GetRequiredService<SimulationService>().Fleet;
+
+    /// <summary>The controller's broker login (generated in the data directory unless configured).</summary>
+    public ControllerAccount ControllerAccount => _app.Services.GetRequiredService<ControllerAccount>();
+
+    /// <summary>The simulated rooms' devices, with the broker accounts the host provisioned for them.</summary>
+    public IReadOnlyList<SimulatedDeviceOptions> SimulatedDeviceOptions(int rooms) =>
+        SimulatedFacility.ForRooms(rooms, "127.0.0.1", MqttPort, credentials: SimulatedCredentialsIn(DataDirectory));
+
+    /// <summary>Reads the passwords the host keeps for its simulated devices (as `firmware-sim --credentials-file` does).</summary>
+    public static Func<string, (string? User, string? Password)> SimulatedCredentialsIn(string dataDirectory)
+    {
+        var path = Path.Combine(dataDirectory, SimulatedDeviceCredentials.FileName);
+        var passwords = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(path))!;
+        return id => passwords.TryGetValue(id, out var password) ? (id, password) : (null, null);
+    }
+
+    /// <summary>Creates (or rotates) a device's broker account through the staff API; returns the password.</summary>
+    public async Task<string> IssueDeviceCredentialsAsync(string deviceId)
+    {
+        var response = await Http.PostAsync($"/api/devices/{deviceId}/credentials", null);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<IssuedCredentials>())!.Password;
+    }
+
+    private sealed record IssuedCredentials(string DeviceId, string Username, string Password);
 
     public static string NewDataDirectory() =>
         Path.Combine(Path.GetTempPath(), "settingcontrol-tests", "host-" + Guid.NewGuid().ToString("N"));
