@@ -55,6 +55,7 @@ public sealed class EmbeddedBroker : IHostedService, IAsyncDisposable
     private readonly BrokerAccess _access;
     private readonly DeviceLinkMetrics? _metrics;
     private readonly X509Certificate2? _certificate;
+    private readonly RefusalLogThrottle _refusalLog = new(TimeSpan.FromSeconds(10));
     private MqttServer? _server;
 
     public EmbeddedBroker(IOptions<MqttOptions> options, BrokerAccess access, DeviceLinkMetrics metrics, ILogger<EmbeddedBroker> logger)
@@ -185,7 +186,10 @@ public sealed class EmbeddedBroker : IHostedService, IAsyncDisposable
             e.ProcessPublish = false;
             e.Response.ReasonCode = MqttPubAckReasonCode.NotAuthorized;
             _metrics?.Refused(BrokerRefusal.PublishDenied);
-            _logger.LogWarning("Broker refused a publish by {User} on {Topic}: not its topic", principal.Username, topic);
+            if (_refusalLog.ShouldLog(principal.Username, out var suppressed))
+            {
+                _logger.LogWarning("Broker refused a publish by {User} on {Topic}: not its topic ({Suppressed} more refusals of this account not logged)", principal.Username, topic, suppressed);
+            }
         }
 
         return Task.CompletedTask;
@@ -204,7 +208,10 @@ public sealed class EmbeddedBroker : IHostedService, IAsyncDisposable
             e.ProcessSubscription = false;
             e.Response.ReasonCode = MqttSubscribeReasonCode.NotAuthorized;
             _metrics?.Refused(BrokerRefusal.SubscribeDenied);
-            _logger.LogWarning("Broker refused a subscription by {User} to {Filter}: not its topic", principal.Username, filter);
+            if (_refusalLog.ShouldLog(principal.Username, out var suppressed))
+            {
+                _logger.LogWarning("Broker refused a subscription by {User} to {Filter}: not its topic ({Suppressed} more refusals of this account not logged)", principal.Username, filter, suppressed);
+            }
         }
 
         return Task.CompletedTask;
@@ -273,6 +280,43 @@ public sealed class EmbeddedBroker : IHostedService, IAsyncDisposable
     {
         _access.Accounts.Changed -= OnAccountChanged;
         await StopAsync(CancellationToken.None);
+    }
+}
+
+/// <summary>
+/// A misbehaving client can send thousands of refused messages a second: every one is counted, but each account
+/// gets at most one warning per interval (with the number left unlogged), so the log stays readable.
+/// </summary>
+internal sealed class RefusalLogThrottle(TimeSpan interval)
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (long LastLogged, int Suppressed)> _accounts = new(StringComparer.Ordinal);
+
+    public bool ShouldLog(string account, out int suppressed)
+    {
+        var now = Environment.TickCount64;
+        var log = false;
+        var suppressedNow = 0;
+        _accounts.AddOrUpdate(
+            account,
+            _ =>
+            {
+                log = true;
+                return (now, 0);
+            },
+            (_, entry) =>
+            {
+                if (now - entry.LastLogged >= interval.TotalMilliseconds)
+                {
+                    log = true;
+                    suppressedNow = entry.Suppressed;
+                    return (now, 0);
+                }
+
+                log = false;
+                return (entry.LastLogged, entry.Suppressed + 1);
+            });
+        suppressed = suppressedNow;
+        return log;
     }
 }
 

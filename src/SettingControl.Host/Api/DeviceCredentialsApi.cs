@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using SettingControl.DeviceProtocol;
 using SettingControl.Mqtt;
 using SettingControl.Mqtt.Security;
@@ -58,7 +59,7 @@ public static class DeviceCredentialsApi
         var mosquitto = app.MapGroup("/api/mqtt/mosquitto").WithTags("mosquitto-config");
         mosquitto.MapGet("/passwd", (ControllerAccount controller, MqttAccountStore accounts) =>
             Results.Text(MosquittoConfig.PasswordFile(controller, accounts), "text/plain"));
-        mosquitto.MapGet("/acl", (DeviceTopics topics, ControllerAccount controller, MqttAccountStore accounts) =>
+        mosquitto.MapGet("/acl", ([FromServices] DeviceTopics topics, ControllerAccount controller, MqttAccountStore accounts) =>
             Results.Text(MosquittoConfig.AclFile(topics, controller, accounts), "text/plain"));
         return (credentials, mosquitto);
     }
