@@ -45,15 +45,13 @@ public sealed class SimulationService(
             return Task.CompletedTask;
         }
 
-        _fleet = new DeviceFleet(
-            SimulatedFacility.ForRooms(
-                options.Rooms,
-                broker.ConnectHost,
-                broker.Port,
-                broker.BaseTopic,
-                id => passwords.TryGetValue(id, out var password) ? (id, password) : (null, null)),
-            TimeProvider.System,
-            loggerFactory);
+        var devices = SimulatedFacility.ForRooms(
+            options.Rooms,
+            broker.ConnectHost,
+            broker.Port,
+            broker.BaseTopic,
+            id => passwords.TryGetValue(id, out var password) ? (id, password) : (null, null));
+        _fleet = new DeviceFleet(broker.UseTls ? devices.Select(d => WithTls(d, broker)) : devices, TimeProvider.System, loggerFactory);
         _stopping = new CancellationTokenSource();
 
         // Devices connect in the background, as real ones would: the host does not wait for them.
@@ -74,6 +72,20 @@ public sealed class SimulationService(
         });
         return Task.CompletedTask;
     }
+
+    /// <summary>Simulated devices reach a TLS broker the way the controller does: same CA, certificate always validated.</summary>
+    private static SimulatedDeviceOptions WithTls(SimulatedDeviceOptions device, MqttOptions broker) => new()
+    {
+        DeviceId = device.DeviceId,
+        Kind = device.Kind,
+        BrokerHost = device.BrokerHost,
+        BrokerPort = device.BrokerPort,
+        BaseTopic = device.BaseTopic,
+        Username = device.Username,
+        Password = device.Password,
+        UseTls = true,
+        CaFile = broker.CaFile,
+    };
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {

@@ -74,7 +74,8 @@ public sealed class HostUnderTest : IAsyncDisposable
         bool runSimulatedDevices = true,
         string? dataDirectory = null,
         int? mqttPort = null,
-        IDictionary<string, string>? extra = null)
+        IDictionary<string, string>? extra = null,
+        bool waitHealthy = true)
     {
         dataDirectory ??= NewDataDirectory();
         var port = mqttPort ?? FreePorts.Next();
@@ -99,7 +100,11 @@ public sealed class HostUnderTest : IAsyncDisposable
         var app = SettingControlApp.Build(args.Select(kv => $"--{kv.Key}={kv.Value}").ToArray());
         await app.StartAsync();
         var host = new HostUnderTest(app, new Uri($"http://127.0.0.1:{httpPort}"), port, dataDirectory);
-        await host.WaitHealthyAsync();
+        if (waitHealthy)
+        {
+            await host.WaitHealthyAsync();
+        }
+
         return host;
     }
 
