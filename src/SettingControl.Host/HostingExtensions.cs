@@ -1,5 +1,7 @@
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 using Orleans.Configuration;
 using SettingControl.DeviceProtocol;
 using SettingControl.Domain;
@@ -71,6 +73,7 @@ public static class HostingExtensions
         services.AddSingleton<SimulationService>();
         services.AddHostedService(sp => sp.GetRequiredService<SimulationService>());
 
+        AddMetrics(services, config);
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddSignalR(o => o.EnableDetailedErrors = false)
@@ -97,6 +100,26 @@ public static class HostingExtensions
         services.AddSingleton<BrokerAccess>();
     }
 
+    /// <summary>
+    /// OpenTelemetry metrics from the meter <c>SettingControl</c> (and ASP.NET Core's): scraped from <c>/metrics</c>
+    /// (Prometheus text), and pushed over OTLP when <c>OpenTelemetry:OtlpEndpoint</c> is set.
+    /// </summary>
+    private static void AddMetrics(IServiceCollection services, IConfiguration config)
+    {
+        var otlpEndpoint = config["OpenTelemetry:OtlpEndpoint"];
+        services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("settingcontrol"))
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter(DeviceLinkMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel");
+                metrics.AddPrometheusExporter();
+                if (!string.IsNullOrWhiteSpace(otlpEndpoint))
+                {
+                    metrics.AddOtlpExporter(otlp => otlp.Endpoint = new Uri(otlpEndpoint));
+                }
+            });
+    }
+
     public static WebApplication MapSettingControl(this WebApplication app)
     {
         app.UseExceptionHandler();
@@ -105,12 +128,12 @@ public static class HostingExtensions
         app.UseStaticFiles();
         app.MapHub<RoomsHub>(RoomsHub.Path);
         app.MapHealthEndpoints();
+        app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapRoomApi();
         app.MapSessionApi();
 
-        // Staff/admin only (device broker accounts, Mosquitto files): authorization goes on these two groups.
-        var (deviceCredentials, mosquittoConfig) = app.MapDeviceCredentialsApi();
-        _ = (deviceCredentials, mosquittoConfig);
+        // Staff/admin only (device broker accounts, Mosquitto files): it returns its two route groups for authorization.
+        app.MapDeviceCredentialsApi();
         return app;
     }
 }

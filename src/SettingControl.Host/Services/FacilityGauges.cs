@@ -9,7 +9,7 @@ namespace SettingControl.Host.Services;
 /// </summary>
 public sealed class FacilityGauges(IGrainFactory grains, DeviceLinkMetrics metrics, ILogger<FacilityGauges> logger) : BackgroundService
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
     private int _rooms;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
