@@ -9,9 +9,11 @@ cd "$(dirname "$0")"
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # Debian packages the tests use: chromium for the browser tests (Playwright drives Debian's
-# /usr/bin/chromium; it never downloads a browser of its own).
+# /usr/bin/chromium; it never downloads a browser of its own); mosquitto (the broker and
+# mosquitto_passwd) for the tests that prove the generated Mosquitto config on a real Mosquitto.
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+{ [ -x /usr/sbin/mosquitto ] && command -v mosquitto_passwd >/dev/null; } || missing+=(mosquitto)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "test.sh: installing ${missing[*]}"
   as_root apt-get update -qq >/dev/null

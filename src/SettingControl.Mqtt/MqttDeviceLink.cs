@@ -42,6 +42,7 @@ public sealed class MqttDeviceLink : BackgroundService, IDeviceCommands, IDevice
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string? RoomId, long Expires)> _routes = new(StringComparer.Ordinal);
     private long _commandCounter;
     private bool _wasConnected;
+    private int _failedAttempts;
 
     public MqttDeviceLink(
         IOptions<MqttOptions> options,
@@ -142,7 +143,16 @@ public sealed class MqttDeviceLink : BackgroundService, IDeviceCommands, IDevice
             }
             catch (Exception ex)
             {
-                _logger.LogDebug(ex, "Device link connection attempt failed");
+                // Once per outage as a warning (a refused TLS certificate or an unreachable broker must be visible);
+                // the retries after that are noise.
+                if (_failedAttempts++ == 0)
+                {
+                    _logger.LogWarning("Device link cannot connect to {Host}:{Port}: {Reason}", _options.ConnectHost, _options.Port, ex.GetBaseException().Message);
+                }
+                else
+                {
+                    _logger.LogDebug(ex, "Device link connection attempt failed");
+                }
             }
 
             try
@@ -193,6 +203,7 @@ public sealed class MqttDeviceLink : BackgroundService, IDeviceCommands, IDevice
         }
 
         _wasConnected = true;
+        _failedAttempts = 0;
         _metrics.Reconnected();
         _logger.LogInformation("Device link connected to {Host}:{Port} and subscribed", _options.ConnectHost, _options.Port);
         return true;
