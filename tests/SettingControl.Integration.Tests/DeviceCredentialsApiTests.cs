@@ -57,3 +57,37 @@ public sealed class DeviceCredentialsApiTests
         return result.ResultCode;
     }
 }
+
+/// <summary>Structured logs carry accounts and reasons, never a password.</summary>
+public sealed class SecretLoggingTests
+{
+    [Fact]
+    public async Task No_password_reaches_the_logs_at_any_level()
+    {
+        var logs = new CapturedLogs();
+        await using var host = await HostUnderTest.StartAsync(simulatedRooms: 1, logs: logs);
+        var issued = await host.IssueDeviceCredentialsAsync("lab-lamp");
+        var rotated = await host.IssueDeviceCredentialsAsync("lab-lamp");
+        using (var client = new MqttClientFactory().CreateMqttClient())
+        {
+            await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", host.MqttPort)
+                .WithClientId("lab-lamp").WithCredentials("lab-lamp", "wrong-" + issued).Build());
+            await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", host.MqttPort)
+                .WithClientId("lab-lamp").WithCredentials("lab-lamp", rotated).Build());
+        }
+
+        var simulated = HostUnderTest.SimulatedCredentialsIn(host.DataDirectory);
+        var secrets = new[] { issued, rotated, host.ControllerAccount.Password, simulated("room-1-light-1").Password!, simulated("room-1-mask").Password! };
+        await Eventually.TrueAsync(() => logs.Entries.Any(e => e.Contains("refused a connection", StringComparison.Ordinal)), TimeSpan.FromSeconds(5), "the refusal logged");
+        Assert.True(logs.Entries.Count > 50, "the capture saw the host's logs");
+        foreach (var entry in logs.Entries)
+        {
+            foreach (var secret in secrets)
+            {
+                Assert.DoesNotContain(secret, entry);
+            }
+
+            Assert.DoesNotContain("$7$", entry);
+        }
+    }
+}

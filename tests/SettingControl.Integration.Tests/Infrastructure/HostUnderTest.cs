@@ -75,7 +75,8 @@ public sealed class HostUnderTest : IAsyncDisposable
         string? dataDirectory = null,
         int? mqttPort = null,
         IDictionary<string, string>? extra = null,
-        bool waitHealthy = true)
+        bool waitHealthy = true,
+        CapturedLogs? logs = null)
     {
         dataDirectory ??= NewDataDirectory();
         var port = mqttPort ?? FreePorts.Next();
@@ -97,7 +98,19 @@ public sealed class HostUnderTest : IAsyncDisposable
             args[key] = value;
         }
 
+        if (logs is not null)
+        {
+            // Everything down to Trace reaches the capture; the console stays at its usual level.
+            args["Logging:LogLevel:Default"] = "Trace";
+            args["Logging:Console:LogLevel:Default"] = "Warning";
+        }
+
         var app = SettingControlApp.Build(args.Select(kv => $"--{kv.Key}={kv.Value}").ToArray());
+        if (logs is not null)
+        {
+            app.Services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>().AddProvider(logs);
+        }
+
         await app.StartAsync();
         var host = new HostUnderTest(app, new Uri($"http://127.0.0.1:{httpPort}"), port, dataDirectory);
         if (waitHealthy)
