@@ -46,7 +46,7 @@ public sealed class BrokerAccessPolicy(DeviceTopics topics)
         {
             case MqttPrincipalKind.Controller:
                 // Any filter inside the devices prefix, wildcards included.
-                return filter.StartsWith(topics.BaseTopic + "/devices/", StringComparison.Ordinal) || filter == topics.BaseTopic + "/devices/#";
+                return filter.StartsWith(topics.BaseTopic + "/devices/", StringComparison.Ordinal);
             case MqttPrincipalKind.Device:
                 return filter == topics.Set(who.Username);
             case MqttPrincipalKind.Gateway:
