@@ -31,6 +31,30 @@ public sealed class TlsTests
     }
 
     [Fact]
+    public async Task The_controller_and_devices_reach_mosquitto_over_tls_with_the_generated_config()
+    {
+        var certificates = TestCertificates.Create("mosquitto");
+        var accounts = new BrokerAccounts(rooms: 1);
+        await using var mosquitto = await MosquittoBroker.StartAsync(
+            accounts, tls: new MosquittoTls(certificates.CaFile, certificates.CertificateFile, certificates.KeyFile));
+        var settings = accounts.ExternalBrokerSettings();
+        settings["Mqtt:UseTls"] = "true";
+        settings["Mqtt:CaFile"] = certificates.CaFile;
+        await using var host = await HostUnderTest.StartAsync(simulatedRooms: 1, runSimulatedDevices: false, mqttPort: mosquitto.Port, extra: settings);
+
+        var light = accounts.Devices(1, mosquitto.Port)[0];
+        await using var device = new SimulatedDevice(new SimulatedDeviceOptions
+        {
+            DeviceId = light.DeviceId, Kind = light.Kind, BrokerPort = mosquitto.Port, Username = light.Username, Password = light.Password,
+            UseTls = true, CaFile = certificates.CaFile,
+        });
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        await device.StartAsync(timeout.Token);
+        (await host.Http.PutAsJsonAsync("/api/rooms/room-1/lighting", new { brightness = 27 })).EnsureSuccessStatusCode();
+        Assert.True(await device.WaitUntilAsync(s => s.Brightness == 27, TimeSpan.FromSeconds(15)), "controller -> Mosquitto (TLS) -> device");
+    }
+
+    [Fact]
     public async Task A_broker_certificate_from_another_ca_or_none_the_system_trusts_is_refused()
     {
         var trusted = TestCertificates.Create("trusted");
