@@ -16,8 +16,14 @@ internal sealed record CommandLine
                                  (default 1; 0 when only --device is given)
           --device ID:KIND       add one device, KIND is light or mask (repeatable)
           --base-topic TOPIC     MQTT base topic (default settingcontrol)
-          --username USER        broker login for every device
+          --username USER        broker login for every device (default: each device logs in as its own id)
           --password PASS        broker password for every device
+          --credentials-file F   JSON object of device id -> password; each device logs in as its own id
+                                 (the host writes data/simulated-device-credentials.json with --simulate)
+          --tls                  connect with TLS (the broker's certificate is always validated)
+          --ca-file PEM          trust this CA for the broker's certificate instead of the system's roots
+          --keep-alive SEC       MQTT keep-alive (default 5): the broker declares a silent device
+                                 offline (last will) after 1.5 x SEC
           --report-ms N          state report interval during fades (default 100)
 
         Fault switches (apply to every device):
@@ -48,6 +54,14 @@ internal sealed record CommandLine
     public string? Password { get; init; }
 
     public int ReportIntervalMs { get; init; } = 100;
+
+    public string? CredentialsFile { get; init; }
+
+    public int KeepAliveSeconds { get; init; } = 5;
+
+    public bool UseTls { get; init; }
+
+    public string? CaFile { get; init; }
 
     public TimeSpan? OfflineAfter { get; init; }
 
@@ -131,6 +145,19 @@ internal sealed record CommandLine
                     case "--password":
                         result = result with { Password = Value() };
                         break;
+                    case "--credentials-file":
+                        result = result with { CredentialsFile = Value() };
+                        break;
+                    case "--tls":
+                        NoValue();
+                        result = result with { UseTls = true };
+                        break;
+                    case "--ca-file":
+                        result = result with { CaFile = Value(), UseTls = true };
+                        break;
+                    case "--keep-alive":
+                        result = result with { KeepAliveSeconds = ParseInt(arg, Value(), min: 1, max: 3600) };
+                        break;
                     case "--report-ms":
                         result = result with { ReportIntervalMs = ParseInt(arg, Value(), min: 10, max: 60_000) };
                         break;
@@ -182,7 +209,10 @@ internal sealed record CommandLine
     /// <summary>The devices to simulate: the standard rooms first, then the explicit ones.</summary>
     public IReadOnlyList<SimulatedDeviceOptions> ToDeviceOptions()
     {
-        var rooms = SimulatedFacility.ForRooms(Rooms, BrokerHost, BrokerPort, BaseTopic, _ => (Username, Password));
+        var perDevice = CredentialsFile is null ? null : LoadCredentials(CredentialsFile);
+        (string? User, string? Password) Login(string id) =>
+            perDevice is not null ? (perDevice.TryGetValue(id, out var password) ? (id, password) : (null, null)) : (Username, Password);
+        var rooms = SimulatedFacility.ForRooms(Rooms, BrokerHost, BrokerPort, BaseTopic, Login);
         var all = rooms.Select(WithReportInterval).Concat(Devices.Select(d => WithReportInterval(new SimulatedDeviceOptions
         {
             DeviceId = d.Id,
@@ -190,8 +220,8 @@ internal sealed record CommandLine
             BrokerHost = BrokerHost,
             BrokerPort = BrokerPort,
             BaseTopic = BaseTopic,
-            Username = Username,
-            Password = Password,
+            Username = Login(d.Id).User,
+            Password = Login(d.Id).Password,
         }))).ToList();
 
         var clash = all.GroupBy(d => d.DeviceId).FirstOrDefault(g => g.Count() > 1);
@@ -207,7 +237,23 @@ internal sealed record CommandLine
             Username = o.Username,
             Password = o.Password,
             ReportIntervalMs = ReportIntervalMs,
+            KeepAliveSeconds = KeepAliveSeconds,
+            UseTls = UseTls,
+            CaFile = CaFile,
         };
+    }
+
+    private static Dictionary<string, string> LoadCredentials(string path)
+    {
+        try
+        {
+            return System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(path))
+                   ?? throw new ArgumentException($"--credentials-file '{path}' is empty");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
+        {
+            throw new ArgumentException($"--credentials-file '{path}' cannot be read: {ex.Message}");
+        }
     }
 
     private static (string Host, int Port) ParseBroker(string value)

@@ -559,6 +559,11 @@ public sealed partial class SimulatedDevice : IAsyncDisposable
             .WithWillPayload(OfflinePayload)
             .WithWillRetain(true)
             .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
+        if (_options.UseTls)
+        {
+            builder = builder.WithTlsOptions(BrokerCertificate.TlsOptions(_options.BrokerHost, _options.CaFile));
+        }
+
         if (_options.Username is not null)
         {
             builder = builder.WithCredentials(_options.Username, _options.Password is null ? null : Encoding.UTF8.GetBytes(_options.Password));

@@ -36,6 +36,12 @@ public sealed class SimulatedDeviceOptions
 
     public int KeepAliveSeconds { get; init; } = 5;
 
+    /// <summary>Connect with TLS; the broker's certificate is always validated (chain and host name).</summary>
+    public bool UseTls { get; init; }
+
+    /// <summary>PEM file of the private CA to trust instead of the system's roots (with <see cref="UseTls"/>).</summary>
+    public string? CaFile { get; init; }
+
     /// <summary>Pause between connection checks and reconnect attempts.</summary>
     public int ReconnectDelayMs { get; init; } = 500;
 

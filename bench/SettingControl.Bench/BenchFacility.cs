@@ -4,7 +4,9 @@ using System.Net.Http.Headers;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 using SettingControl.Host;
+using SettingControl.Mqtt.Security;
 
 namespace SettingControl.Bench;
 
@@ -28,6 +30,9 @@ public sealed class BenchFacility : IAsyncDisposable
     public int HttpPort { get; }
 
     public int MqttPort { get; }
+
+    /// <summary>The embedded broker with the logins the benchmark clients use.</summary>
+    public BenchBroker Broker { get; private set; } = null!;
 
     public string DataDirectory { get; }
 
@@ -58,6 +63,7 @@ public sealed class BenchFacility : IAsyncDisposable
             $"--Simulation:Rooms={rooms}",
             "--Simulation:RunDevices=false",
             "--Demo:Enabled=true",
+            "--Simulation:ProvisionCredentials=false",
             $"--Demo:ApiKey={apiKey}",
             "--Logging:LogLevel:Default=Warning",
             "--Logging:LogLevel:Orleans=Error",
@@ -69,7 +75,13 @@ public sealed class BenchFacility : IAsyncDisposable
             await Task.Delay(10);
         }
 
-        return new BenchFacility(app, httpPort, port, dataDirectory, apiKey, started.Elapsed);
+        var facility = new BenchFacility(app, httpPort, port, dataDirectory, apiKey, started.Elapsed);
+
+        // The device doubles speak for every device over one connection each, as a gateway (a Zigbee2MQTT bridge) does.
+        var controller = app.Services.GetRequiredService<ControllerAccount>();
+        var gatewayPassword = app.Services.GetRequiredService<MqttAccountStore>().IssueGateway("bench-devices");
+        facility.Broker = new BenchBroker(port, "bench-devices", gatewayPassword, controller.Username, controller.Password);
+        return facility;
     }
 
     public async Task<HubConnection> ConnectHubAsync()
@@ -94,4 +106,16 @@ public sealed class BenchFacility : IAsyncDisposable
         await App.StopAsync();
         await App.DisposeAsync();
     }
+}
+
+/// <summary>Where the benchmark's MQTT clients connect, and as whom.</summary>
+public sealed record BenchBroker(int Port, string GatewayUser, string GatewayPassword, string ControllerUser, string ControllerPassword)
+{
+    /// <summary>A device-side client: publishes device topics, reads set.</summary>
+    public MQTTnet.MqttClientOptions AsGateway(string clientId) =>
+        new MQTTnet.MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", Port).WithClientId(clientId).WithCredentials(GatewayUser, GatewayPassword).Build();
+
+    /// <summary>A controller-side client: reads device topics, publishes set.</summary>
+    public MQTTnet.MqttClientOptions AsController(string clientId) =>
+        new MQTTnet.MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", Port).WithClientId(clientId).WithCredentials(ControllerUser, ControllerPassword).Build();
 }

@@ -20,11 +20,11 @@ public sealed class DeviceDouble : IAsyncDisposable
 
     public bool Echo { get; set; }
 
-    public static async Task<DeviceDouble> ConnectAsync(int port)
+    public static async Task<DeviceDouble> ConnectAsync(BenchBroker broker)
     {
         var device = new DeviceDouble();
         device._client.ApplicationMessageReceivedAsync += device.OnSet;
-        await device._client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithClientId("bench-devices-" + Guid.NewGuid().ToString("N")[..6]).Build());
+        await device._client.ConnectAsync(broker.AsGateway("bench-devices-" + Guid.NewGuid().ToString("N")[..6]));
         await device._client.SubscribeAsync("settingcontrol/devices/+/set", MqttQualityOfServiceLevel.AtLeastOnce);
         return device;
     }
@@ -82,10 +82,10 @@ public sealed class BackgroundLoad : IAsyncDisposable
 
     public long Published;
 
-    public static async Task<BackgroundLoad> StartAsync(int port, int rooms)
+    public static async Task<BackgroundLoad> StartAsync(BenchBroker broker, int rooms)
     {
         var client = new MqttClientFactory().CreateMqttClient();
-        await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithClientId("bench-load-" + Guid.NewGuid().ToString("N")[..6]).Build());
+        await client.ConnectAsync(broker.AsGateway("bench-load-" + Guid.NewGuid().ToString("N")[..6]));
         return new BackgroundLoad(client, rooms);
     }
 

@@ -25,7 +25,7 @@ public static class LightsUpBenchmark
                 arrivals.Enqueue((e.ApplicationMessage.Topic, Stopwatch.GetTimestamp()));
                 return Task.CompletedTask;
             };
-            await listener.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", mqttPort).WithClientId("bench-listener").Build());
+            await listener.ConnectAsync(facility.Broker.AsGateway("bench-listener"));
             await listener.SubscribeAsync("settingcontrol/devices/+/set");
 
             // Warm up: every room once.

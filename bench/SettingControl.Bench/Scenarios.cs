@@ -30,9 +30,9 @@ public static class Scenarios
         foreach (var rooms in sizes.LatencyRooms)
         {
             await using var facility = await BenchFacility.StartAsync(rooms);
-            await using var devices = await DeviceDouble.ConnectAsync(facility.MqttPort);
+            await using var devices = await DeviceDouble.ConnectAsync(facility.Broker);
             devices.Echo = true;
-            await using var load = await BackgroundLoad.StartAsync(facility.MqttPort, rooms);
+            await using var load = await BackgroundLoad.StartAsync(facility.Broker, rooms);
             await using var hub = await facility.ConnectHubAsync();
             var watched = Enumerable.Range(1, Math.Min(rooms, 20)).Select(r => $"room-{r}").ToArray();
             var changes = new ConcurrentQueue<(RoomSnapshot Snapshot, long At)>();
@@ -74,7 +74,7 @@ public static class Scenarios
                 }
             }
 
-            var mqttFloor = await MqttRoundTripAsync(facility.MqttPort, sizes.Samples);
+            var mqttFloor = await MqttRoundTripAsync(facility.Broker, sizes.Samples);
             var httpFloor = await HttpRoundTripAsync(facility, sizes.Samples);
             var mqttP50 = Report.Percentile(mqttFloor, 0.5);
             var label = $"command latency, {rooms} room{(rooms == 1 ? "" : "s")}";
@@ -109,29 +109,33 @@ public static class Scenarios
         throw new TimeoutException("the dashboard never saw the change");
     }
 
-    private static async Task<List<double>> MqttRoundTripAsync(int port, int samples)
+    /// <summary>
+    /// The broker's own round trip on the device path: a device-side client publishes a state, a controller-side
+    /// client answers with a set (both checked by the broker's ACL, as every real message is).
+    /// </summary>
+    private static async Task<List<double>> MqttRoundTripAsync(BenchBroker broker, int samples)
     {
         var factory = new MqttClientFactory();
         using var a = factory.CreateMqttClient();
         using var b = factory.CreateMqttClient();
         TaskCompletionSource<long>? pong = null;
-        b.ApplicationMessageReceivedAsync += e => b.PublishAsync(new MqttApplicationMessageBuilder().WithTopic("bench/pong").WithPayload(e.ApplicationMessage.Payload).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
+        b.ApplicationMessageReceivedAsync += e => b.PublishAsync(new MqttApplicationMessageBuilder().WithTopic("settingcontrol/devices/bench-floor/set").WithPayload(e.ApplicationMessage.Payload).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
         a.ApplicationMessageReceivedAsync += e =>
         {
             pong?.TrySetResult(Stopwatch.GetTimestamp());
             return Task.CompletedTask;
         };
-        await a.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithClientId("bench-floor-a").Build());
-        await b.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithClientId("bench-floor-b").Build());
-        await a.SubscribeAsync("bench/pong", MqttQualityOfServiceLevel.AtLeastOnce);
-        await b.SubscribeAsync("bench/ping", MqttQualityOfServiceLevel.AtLeastOnce);
+        await a.ConnectAsync(broker.AsGateway("bench-floor-a"));
+        await b.ConnectAsync(broker.AsController("bench-floor-b"));
+        await a.SubscribeAsync("settingcontrol/devices/bench-floor/set", MqttQualityOfServiceLevel.AtLeastOnce);
+        await b.SubscribeAsync("settingcontrol/devices/bench-floor/state", MqttQualityOfServiceLevel.AtLeastOnce);
         var results = new List<double>();
         var payload = Encoding.UTF8.GetBytes("""{"on":true,"brightness":40,"colorTempK":2700}""");
         for (var i = 0; i < samples + 20; i++)
         {
             pong = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
             var sent = Stopwatch.GetTimestamp();
-            await a.PublishAsync(new MqttApplicationMessageBuilder().WithTopic("bench/ping").WithPayload(payload).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
+            await a.PublishAsync(new MqttApplicationMessageBuilder().WithTopic("settingcontrol/devices/bench-floor/state").WithPayload(payload).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
             var at = await pong.Task;
             if (i >= 20)
             {
@@ -166,15 +170,15 @@ public static class Scenarios
         var metrics = facility.Services.GetRequiredService<DeviceLinkMetrics>();
         await Task.Delay(500);
 
-        // The publishers alone (to a topic nobody routes) tell what the load generator itself costs.
-        var floor = await Flood(facility.MqttPort, rooms, sizes.IngestTime, 200_000, toDevices: false, metrics);
+        // The publishers alone (to a topic nobody routes; the broker's ACL refuses it) tell what the load generator itself costs.
+        var floor = await Flood(facility.Broker, rooms, sizes.IngestTime, 200_000, toDevices: false, metrics);
 
         // Offer rising rates; the ingest rate is the highest one the controller absorbs completely.
         FloodResult? best = null;
         var steps = new List<string>();
         foreach (var offered in new[] { 5_000, 10_000, 15_000, 20_000, 30_000, 40_000 })
         {
-            var step = await Flood(facility.MqttPort, rooms, sizes.IngestTime, offered, toDevices: true, metrics);
+            var step = await Flood(facility.Broker, rooms, sizes.IngestTime, offered, toDevices: true, metrics);
             var absorbed = step.Accepted / (double)step.Published;
             steps.Add($"{offered / 1000}k→{step.Accepted / step.Seconds / 1000:0.0}k");
             if (absorbed < 0.99)
@@ -195,7 +199,7 @@ public static class Scenarios
             $"{cpuPerMessage * 1000:0.0} µs CPU, {bytesPerMessage:N0} bytes allocated", "publisher cost subtracted", null));
 
         // A facility of this size with every device reporting once a second, as in normal running.
-        await using var load = await BackgroundLoad.StartAsync(facility.MqttPort, rooms);
+        await using var load = await BackgroundLoad.StartAsync(facility.Broker, rooms);
         await Task.Delay(1000);
         var process = Process.GetCurrentProcess();
         var cpuBefore = process.TotalProcessorTime;
@@ -211,14 +215,14 @@ public static class Scenarios
 
     private sealed record FloodResult(long Published, long Accepted, long Dropped, double Seconds, double CpuMs, long Allocated);
 
-    private static async Task<FloodResult> Flood(int port, int rooms, TimeSpan duration, int perSecond, bool toDevices, DeviceLinkMetrics metrics)
+    private static async Task<FloodResult> Flood(BenchBroker broker, int rooms, TimeSpan duration, int perSecond, bool toDevices, DeviceLinkMetrics metrics)
     {
         var factory = new MqttClientFactory();
         var clients = new List<IMqttClient>();
         for (var i = 0; i < 2; i++)
         {
             var client = factory.CreateMqttClient();
-            await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithClientId($"bench-flood-{i}-{Guid.NewGuid():N}"[..24]).Build());
+            await client.ConnectAsync(broker.AsGateway($"bench-flood-{i}-{Guid.NewGuid():N}"[..24]));
             clients.Add(client);
         }
 
@@ -304,7 +308,7 @@ public static class Scenarios
             }
 
             using var device = new MqttClientFactory().CreateMqttClient();
-            await device.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", facility.MqttPort).WithClientId("bench-fanout").Build());
+            await device.ConnectAsync(facility.Broker.AsGateway("bench-fanout"));
             var watchersPerRoom = connections / roomCount;
             var latencies = new List<double>();
             for (var i = 0; i < Math.Max(20, sizes.Samples / 4); i++)

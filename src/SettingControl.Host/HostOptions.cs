@@ -31,6 +31,12 @@ public sealed class SimulationOptions
 
     /// <summary>Whether the host also runs the simulated devices in-process (default) or only seeds their rooms.</summary>
     public bool RunDevices { get; set; } = true;
+
+    /// <summary>
+    /// Give the simulated devices broker accounts (kept in the data directory, see SimulatedDeviceCredentials).
+    /// The benchmarks turn it off: their device doubles connect as one gateway account.
+    /// </summary>
+    public bool ProvisionCredentials { get; set; } = true;
 }
 
 /// <summary>A room from configuration section <c>Rooms</c>, seeded on first start.</summary>

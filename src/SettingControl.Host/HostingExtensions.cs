@@ -1,5 +1,7 @@
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 using Orleans.Configuration;
 using SettingControl.Audio;
 using SettingControl.DeviceProtocol;
@@ -11,6 +13,7 @@ using SettingControl.Host.Hubs;
 using SettingControl.Host.Security;
 using SettingControl.Host.Services;
 using SettingControl.Mqtt;
+using SettingControl.Mqtt.Security;
 using SettingControl.Storage.Sqlite;
 
 namespace SettingControl.Host;
@@ -36,13 +39,14 @@ public static class HostingExtensions
         services.AddSingleton<IPlaylistCatalog>(sp => sp.GetRequiredService<EngineMusicPlayer>());
 
         var mqtt = config.GetSection(MqttOptions.Section).Get<MqttOptions>() ?? new MqttOptions();
+        var storage = config.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        AddBrokerSecurity(services, mqtt.CredentialsDirectory ?? storage.DataDirectory);
         if (mqtt.Mode == BrokerMode.Embedded)
         {
             services.AddSingleton<EmbeddedBroker>();
             services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBroker>());
         }
 
-        var storage = config.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
         var silo = config.GetSection(SiloOptions.Section).Get<SiloOptions>() ?? new SiloOptions();
         builder.UseOrleans(orleans =>
         {
@@ -58,6 +62,7 @@ public static class HostingExtensions
         services.AddSingleton(sp => new DeviceTopics(sp.GetRequiredService<IOptions<MqttOptions>>().Value.BaseTopic));
         services.AddSingleton<IDeviceProfile, SettingControlV1Profile>();
         services.AddSingleton<DeviceLinkMetrics>();
+        services.AddHostedService<FacilityGauges>();
         services.AddSingleton<MqttDeviceLink>();
         services.AddSingleton<IDeviceCommands>(sp => sp.GetRequiredService<MqttDeviceLink>());
         services.AddSingleton<IDeviceLinkStatus>(sp => sp.GetRequiredService<MqttDeviceLink>());
@@ -76,12 +81,52 @@ public static class HostingExtensions
         services.AddSingleton<SimulationService>();
         services.AddHostedService(sp => sp.GetRequiredService<SimulationService>());
 
+        AddMetrics(services, config);
         services.AddProblemDetails();
         services.AddOpenApi();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddSignalR(o => o.EnableDetailedErrors = false)
             .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         return builder;
+    }
+
+    /// <summary>
+    /// The controller's broker login (configured, or generated and kept in the data directory), the device and
+    /// gateway accounts, and the topic ACL the embedded broker enforces.
+    /// </summary>
+    private static void AddBrokerSecurity(IServiceCollection services, string credentialsDirectory)
+    {
+        services.AddSingleton(sp =>
+        {
+            Directory.CreateDirectory(credentialsDirectory);
+            return ControllerAccount.Resolve(sp.GetRequiredService<IOptions<MqttOptions>>().Value, credentialsDirectory);
+        });
+        services.AddSingleton(sp => new MqttAccountStore(
+            credentialsDirectory,
+            sp.GetRequiredService<ControllerAccount>().Username,
+            sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new BrokerAccessPolicy(sp.GetRequiredService<DeviceTopics>()));
+        services.AddSingleton<BrokerAccess>();
+    }
+
+    /// <summary>
+    /// OpenTelemetry metrics from the meter <c>SettingControl</c> (and ASP.NET Core's): scraped from <c>/metrics</c>
+    /// (Prometheus text), and pushed over OTLP when <c>OpenTelemetry:OtlpEndpoint</c> is set.
+    /// </summary>
+    private static void AddMetrics(IServiceCollection services, IConfiguration config)
+    {
+        var otlpEndpoint = config["OpenTelemetry:OtlpEndpoint"];
+        services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("settingcontrol"))
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter(DeviceLinkMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel");
+                metrics.AddPrometheusExporter();
+                if (!string.IsNullOrWhiteSpace(otlpEndpoint))
+                {
+                    metrics.AddOtlpExporter(otlp => otlp.Endpoint = new Uri(otlpEndpoint));
+                }
+            });
     }
 
     public static WebApplication MapSettingControl(this WebApplication app)
@@ -93,11 +138,18 @@ public static class HostingExtensions
         app.UseSettingControlSecurity();
         app.MapHub<RoomsHub>(RoomsHub.Path);
         app.MapHealthEndpoints();
+        // Scrapers do not sign in; the metrics hold counts and timings, never names or secrets.
+        app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous();
         app.MapRoomApi();
         app.MapSessionApi();
         app.MapProvisioningApi();
         app.MapAudioApi();
         app.MapOpenApi().AllowAnonymous();
+
+        // Device broker accounts and the generated Mosquitto files: staff and admins only.
+        var (deviceCredentials, mosquittoConfig) = app.MapDeviceCredentialsApi();
+        deviceCredentials.ForStaff();
+        mosquittoConfig.ForStaff();
         return app;
     }
 }

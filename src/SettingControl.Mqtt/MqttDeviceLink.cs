@@ -7,6 +7,7 @@ using MQTTnet.Protocol;
 using SettingControl.Contracts;
 using SettingControl.DeviceProtocol;
 using SettingControl.Domain;
+using SettingControl.Mqtt.Security;
 
 namespace SettingControl.Mqtt;
 
@@ -27,6 +28,7 @@ public sealed class MqttDeviceLink : BackgroundService, IDeviceCommands, IDevice
     private const int MaxPublishesInFlight = 64;
 
     private readonly MqttOptions _options;
+    private readonly ControllerAccount _account;
     private readonly IDeviceProfile _profile;
     private readonly IGrainFactory _grains;
     private readonly DeviceLinkMetrics _metrics;
@@ -40,9 +42,11 @@ public sealed class MqttDeviceLink : BackgroundService, IDeviceCommands, IDevice
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string? RoomId, long Expires)> _routes = new(StringComparer.Ordinal);
     private long _commandCounter;
     private bool _wasConnected;
+    private int _failedAttempts;
 
     public MqttDeviceLink(
         IOptions<MqttOptions> options,
+        ControllerAccount account,
         IDeviceProfile profile,
         IGrainFactory grains,
         DeviceLinkMetrics metrics,
@@ -50,6 +54,7 @@ public sealed class MqttDeviceLink : BackgroundService, IDeviceCommands, IDevice
         ILogger<MqttDeviceLink> logger)
     {
         _options = options.Value;
+        _account = account;
         _profile = profile;
         _grains = grains;
         _metrics = metrics;
@@ -57,6 +62,7 @@ public sealed class MqttDeviceLink : BackgroundService, IDeviceCommands, IDevice
         _logger = logger;
         _client = new MqttClientFactory().CreateMqttClient();
         _client.ApplicationMessageReceivedAsync += OnMessageReceived;
+        _metrics.ObserveLink(() => _client.IsConnected ? 1 : 0);
         _inbound = new Channel<InboundDeviceMessage>[InboundPartitions];
         for (var i = 0; i < _inbound.Length; i++)
         {
@@ -71,7 +77,7 @@ public sealed class MqttDeviceLink : BackgroundService, IDeviceCommands, IDevice
     public ValueTask SendAsync(DeviceCommand command, CancellationToken cancellationToken = default)
     {
         var id = $"{_commandIdPrefix}-{Interlocked.Increment(ref _commandCounter)}";
-        _outgoing.Enqueue(command, id);
+        _outgoing.Enqueue(command, id, _time.GetTimestamp());
         return ValueTask.CompletedTask;
     }
 
@@ -137,7 +143,16 @@ public sealed class MqttDeviceLink : BackgroundService, IDeviceCommands, IDevice
             }
             catch (Exception ex)
             {
-                _logger.LogDebug(ex, "Device link connection attempt failed");
+                // Once per outage as a warning (a refused TLS certificate or an unreachable broker must be visible);
+                // the retries after that are noise.
+                if (_failedAttempts++ == 0)
+                {
+                    _logger.LogWarning("Device link cannot connect to {Host}:{Port}: {Reason}", _options.ConnectHost, _options.Port, ex.GetBaseException().Message);
+                }
+                else
+                {
+                    _logger.LogDebug(ex, "Device link connection attempt failed");
+                }
             }
 
             try
@@ -158,10 +173,11 @@ public sealed class MqttDeviceLink : BackgroundService, IDeviceCommands, IDevice
             .WithClientId(_options.ClientId)
             .WithCleanStart(true)
             .WithKeepAlivePeriod(TimeSpan.FromSeconds(_options.KeepAliveSeconds))
-            .WithTimeout(TimeSpan.FromSeconds(5));
-        if (!string.IsNullOrEmpty(_options.Username))
+            .WithTimeout(TimeSpan.FromSeconds(5))
+            .WithCredentials(_account.Username, _account.Password);
+        if (_options.UseTls)
         {
-            builder = builder.WithCredentials(_options.Username, _options.Password);
+            builder = builder.WithTlsOptions(BrokerTls.ClientOptions(_options.TlsServerName ?? _options.ConnectHost, _options.CaFile));
         }
 
         var result = await _client.ConnectAsync(builder.Build(), stoppingToken);
@@ -187,6 +203,7 @@ public sealed class MqttDeviceLink : BackgroundService, IDeviceCommands, IDevice
         }
 
         _wasConnected = true;
+        _failedAttempts = 0;
         _metrics.Reconnected();
         _logger.LogInformation("Device link connected to {Host}:{Port} and subscribed", _options.ConnectHost, _options.Port);
         return true;
@@ -194,17 +211,23 @@ public sealed class MqttDeviceLink : BackgroundService, IDeviceCommands, IDevice
 
     private Task OnMessageReceived(MqttApplicationMessageReceivedEventArgs e)
     {
-        _metrics.MessageIn();
         try
         {
             var message = e.ApplicationMessage;
             if (_profile.TryParse(message.Topic, message.Payload, out var parsed, out var reason))
             {
+                _metrics.MessageIn(parsed switch
+                {
+                    InboundDeviceMessage.Announced => "announce",
+                    InboundDeviceMessage.AvailabilityChanged => "availability",
+                    _ => "state",
+                });
                 var partition = (int)((uint)StringComparer.Ordinal.GetHashCode(parsed!.DeviceId) % InboundPartitions);
                 _inbound[partition].Writer.TryWrite(parsed);
             }
             else
             {
+                _metrics.MessageIn("rejected");
                 _metrics.Dropped(reason);
                 _logger.LogDebug("Dropped device message on {Topic}: {Reason}", message.Topic, reason);
             }
@@ -212,6 +235,7 @@ public sealed class MqttDeviceLink : BackgroundService, IDeviceCommands, IDevice
         catch (Exception ex)
         {
             // Nothing a device sends may take the link down.
+            _metrics.MessageIn("rejected");
             _metrics.Dropped(DropReason.InvalidJson);
             _logger.LogWarning(ex, "Unexpected failure parsing a device message");
         }
@@ -332,7 +356,7 @@ public sealed class MqttDeviceLink : BackgroundService, IDeviceCommands, IDevice
             var result = await _client.PublishAsync(message, stoppingToken);
             if (result.IsSuccess)
             {
-                _metrics.CommandOut();
+                _metrics.CommandOut(pending.Command.Kind == DeviceKind.Mask ? "mask" : "light", _time.GetElapsedTime(pending.AcceptedAt));
             }
             else
             {

@@ -39,6 +39,28 @@ public sealed class MqttOptions
 
     public int KeepAliveSeconds { get; set; } = 10;
 
+    /// <summary>Where the controller's generated broker login and the device accounts are kept. Defaults to the data directory.</summary>
+    public string? CredentialsDirectory { get; set; }
+
+    /// <summary>
+    /// TLS to the broker. The controller always validates the broker's certificate (chain and host name); with
+    /// <see cref="CaFile"/> it trusts exactly that CA instead of the system's roots. The embedded broker then serves
+    /// TLS only, on <see cref="Port"/>, with <see cref="CertificateFile"/> and <see cref="KeyFile"/>.
+    /// </summary>
+    public bool UseTls { get; set; }
+
+    /// <summary>PEM file of the CA that signed the broker's certificate (a private CA). Empty: the system's trusted roots.</summary>
+    public string? CaFile { get; set; }
+
+    /// <summary>Host name expected in the broker's certificate. Defaults to the host dialled.</summary>
+    public string? TlsServerName { get; set; }
+
+    /// <summary>The embedded broker's certificate (PEM) when <see cref="UseTls"/> is on.</summary>
+    public string? CertificateFile { get; set; }
+
+    /// <summary>The embedded broker's private key (PEM) when <see cref="UseTls"/> is on.</summary>
+    public string? KeyFile { get; set; }
+
     /// <summary>Host the controller's client dials: the embedded broker's bind address or the external host.</summary>
     public string ConnectHost => Mode == BrokerMode.Embedded
         ? (BindAddress is "0.0.0.0" or "::" ? "127.0.0.1" : BindAddress)

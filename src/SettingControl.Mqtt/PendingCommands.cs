@@ -18,9 +18,10 @@ public sealed class PendingCommands
 
     public int Count => _latest.Count;
 
-    public void Enqueue(DeviceCommand command, string commandId)
+    /// <param name="acceptedAt">A <see cref="TimeProvider.GetTimestamp"/> value: when the room accepted the command (for the publish-latency metric).</param>
+    public void Enqueue(DeviceCommand command, string commandId, long acceptedAt = 0)
     {
-        var pending = new PendingCommand(command, commandId, Interlocked.Increment(ref _sequence));
+        var pending = new PendingCommand(command, commandId, Interlocked.Increment(ref _sequence), acceptedAt);
         var isNew = true;
         _latest.AddOrUpdate(command.DeviceId, pending, (_, _) =>
         {
@@ -59,4 +60,4 @@ public sealed class PendingCommands
     }
 }
 
-public sealed record PendingCommand(DeviceCommand Command, string CommandId, long Sequence);
+public sealed record PendingCommand(DeviceCommand Command, string CommandId, long Sequence, long AcceptedAt = 0);

@@ -35,6 +35,26 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public void A_credentials_file_logs_each_device_in_as_itself_with_its_own_password()
+    {
+        var file = Path.Combine(Path.GetTempPath(), "fwsim-credentials-" + Guid.NewGuid().ToString("N") + ".json");
+        File.WriteAllText(file, """{"room-1-light-1":"pw-a","room-1-light-2":"pw-b","room-1-mask":"pw-c","lab-lamp":"pw-d"}""");
+        try
+        {
+            Assert.True(CommandLine.TryParse(["--credentials-file", file, "--device", "lab-lamp:light", "--rooms", "1", "--keep-alive", "2", "--ca-file", "/tmp/ca.pem"], out var cli, out var error), error);
+            var devices = cli.ToDeviceOptions();
+            Assert.Equal(
+                [("room-1-light-1", "pw-a"), ("room-1-light-2", "pw-b"), ("room-1-mask", "pw-c"), ("lab-lamp", "pw-d")],
+                devices.Select(d => (d.Username!, d.Password!)).ToArray());
+            Assert.All(devices, d => Assert.Equal((2, true, "/tmp/ca.pem"), (d.KeepAliveSeconds, d.UseTls, d.CaFile)));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public void Devices_alone_replace_the_default_room()
     {
         Assert.True(CommandLine.TryParse(["--device", "a:light"], out var cli, out _));

@@ -17,14 +17,15 @@ public sealed class BrokerRestartTests
     public async Task The_controller_reconnects_resubscribes_delivers_what_was_accepted_meanwhile_and_restores_rebooted_devices()
     {
         var port = FreePorts.Next();
-        var broker = new EmbeddedBroker(IPAddress.Loopback, port, NullLogger<EmbeddedBroker>.Instance);
+        var accounts = new BrokerAccounts(rooms: 1);
+        var broker = new EmbeddedBroker(IPAddress.Loopback, port, accounts.Access, NullLogger<EmbeddedBroker>.Instance);
         await broker.StartAsync(CancellationToken.None);
         await using var host = await HostUnderTest.StartAsync(
             simulatedRooms: 1,
             runSimulatedDevices: false,
             mqttPort: port,
-            extra: new Dictionary<string, string> { ["Mqtt:Mode"] = "External", ["Mqtt:Host"] = "127.0.0.1" });
-        await using var devices = new DeviceFleet(SimulatedFacility.ForRooms(1, "127.0.0.1", port));
+            extra: accounts.ExternalBrokerSettings());
+        await using var devices = new DeviceFleet(accounts.Devices(1, port));
         await devices.StartAllAsync();
         (await host.Http.PutAsJsonAsync("/api/rooms/room-1/lighting", new { brightness = 22 })).EnsureSuccessStatusCode();
         Assert.True(await devices["room-1-light-1"].WaitUntilAsync(s => s.Brightness == 22, TimeSpan.FromSeconds(15)));
@@ -36,7 +37,7 @@ public sealed class BrokerRestartTests
         // Accepted while the broker is down: persisted, and delivered once the link is back.
         (await host.Http.PutAsJsonAsync("/api/rooms/room-1/lighting", new { brightness = 35 })).EnsureSuccessStatusCode();
 
-        broker = new EmbeddedBroker(IPAddress.Loopback, port, NullLogger<EmbeddedBroker>.Instance);
+        broker = new EmbeddedBroker(IPAddress.Loopback, port, accounts.Access, NullLogger<EmbeddedBroker>.Instance);
         await broker.StartAsync(CancellationToken.None);
         try
         {

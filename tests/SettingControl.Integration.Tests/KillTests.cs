@@ -6,7 +6,7 @@ using SettingControl.Integration.Tests.Infrastructure;
 namespace SettingControl.Integration.Tests;
 
 /// <summary>The controller as its own process, killed with SIGKILL mid-session: nothing it acknowledged is lost.</summary>
-public sealed class KillTests
+public sealed class KillTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     [Fact]
     public async Task A_kill_9_mid_session_loses_no_acknowledged_state_or_record_entry()
@@ -28,8 +28,10 @@ public sealed class KillTests
             first.Kill();
         }
 
+        var restart = Stopwatch.StartNew();
         using var second = HostProcess.Start(data, mqttPort);
         await second.WaitReadyAsync();
+        var ready = restart.Elapsed;
         var room = (await second.Http.GetFromJsonAsync<RoomSnapshot>("/api/rooms/room-1"))!;
         Assert.Equal(["room-1-light-1", "room-1-light-2", "room-1-mask"], room.Devices.Select(d => d.DeviceId).ToArray());
         Assert.Equal(new LightingDto(true, 100, 4000), room.Desired.Lighting);
@@ -45,6 +47,21 @@ public sealed class KillTests
         }
 
         Assert.Contains(record.Events, e => e.Note == "acknowledged just before the crash");
+
+        // Assignments survived (the device list above), and the room re-asserts its desired state on
+        // the devices that came back in factory state (mask light on at 100 %) without anyone sending a command.
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                var devices = (await second.Http.GetFromJsonAsync<RoomSnapshot>("/api/rooms/room-1"))!.Devices;
+                return devices.All(d => d.Availability == "online") &&
+                       devices.Single(d => d.Kind == "mask").Actual is { On: false } &&
+                       devices.Where(d => d.Kind == "light").All(d => d.Actual is { On: true, Brightness: 100, ColorTempK: 4000 });
+            },
+            TimeSpan.FromSeconds(30),
+            "the restarted room put Lights up back on its devices (mask light off)");
+        output.WriteLine($"kill -9: new process ready (healthy) {ready.TotalMilliseconds:0} ms after start; " +
+                         $"room's Lights up re-asserted on its factory-state devices {restart.Elapsed.TotalMilliseconds:0} ms after start");
 
         // The restarted controller drives the devices again: resuming returns the room to the dosing scene.
         (await second.Http.PostAsync("/api/rooms/room-1/lights-up/resume", null)).EnsureSuccessStatusCode();

@@ -30,7 +30,7 @@ public sealed class RestartTests
         Assert.Equal(["room-1", "room-2"], rooms!.Select(r => r.RoomId).ToArray());
 
         // Devices that power up in factory state (100 %, 4000 K) are brought back to the room's light.
-        await using var devices = new DeviceFleet(SimulatedFacility.ForRooms(2, "127.0.0.1", mqttPort));
+        await using var devices = new DeviceFleet(second.SimulatedDeviceOptions(2));
         await devices.StartAllAsync();
         Assert.True(await devices["room-2-light-1"].WaitUntilAsync(s => s.Brightness == 12 && s.ColorTempK == 2000, TimeSpan.FromSeconds(15)),
             "light back at 12 % and as warm as it can go (2000 K is its lowest)");

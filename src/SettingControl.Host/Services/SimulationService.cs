@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using SettingControl.FirmwareSim;
 using SettingControl.Mqtt;
+using SettingControl.Mqtt.Security;
 
 namespace SettingControl.Host.Services;
 
@@ -12,6 +13,8 @@ namespace SettingControl.Host.Services;
 public sealed class SimulationService(
     IOptions<SimulationOptions> simulation,
     IOptions<MqttOptions> mqtt,
+    IOptions<StorageOptions> storage,
+    MqttAccountStore accounts,
     ILoggerFactory loggerFactory,
     ILogger<SimulationService> logger) : IHostedService, IAsyncDisposable
 {
@@ -24,16 +27,31 @@ public sealed class SimulationService(
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var options = simulation.Value;
-        if (options.Rooms <= 0 || !options.RunDevices)
+        if (options.Rooms <= 0)
         {
             return Task.CompletedTask;
         }
 
         var broker = mqtt.Value;
-        _fleet = new DeviceFleet(
-            SimulatedFacility.ForRooms(options.Rooms, broker.ConnectHost, broker.Port, broker.BaseTopic),
-            TimeProvider.System,
-            loggerFactory);
+        IReadOnlyDictionary<string, string> passwords = new Dictionary<string, string>();
+        if (options.ProvisionCredentials)
+        {
+            var ids = SimulatedFacility.ForRooms(options.Rooms, broker.ConnectHost, broker.Port).Select(d => d.DeviceId).ToArray();
+            passwords = SimulatedDeviceCredentials.Ensure(accounts, storage.Value.DataDirectory, ids);
+        }
+
+        if (!options.RunDevices)
+        {
+            return Task.CompletedTask;
+        }
+
+        var devices = SimulatedFacility.ForRooms(
+            options.Rooms,
+            broker.ConnectHost,
+            broker.Port,
+            broker.BaseTopic,
+            id => passwords.TryGetValue(id, out var password) ? (id, password) : (null, null));
+        _fleet = new DeviceFleet(broker.UseTls ? devices.Select(d => WithTls(d, broker)) : devices, TimeProvider.System, loggerFactory);
         _stopping = new CancellationTokenSource();
 
         // Devices connect in the background, as real ones would: the host does not wait for them.
@@ -54,6 +72,20 @@ public sealed class SimulationService(
         });
         return Task.CompletedTask;
     }
+
+    /// <summary>Simulated devices reach a TLS broker the way the controller does: same CA, certificate always validated.</summary>
+    private static SimulatedDeviceOptions WithTls(SimulatedDeviceOptions device, MqttOptions broker) => new()
+    {
+        DeviceId = device.DeviceId,
+        Kind = device.Kind,
+        BrokerHost = device.BrokerHost,
+        BrokerPort = device.BrokerPort,
+        BaseTopic = device.BaseTopic,
+        Username = device.Username,
+        Password = device.Password,
+        UseTls = true,
+        CaFile = broker.CaFile,
+    };
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {

@@ -6,6 +6,7 @@ using SettingControl.Contracts;
 using SettingControl.FirmwareSim;
 using SettingControl.Host;
 using SettingControl.Host.Services;
+using SettingControl.Mqtt.Security;
 
 namespace SettingControl.Integration.Tests.Infrastructure;
 
@@ -72,6 +73,31 @@ public sealed class HostUnderTest : IAsyncDisposable
     /// <summary>The in-process simulated devices when started with simulated rooms and RunDevices.</summary>
     public DeviceFleet? SimulatedDevices => _app.Services.GetRequiredService<SimulationService>().Fleet;
 
+    /// <summary>The controller's broker login (generated in the data directory unless configured).</summary>
+    public ControllerAccount ControllerAccount => _app.Services.GetRequiredService<ControllerAccount>();
+
+    /// <summary>The simulated rooms' devices, with the broker accounts the host provisioned for them.</summary>
+    public IReadOnlyList<SimulatedDeviceOptions> SimulatedDeviceOptions(int rooms) =>
+        SimulatedFacility.ForRooms(rooms, "127.0.0.1", MqttPort, credentials: SimulatedCredentialsIn(DataDirectory));
+
+    /// <summary>Reads the passwords the host keeps for its simulated devices (as `firmware-sim --credentials-file` does).</summary>
+    public static Func<string, (string? User, string? Password)> SimulatedCredentialsIn(string dataDirectory)
+    {
+        var path = Path.Combine(dataDirectory, SimulatedDeviceCredentials.FileName);
+        var passwords = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(path))!;
+        return id => passwords.TryGetValue(id, out var password) ? (id, password) : (null, null);
+    }
+
+    /// <summary>Creates (or rotates) a device's broker account through the staff API; returns the password.</summary>
+    public async Task<string> IssueDeviceCredentialsAsync(string deviceId)
+    {
+        var response = await Http.PostAsync($"/api/devices/{deviceId}/credentials", null);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<IssuedCredentials>())!.Password;
+    }
+
+    private sealed record IssuedCredentials(string DeviceId, string Username, string Password);
+
     public static string NewDataDirectory() =>
         Path.Combine(Path.GetTempPath(), "settingcontrol-tests", "host-" + Guid.NewGuid().ToString("N"));
 
@@ -81,6 +107,8 @@ public sealed class HostUnderTest : IAsyncDisposable
         string? dataDirectory = null,
         int? mqttPort = null,
         IDictionary<string, string>? extra = null,
+        bool waitHealthy = true,
+        CapturedLogs? logs = null,
         Action<WebApplication>? beforeStart = null)
     {
         dataDirectory ??= NewDataDirectory();
@@ -106,11 +134,27 @@ public sealed class HostUnderTest : IAsyncDisposable
             args[key] = value;
         }
 
+        if (logs is not null)
+        {
+            // Everything down to Trace reaches the capture; the console stays at its usual level.
+            args["Logging:LogLevel:Default"] = "Trace";
+            args["Logging:Console:LogLevel:Default"] = "Warning";
+        }
+
         var app = SettingControlApp.Build(args.Select(kv => $"--{kv.Key}={kv.Value}").ToArray());
+        if (logs is not null)
+        {
+            app.Services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>().AddProvider(logs);
+        }
+
         beforeStart?.Invoke(app);
         await app.StartAsync();
         var host = new HostUnderTest(app, new Uri($"http://127.0.0.1:{httpPort}"), port, dataDirectory);
-        await host.WaitHealthyAsync();
+        if (waitHealthy)
+        {
+            await host.WaitHealthyAsync();
+        }
+
         return host;
     }
 

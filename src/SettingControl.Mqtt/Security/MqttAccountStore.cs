@@ -1,0 +1,232 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using SettingControl.DeviceProtocol;
+
+namespace SettingControl.Mqtt.Security;
+
+/// <summary>What an MQTT account may do (see <see cref="BrokerAccessPolicy"/>).</summary>
+public enum MqttAccountRole
+{
+    /// <summary>One device: username = device id; it publishes only its own topics and reads only its own <c>set</c>.</summary>
+    Device,
+
+    /// <summary>
+    /// A bridge that speaks for many devices over one connection (like a Zigbee2MQTT gateway): it publishes any
+    /// device's announce/availability/state and reads any device's <c>set</c>, but never publishes <c>set</c>.
+    /// </summary>
+    Gateway,
+}
+
+/// <summary>An issued account as listed to staff: never the password, never the hash.</summary>
+public sealed record MqttAccountInfo(string Username, MqttAccountRole Role, DateTimeOffset IssuedAt);
+
+/// <summary>
+/// The broker accounts of devices (and gateways), kept as Mosquitto-format PBKDF2 hashes in one JSON file in the
+/// data directory (0600). A file rather than grain storage because the embedded broker checks credentials before
+/// the silo is up, and because Mosquitto's password file is generated from the same hashes. Passwords are
+/// generated here and returned once; only their hashes are kept.
+/// </summary>
+public sealed class MqttAccountStore
+{
+    public const string FileName = "mqtt-accounts.json";
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    private readonly Lock _lock = new();
+    private readonly string _path;
+    private readonly TimeProvider _time;
+    private readonly int _iterations;
+    private readonly string _reservedUsername;
+    private Dictionary<string, StoredAccount> _accounts;
+
+    /// <param name="directory">The data directory; the file is created on the first issue.</param>
+    /// <param name="reservedUsername">The controller's username: no device or gateway may take it.</param>
+    public MqttAccountStore(string directory, string reservedUsername, TimeProvider? time = null, int iterations = MosquittoPasswordHash.DefaultIterations)
+    {
+        _path = Path.Combine(directory, FileName);
+        _reservedUsername = reservedUsername;
+        _time = time ?? TimeProvider.System;
+        _iterations = iterations;
+        _accounts = Load(_path);
+    }
+
+    /// <summary>Raised after an account is issued again or revoked, so live connections with the old secret can be closed.</summary>
+    public event Action<string>? Changed;
+
+    public string FilePath => _path;
+
+    /// <summary>Creates the device's account, or replaces its password (rotation). Returns the new password: the only time it is seen.</summary>
+    /// <exception cref="ArgumentException">The id is not a valid device id, or is the controller's username.</exception>
+    public string IssueDevice(string deviceId) => Issue(deviceId, MqttAccountRole.Device);
+
+    public string IssueGateway(string name) => Issue(name, MqttAccountRole.Gateway);
+
+    /// <summary>Issues many device accounts with one file write (seeding a simulated facility). Returns id → password.</summary>
+    public IReadOnlyDictionary<string, string> IssueDevices(IReadOnlyCollection<string> deviceIds)
+    {
+        foreach (var id in deviceIds)
+        {
+            if (!DeviceIds.IsValid(id) || string.Equals(id, _reservedUsername, StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"'{id}' cannot have a device account.", nameof(deviceIds));
+            }
+        }
+
+        // Hashing is the slow part (PBKDF2), so it runs in parallel and outside the lock.
+        var issued = deviceIds.AsParallel().Select(id =>
+        {
+            var password = NewPassword();
+            return (Id: id, Password: password, Stored: new StoredAccount(MqttAccountRole.Device, MosquittoPasswordHash.Hash(password, _iterations), _time.GetUtcNow()));
+        }).ToArray();
+        var replaced = new List<string>();
+        lock (_lock)
+        {
+            var next = new Dictionary<string, StoredAccount>(_accounts, StringComparer.Ordinal);
+            foreach (var (id, _, stored) in issued)
+            {
+                if (next.ContainsKey(id))
+                {
+                    replaced.Add(id);
+                }
+
+                next[id] = stored;
+            }
+
+            Save(next);
+            _accounts = next;
+        }
+
+        foreach (var id in replaced)
+        {
+            Changed?.Invoke(id);
+        }
+
+        return issued.ToDictionary(i => i.Id, i => i.Password, StringComparer.Ordinal);
+    }
+
+    public bool Revoke(string username)
+    {
+        bool removed;
+        lock (_lock)
+        {
+            var next = new Dictionary<string, StoredAccount>(_accounts, StringComparer.Ordinal);
+            removed = next.Remove(username);
+            if (removed)
+            {
+                Save(next);
+                _accounts = next;
+            }
+        }
+
+        if (removed)
+        {
+            Changed?.Invoke(username);
+        }
+
+        return removed;
+    }
+
+    /// <summary>The role of <paramref name="username"/> when <paramref name="password"/> is right; null otherwise.</summary>
+    public MqttAccountRole? Authenticate(string? username, string? password)
+    {
+        if (username is null || password is null)
+        {
+            return null;
+        }
+
+        StoredAccount? account;
+        lock (_lock)
+        {
+            _accounts.TryGetValue(username, out account);
+        }
+
+        return account is not null && MosquittoPasswordHash.Verify(password, account.Hash) ? account.Role : null;
+    }
+
+    public bool Has(string username)
+    {
+        lock (_lock)
+        {
+            return _accounts.ContainsKey(username);
+        }
+    }
+
+    public IReadOnlyList<MqttAccountInfo> List()
+    {
+        lock (_lock)
+        {
+            return _accounts.OrderBy(a => a.Key, StringComparer.Ordinal)
+                .Select(a => new MqttAccountInfo(a.Key, a.Value.Role, a.Value.IssuedAt))
+                .ToArray();
+        }
+    }
+
+    /// <summary>Username, role and Mosquitto hash of every account, for generating Mosquitto's files.</summary>
+    public IReadOnlyList<(string Username, MqttAccountRole Role, string Hash)> Hashes()
+    {
+        lock (_lock)
+        {
+            return _accounts.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => (a.Key, a.Value.Role, a.Value.Hash)).ToArray();
+        }
+    }
+
+    /// <summary>A fresh 192-bit secret, URL-safe so it survives command lines and config files untouched.</summary>
+    public static string NewPassword() =>
+        Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_');
+
+    private string Issue(string username, MqttAccountRole role)
+    {
+        if (!DeviceIds.IsValid(username))
+        {
+            throw new ArgumentException($"'{username}' is not a valid device id (a-z, 0-9, '-', '_', at most 64).", nameof(username));
+        }
+
+        if (string.Equals(username, _reservedUsername, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"'{username}' is the controller's own broker account.", nameof(username));
+        }
+
+        var password = NewPassword();
+        var stored = new StoredAccount(role, MosquittoPasswordHash.Hash(password, _iterations), _time.GetUtcNow());
+        bool replaced;
+        lock (_lock)
+        {
+            var next = new Dictionary<string, StoredAccount>(_accounts, StringComparer.Ordinal);
+            replaced = next.ContainsKey(username);
+            next[username] = stored;
+            Save(next);
+            _accounts = next;
+        }
+
+        if (replaced)
+        {
+            Changed?.Invoke(username);
+        }
+
+        return password;
+    }
+
+    private void Save(Dictionary<string, StoredAccount> accounts) =>
+        SecretFiles.WriteAllText(_path, JsonSerializer.Serialize(new AccountFile(accounts), Json));
+
+    private static Dictionary<string, StoredAccount> Load(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return new Dictionary<string, StoredAccount>(StringComparer.Ordinal);
+        }
+
+        var file = JsonSerializer.Deserialize<AccountFile>(File.ReadAllText(path), Json)
+                   ?? throw new InvalidDataException($"{path} is empty.");
+        return new Dictionary<string, StoredAccount>(file.Accounts, StringComparer.Ordinal);
+    }
+
+    private sealed record StoredAccount(MqttAccountRole Role, string Hash, DateTimeOffset IssuedAt);
+
+    private sealed record AccountFile(Dictionary<string, StoredAccount> Accounts);
+}
