@@ -231,6 +231,30 @@ public sealed class PlayerTests(Xunit.Abstractions.ITestOutputHelper output) : I
     }
 
     [Fact]
+    public void Compressed_files_play_resampled_through_ffmpeg_and_crossfade_into_each_other()
+    {
+        Measure.Run("sox", "-n", "-r", "44100", "-c", "1", Path.Combine(_directory, "low.flac"), "synth", "2", "sine", "220");
+        Measure.Run("ffmpeg", "-hide_banner", "-nostdin", "-v", "error", "-f", "lavfi", "-i", "sine=f=330:d=2:sample_rate=44100", "-ac", "2", "-c:a", "libvorbis", Path.Combine(_directory, "high.ogg"));
+        using var player = Player("""
+            { "title": "Files", "tracks": [
+              { "title": "Low", "source": "low.flac" },
+              { "title": "High", "source": "high.ogg", "gainDb": -6 } ] }
+            """, Options(0.5));
+        player.Apply(new MusicSetting("test", true, 100), false);
+        var first = Render(player, 1);
+        Assert.Equal(("Low", 2.0), (player.NowPlaying().TrackTitle, Math.Round(player.NowPlaying().DurationSeconds, 1)));
+        var rest = Render(player, 1);
+        Assert.Equal("High", player.NowPlaying().TrackTitle);
+
+        // High starts fading in at 1.5 s and ends at 3.5 s: at 3.0 s the playlist loops back to Low.
+        Render(player, 1.1);
+        Assert.Equal(("Low", 0), (player.NowPlaying().TrackTitle, player.NowPlaying().TrackIndex));
+        Assert.Empty(player.Problems);
+        Assert.True(Measure.Rms(first.AsSpan(48_000)) > 0.1);
+        Assert.True(Measure.Rms(rest.AsSpan(rest.Length - 48_000)) > 0.05);
+    }
+
+    [Fact]
     public void An_unknown_playlist_plays_silence_and_is_reported()
     {
         using var player = Player(Sine);
