@@ -55,6 +55,7 @@ public sealed class PlayerTests(Xunit.Abstractions.ITestOutputHelper output) : I
         // A 440 Hz sine at −6 dBFS moves at most A·2π·f/fs per sample; a click would jump far more.
         var natural = 0.5012 * 2 * Math.PI * 440 / 48_000;
         float[] all = [.. playing, .. pausing, .. paused, .. resumed];
+        output.WriteLine($"pause/resume: largest sample-to-sample jump {Measure.MaxJump(all, 2):0.000000}, the sine's own largest {natural:0.000000}");
         Assert.True(Measure.MaxJump(all, 2) <= natural * 1.02, $"largest jump {Measure.MaxJump(all, 2):0.0000} > natural {natural:0.0000}");
         Assert.Equal(0, Measure.Rms(paused));
         Assert.True(Measure.Rms(resumed.AsSpan(48_000)) > 0.3);
@@ -103,6 +104,7 @@ public sealed class PlayerTests(Xunit.Abstractions.ITestOutputHelper output) : I
         Render(player, 0.5);
         var restored = Render(player, 1);
 
+        output.WriteLine($"ducking: {Measure.Db(Measure.Rms(ducked) / Measure.Rms(normal)):0.00} dB, restored to {Measure.Db(Measure.Rms(restored) / Measure.Rms(normal)):0.00} dB");
         Assert.Equal(-18, Measure.Db(Measure.Rms(ducked) / Measure.Rms(normal)), 0.5);
         Assert.Equal(0, Measure.Db(Measure.Rms(restored) / Measure.Rms(normal)), 0.5);
     }
