@@ -64,6 +64,20 @@ public sealed class OutputTests : IDisposable
     }
 
     [Fact]
+    public void ALSA_plays_through_libasound_when_the_device_opens()
+    {
+        // alsa-lib's "null" PCM plugin needs no sound card: it exercises open, set_params and writei.
+        using var output = new AlsaOutput("null", WaveFormat.Output);
+        var block = new float[960 * 2];
+        for (var i = 0; i < 10; i++)
+        {
+            output.Write(block);
+        }
+
+        Assert.Equal("ok", output.State);
+    }
+
+    [Fact]
     public void A_file_output_that_cannot_be_created_says_so()
     {
         var blocker = Path.Combine(_directory, "a-file");
