@@ -20,7 +20,7 @@ namespace SettingControl.Integration.Tests;
 /// </summary>
 public sealed class AccessTests : IAsyncLifetime
 {
-    private readonly CapturingLoggerProvider _logs = new();
+    private readonly CapturedLogs _logs = new();
     private HostUnderTest _host = null!;
 
     public async Task InitializeAsync()
@@ -34,7 +34,7 @@ public sealed class AccessTests : IAsyncLifetime
                 ["Logging:LogLevel:Microsoft.Orleans"] = "Warning",
                 ["Security:FailedSignInsBeforeLockout"] = "3",
             },
-            beforeStart: app => app.Services.GetRequiredService<ILoggerFactory>().AddProvider(_logs));
+            logs: _logs);
         await Eventually.TrueAsync(async () => (await _host.GetRoomAsync("room-1")).Devices.All(d => d.Availability == "online"), TimeSpan.FromSeconds(20), "room-1 online");
     }
 
@@ -122,9 +122,9 @@ public sealed class AccessTests : IAsyncLifetime
         await hub.DisposeAsync();
 
         // The key's secret is never written to the log, even at Trace level with the hub's access_token query.
-        Assert.DoesNotContain(_logs.Lines, l => l.Contains(created.Token.Split('_')[2], StringComparison.Ordinal));
-        Assert.DoesNotContain(_logs.Lines, l => l.Contains(HostUnderTest.ApiKey, StringComparison.Ordinal));
-        Assert.NotEmpty(_logs.Lines);
+        Assert.DoesNotContain(_logs.Entries, l => l.Contains(created.Token.Split('_')[2], StringComparison.Ordinal));
+        Assert.DoesNotContain(_logs.Entries, l => l.Contains(HostUnderTest.ApiKey, StringComparison.Ordinal));
+        Assert.NotEmpty(_logs.Entries);
     }
 
     [Fact]
@@ -220,29 +220,5 @@ public sealed class AccessTests : IAsyncLifetime
 
         using var chief = await fresh.SignInAsync("chief", "chief-password-1");
         Assert.Equal(Role.Admin, (await chief.GetFromJsonAsync<MeDto>("/api/auth/me"))!.Role);
-    }
-}
-
-/// <summary>Keeps every log line the host writes, to prove what never appears in them.</summary>
-public sealed class CapturingLoggerProvider : ILoggerProvider
-{
-    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _lines = new();
-
-    public IReadOnlyCollection<string> Lines => _lines;
-
-    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _lines);
-
-    public void Dispose()
-    {
-    }
-
-    private sealed class Logger(string category, System.Collections.Concurrent.ConcurrentQueue<string> lines) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            lines.Enqueue($"{category}: {formatter(state, exception)} {exception}");
     }
 }

@@ -18,15 +18,13 @@ public sealed class StaffConsoleBrowserTests : IAsyncLifetime
     private const string ObserverPassword = "olly-password-1";
     private HostUnderTest _host = null!;
     private Browser _browser = null!;
-    private SimulatedDevice _lamp = null!;
+    private SimulatedDevice? _lamp;
     private HttpClient _api = null!;
 
     public async Task InitializeAsync()
     {
         // Not demo mode: no demo accounts, so the facility starts with no admin and a setup token.
         _host = await HostUnderTest.StartAsync(simulatedRooms: 1, extra: new Dictionary<string, string> { ["Demo:Enabled"] = "false" });
-        _lamp = new SimulatedDevice(new SimulatedDeviceOptions { DeviceId = "lamp-9", Kind = "light", BrokerPort = _host.MqttPort });
-        await _lamp.StartAsync();
         _browser = await Browser.LaunchAsync();
     }
 
@@ -34,7 +32,11 @@ public sealed class StaffConsoleBrowserTests : IAsyncLifetime
     {
         await _browser.DisposeAsync();
         _api?.Dispose();
-        await _lamp.DisposeAsync();
+        if (_lamp is not null)
+        {
+            await _lamp.DisposeAsync();
+        }
+
         await _host.DisposeAsync();
     }
 
@@ -89,11 +91,32 @@ public sealed class StaffConsoleBrowserTests : IAsyncLifetime
             await Assertions.Expect(admin.GetByTestId($"account-{name}")).ToContainTextAsync(role);
         }
 
+        // A new lamp gets its broker login from the console (shown once), then connects and announces itself.
+        await admin.GetByTestId("new-login-device").FillAsync("lamp-9");
+        await admin.GetByTestId("create-login").ClickAsync();
+        await Assertions.Expect(admin.GetByTestId("new-login-password")).ToContainTextAsync("not shown again");
+        var lampPassword = await admin.GetByTestId("new-login-password").GetAttributeAsync("data-password");
+        _lamp = new SimulatedDevice(new SimulatedDeviceOptions
+        {
+            DeviceId = "lamp-9", Kind = "light", BrokerPort = _host.MqttPort, Username = "lamp-9", Password = lampPassword,
+        });
+        await _lamp.StartAsync();
+        await admin.ReloadAsync();
+
         // A room, and the lamp that announced itself (it controls nothing yet) assigned to it.
         await admin.GetByTestId("new-room-id").FillAsync("garden");
         await admin.GetByTestId("new-room-name").FillAsync("Garden room");
         await admin.GetByTestId("create-room").ClickAsync();
         await Assertions.Expect(admin.GetByTestId("staff-room-garden")).ToBeVisibleAsync();
+
+        // Per-room settings: a brightness ceiling and the room's audio recorded to a WAV file.
+        var wav = Path.Combine(_host.DataDirectory, "garden.wav");
+        await admin.GetByTestId("room-max-garden").FillAsync("80");
+        await admin.GetByTestId("room-output-kind-garden").SelectOptionAsync("file");
+        await admin.GetByTestId("room-output-target-garden").FillAsync(wav);
+        await admin.GetByTestId("room-save-garden").ClickAsync();
+        await Eventually.TrueAsync(async () => (await RoomAsync("garden")).Settings?.MaxBrightness == 80, TimeSpan.FromSeconds(10), "ceiling saved");
+        Assert.Contains(wav, await _api.GetStringAsync("/api/rooms/garden/audio-output"));
         var lampRow = admin.GetByTestId("staff-device-lamp-9");
         await Assertions.Expect(lampRow).ToContainTextAsync("online", new() { Timeout = 15_000 });
         await Assertions.Expect(lampRow).ToContainTextAsync("sim-light");
@@ -131,7 +154,7 @@ public sealed class StaffConsoleBrowserTests : IAsyncLifetime
         await tablet.GetByTestId("transition-select").SelectOptionAsync(new SelectOptionValue { Label = "Instant" });
         await tablet.GetByTestId("brightness-slider").FillAsync("30");
         await Assertions.Expect(observer.GetByTestId("brightness-target")).ToHaveTextAsync("30%");
-        Assert.True(await _lamp.WaitUntilAsync(s => s.Brightness == 30, TimeSpan.FromSeconds(15)), "the assigned lamp follows the therapist");
+        Assert.True(await _lamp!.WaitUntilAsync(s => s.Brightness == 30, TimeSpan.FromSeconds(15)), "the assigned lamp follows the therapist");
 
         // The session: start, acknowledge the reminder, T0, Lights up, resume — the observer sees each step.
         await tablet.GetByTestId("protocol-select").SelectOptionAsync("esketamine-nasal");
@@ -150,7 +173,7 @@ public sealed class StaffConsoleBrowserTests : IAsyncLifetime
         await Task.Delay(1400);
         await tablet.Mouse.UpAsync();
         await Assertions.Expect(observer.GetByTestId("lights-up-banner")).ToBeVisibleAsync();
-        Assert.True(await _lamp.WaitUntilAsync(s => s.Brightness == 100, TimeSpan.FromSeconds(5)), "Lights up reaches the lamp");
+        Assert.True(await _lamp!.WaitUntilAsync(s => s.Brightness == 100, TimeSpan.FromSeconds(5)), "Lights up reaches the lamp");
         await tablet.GetByTestId("lights-up-resume").ClickAsync();
         await Assertions.Expect(observer.GetByTestId("lights-up-banner")).ToHaveCountAsync(0);
 

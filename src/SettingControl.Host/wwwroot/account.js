@@ -138,11 +138,12 @@ export function mountStaff(main, me) {
   const keys = section('API keys', 'staff-keys');
   const roomsBody = el('div');
   const devicesBody = el('div');
+  const loginsBody = el('div');
   const libraryBody = el('div');
   const accountsBody = el('div');
   const keysBody = el('div');
   rooms.root.append(roomsBody);
-  devices.root.append(devicesBody);
+  devices.root.append(devicesBody, loginsBody);
   library.root.append(libraryBody);
   accounts.root.append(accountsBody);
   keys.root.append(keysBody);
@@ -170,6 +171,9 @@ export function mountStaff(main, me) {
     await guarded(rooms, async () => {
       roomList = await api('GET', '/api/rooms');
       try { playlists = await api('GET', '/api/playlists'); } catch { playlists = []; }
+      const outputs = new Map(await Promise.all(roomList.map(async (r) => {
+        try { return [r.roomId, await api('GET', `/api/rooms/${encodeURIComponent(r.roomId)}/audio-output`)]; } catch { return [r.roomId, null]; }
+      })));
       const newId = el('input', { 'data-testid': 'new-room-id', placeholder: 'room-4', 'aria-label': 'New room id', pattern: '[a-z0-9_-]+' });
       const newName = el('input', { 'data-testid': 'new-room-name', placeholder: 'Garden room', 'aria-label': 'New room name' });
       const create = el('form', { class: 'inline-form', 'data-testid': 'create-room-form' },
@@ -187,8 +191,21 @@ export function mountStaff(main, me) {
         const playlist = el('select', { 'aria-label': `Default playlist of ${r.roomId}`, 'data-testid': `room-playlist-${r.roomId}` },
           el('option', { value: '' }, '(none)'),
           playlists.map((p) => el('option', { value: p.id, selected: p.id === r.settings?.defaultPlaylistId }, p.title ?? p.id)));
+        const output = outputs.get(r.roomId);
+        const outKind = el('select', { 'aria-label': `Audio output of ${r.roomId}`, 'data-testid': `room-output-kind-${r.roomId}` },
+          ['none', 'alsa', 'file'].map((k) => el('option', { value: k, selected: output?.kind === k }, k)));
+        const outTarget = el('input', {
+          'aria-label': `ALSA device or WAV path of ${r.roomId}`, 'data-testid': `room-output-target-${r.roomId}`,
+          value: output?.kind === 'file' ? output.path : output?.kind === 'alsa' ? output.device : '', placeholder: 'default · /srv/rec/room.wav',
+        });
+        const outState = el('span', { class: 'hint', 'data-testid': `room-output-state-${r.roomId}` }, output ? output.state : '');
         const save = el('button', { class: 'btn', type: 'button', 'data-testid': `room-save-${r.roomId}`, onclick: () => guarded(rooms, async () => {
           await api('PATCH', `/api/rooms/${encodeURIComponent(r.roomId)}`, { name: name.value.trim(), maxBrightness: Number(max.value), defaultPlaylistId: playlist.value });
+          const kind = outKind.value;
+          if (!output || kind !== output.kind || outTarget.value.trim() !== (kind === 'file' ? output.path : kind === 'alsa' ? output.device : '') || !output.configured) {
+            await api('PUT', `/api/rooms/${encodeURIComponent(r.roomId)}/audio-output`,
+              kind === 'file' ? { kind, path: outTarget.value.trim() } : kind === 'alsa' ? { kind, device: outTarget.value.trim() || 'default' } : { kind });
+          }
           await loadRooms();
         }) }, 'Save');
         const retire = el('button', { class: 'btn btn-danger', type: 'button', 'data-testid': `room-retire-${r.roomId}`, onclick: () => guarded(rooms, async () => {
@@ -202,9 +219,10 @@ export function mountStaff(main, me) {
           el('td', {}, String(r.devices?.length ?? 0)),
           el('td', {}, max),
           el('td', {}, playlist),
+          el('td', { class: 'output-cell' }, outKind, outTarget, outState),
           el('td', { class: 'actions' }, save, retire));
       });
-      roomsBody.replaceChildren(create, table(['Room', 'Name', 'Devices', 'Max brightness %', 'Default playlist', ''], rows, 'rooms-table'));
+      roomsBody.replaceChildren(create, table(['Room', 'Name', 'Devices', 'Max brightness %', 'Default playlist', 'Audio output', ''], rows, 'rooms-table'));
     });
   }
 
@@ -235,6 +253,42 @@ export function mountStaff(main, me) {
         list.length ? table(['Device', 'Kind', 'Model', 'Firmware', 'Availability', 'Last seen', 'Room', ''], rows, 'devices-table')
           : el('p', { class: 'placeholder' }, 'No device has announced itself yet.'),
         el('p', { class: 'hint' }, 'A device that announces itself shows here. It controls nothing until it is assigned to a room.'));
+    });
+  }
+
+  async function loadLogins() {
+    await guarded(devices, async () => {
+      const list = await api('GET', '/api/devices/credentials');
+      const id = el('input', { 'data-testid': 'new-login-device', placeholder: 'device id, e.g. lamp-9', 'aria-label': 'Device id for a new broker login' });
+      const shown = el('p', { class: 'token-once', 'data-testid': 'new-login-password', hidden: true });
+      const issue = async (deviceId) => {
+        const created = await api('POST', `/api/devices/${encodeURIComponent(deviceId)}/credentials`);
+        await loadLogins();
+        const out = loginsBody.querySelector('[data-testid="new-login-password"]');
+        out.hidden = false;
+        out.dataset.password = created.password;
+        out.textContent = `Broker login for ${created.deviceId}: username ${created.username}, password ${created.password} — enter it on the device now; it is not shown again.`;
+      };
+      const form = el('form', { class: 'inline-form' }, id,
+        el('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'create-login' }, 'Create broker login'));
+      form.addEventListener('submit', (e) => {
+        e.preventDefault();
+        guarded(devices, () => issue(id.value.trim()));
+      });
+      const rows = list.filter((a) => a.role !== 'Controller').map((a) => el('tr', { 'data-testid': `login-${a.username}` },
+        el('td', {}, a.username), el('td', {}, a.role), el('td', {}, when(a.issuedAt)),
+        el('td', { class: 'actions' },
+          el('button', { class: 'btn', type: 'button', onclick: () => guarded(devices, () => issue(a.username)) }, 'New password'),
+          el('button', { class: 'btn btn-danger', type: 'button', onclick: () => guarded(devices, async () => {
+            if (!confirm(`Revoke ${a.username}'s broker login? It is disconnected at once.`)) return;
+            await api('DELETE', `/api/devices/${encodeURIComponent(a.username)}/credentials`);
+            await loadLogins();
+          }) }, 'Revoke'))));
+      loginsBody.replaceChildren(
+        el('h3', {}, 'Broker logins'),
+        el('p', { class: 'hint' }, 'A device connects to the broker with its own login; one without a login is refused before it can announce itself.'),
+        form, shown,
+        rows.length ? table(['Login', 'Kind', 'Issued', ''], rows, 'logins-table') : el('p', { class: 'placeholder' }, 'No device logins yet.'));
     });
   }
 
@@ -323,7 +377,7 @@ export function mountStaff(main, me) {
 
   async function refreshAll() {
     await loadRooms();
-    await Promise.all([loadDevices(), loadLibrary(), loadAccounts(), loadKeys()]);
+    await Promise.all([loadDevices(), loadLogins(), loadLibrary(), loadAccounts(), loadKeys()]);
   }
 
   refreshAll();

@@ -108,8 +108,7 @@ public sealed class HostUnderTest : IAsyncDisposable
         int? mqttPort = null,
         IDictionary<string, string>? extra = null,
         bool waitHealthy = true,
-        CapturedLogs? logs = null,
-        Action<WebApplication>? beforeStart = null)
+        CapturedLogs? logs = null)
     {
         dataDirectory ??= NewDataDirectory();
         var port = mqttPort ?? FreePorts.Next();
@@ -147,7 +146,6 @@ public sealed class HostUnderTest : IAsyncDisposable
             app.Services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>().AddProvider(logs);
         }
 
-        beforeStart?.Invoke(app);
         await app.StartAsync();
         var host = new HostUnderTest(app, new Uri($"http://127.0.0.1:{httpPort}"), port, dataDirectory);
         if (waitHealthy)
