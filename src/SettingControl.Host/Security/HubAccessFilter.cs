@@ -15,6 +15,9 @@ public sealed class HubAccessFilter(AccountService accounts, SecurityCounters co
 {
     public const string AccessItem = "sc:access";
 
+    // Reflection once per hub method, not once per call: this is on the command hot path.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<MethodInfo, bool> ControlsRoom = new();
+
     public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocation, Func<HubInvocationContext, ValueTask<object?>> next)
     {
         var access = await accounts.CurrentAsync(invocation.Context.User);
@@ -24,7 +27,7 @@ public sealed class HubAccessFilter(AccountService accounts, SecurityCounters co
             throw new HubException("Your sign-in has ended. Sign in again.");
         }
 
-        if (invocation.HubMethod.GetCustomAttribute<ControlsRoomAttribute>() is not null)
+        if (ControlsRoom.GetOrAdd(invocation.HubMethod, m => m.GetCustomAttribute<ControlsRoomAttribute>() is not null))
         {
             var roomId = invocation.HubMethodArguments.Count > 0 ? invocation.HubMethodArguments[0] as string ?? string.Empty : string.Empty;
             if (!access.CanControl(roomId))
