@@ -2183,6 +2183,7 @@ setInterval(() => {
 
 const me = await currentUser().catch(() => null);
 if (!me) {
+  pill.hidden = true; // nothing connects until someone signs in
   await showSignIn(main);
 } else {
   showUser(me);
