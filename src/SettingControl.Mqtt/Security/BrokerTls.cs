@@ -1,6 +1,7 @@
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using MQTTnet;
+using SettingControl.DeviceProtocol;
 
 namespace SettingControl.Mqtt.Security;
 
@@ -17,31 +18,8 @@ public static class BrokerTls
         return new MqttClientTlsOptionsBuilder()
             .UseTls()
             .WithTargetHost(targetHost)
-            .WithCertificateValidationHandler(e => IsTrusted(e.Certificate, e.SslPolicyErrors, trusted))
+            .WithCertificateValidationHandler(e => BrokerCertificateTrust.IsTrusted(e.Certificate, e.SslPolicyErrors, trusted))
             .Build();
-    }
-
-    /// <summary>True when the certificate is valid for the host and chains to <paramref name="trustedCa"/> (or the system's roots when null).</summary>
-    public static bool IsTrusted(X509Certificate? certificate, SslPolicyErrors errors, X509Certificate2? trustedCa)
-    {
-        if (certificate is null || errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable) || errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch))
-        {
-            return false;
-        }
-
-        if (trustedCa is null)
-        {
-            return errors == SslPolicyErrors.None;
-        }
-
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(trustedCa);
-
-        // A private CA publishes no revocation lists; expiry and signatures are still checked.
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        using var leaf = certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-        return chain.Build(leaf);
     }
 
     /// <summary>Loads a PEM certificate and key into a certificate SslStream can serve (exported once so Linux keeps the key).</summary>
