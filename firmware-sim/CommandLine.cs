@@ -227,20 +227,8 @@ internal sealed record CommandLine
         var clash = all.GroupBy(d => d.DeviceId).FirstOrDefault(g => g.Count() > 1);
         return clash is null ? all : throw new ArgumentException($"device '{clash.Key}' clashes with a room device");
 
-        SimulatedDeviceOptions WithReportInterval(SimulatedDeviceOptions o) => new()
-        {
-            DeviceId = o.DeviceId,
-            Kind = o.Kind,
-            BrokerHost = o.BrokerHost,
-            BrokerPort = o.BrokerPort,
-            BaseTopic = o.BaseTopic,
-            Username = o.Username,
-            Password = o.Password,
-            ReportIntervalMs = ReportIntervalMs,
-            KeepAliveSeconds = KeepAliveSeconds,
-            UseTls = UseTls,
-            CaFile = CaFile,
-        };
+        SimulatedDeviceOptions WithReportInterval(SimulatedDeviceOptions o) =>
+            o with { ReportIntervalMs = ReportIntervalMs, KeepAliveSeconds = KeepAliveSeconds, UseTls = UseTls, CaFile = CaFile };
     }
 
     private static Dictionary<string, string> LoadCredentials(string path)

@@ -2,8 +2,8 @@ using SettingControl.DeviceProtocol;
 
 namespace SettingControl.FirmwareSim;
 
-/// <summary>How one simulated device identifies itself and reaches the broker.</summary>
-public sealed class SimulatedDeviceOptions
+/// <summary>How one simulated device identifies itself and reaches the broker (a record, so variants are made with <c>with</c>).</summary>
+public sealed record SimulatedDeviceOptions
 {
     private readonly string? _model;
 

@@ -150,15 +150,7 @@ public sealed class FaultRecoveryTests(ITestOutputHelper output)
     {
         await using var proxy = new FreezableTcpProxy(brokerPort);
         var silent = devices.Single(d => d.DeviceId == "room-1-light-1");
-        var throughProxy = new SimulatedDeviceOptions
-        {
-            DeviceId = silent.DeviceId,
-            Kind = silent.Kind,
-            BrokerPort = proxy.Port,
-            Username = silent.Username,
-            Password = silent.Password,
-            KeepAliveSeconds = SilentDeviceKeepAliveSeconds,
-        };
+        var throughProxy = silent with { BrokerHost = "127.0.0.1", BrokerPort = proxy.Port, KeepAliveSeconds = SilentDeviceKeepAliveSeconds };
         await using var fleet = new DeviceFleet(devices.Where(d => d.DeviceId != silent.DeviceId).Append(throughProxy));
         await fleet.StartAllAsync();
         await WaitRoomOnlineAsync(host);

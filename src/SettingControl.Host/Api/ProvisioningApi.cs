@@ -28,7 +28,8 @@ public static class ProvisioningApi
             var errors = await Facility(grains).CreateRoom(roomId, body.Name ?? roomId);
             if (errors.Count > 0)
             {
-                return Refused(counters, errors, "The room was not created.", errors.Any(e => e.Message.Contains("exists already", StringComparison.Ordinal)) ? 409 : 400);
+                var taken = Domain.Identifiers.IsValid(roomId) && await grains.GetGrain<IRoomGrain>(roomId).Exists();
+                return Refused(counters, errors, "The room was not created.", taken ? 409 : 400);
             }
 
             return Results.Created($"/api/rooms/{roomId}", await grains.GetGrain<IRoomGrain>(roomId).GetSnapshot());

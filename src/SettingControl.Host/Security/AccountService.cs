@@ -117,24 +117,24 @@ public sealed class AccountService(IGrainFactory grains, TimeProvider clock, IOp
         return (record, $"{KeyPrefix}{keyId}_{secret}");
     }
 
-    /// <summary>Who a bearer token belongs to, or null when it is unknown, malformed or revoked.</summary>
-    public async ValueTask<Access?> CheckTokenAsync(string token)
+    /// <summary>Who a bearer token belongs to (null when unknown, malformed or revoked) and, for a stored key (not the demo key), its id.</summary>
+    private async ValueTask<(Access? Access, string? KeyId)> ResolveTokenAsync(string token)
     {
         if (demoMode.IsOn && demo.Value.ApiKey is { Length: >= 16 } demoKey && FixedTimeEquals(token, demoKey))
         {
-            return new Access(Access.KeyKind, DemoKeyName, Role.Admin, []);
+            return (new Access(Access.KeyKind, DemoKeyName, Role.Admin, []), null);
         }
 
         if (!token.StartsWith(KeyPrefix, StringComparison.Ordinal) || token.Length > 200)
         {
-            return null;
+            return (null, null);
         }
 
         var rest = token.AsSpan(KeyPrefix.Length);
         var split = rest.IndexOf('_');
         if (split <= 0)
         {
-            return null;
+            return (null, null);
         }
 
         var keyId = rest[..split].ToString();
@@ -142,10 +142,10 @@ public sealed class AccountService(IGrainFactory grains, TimeProvider clock, IOp
         var key = (await SnapshotAsync()).Keys.FirstOrDefault(k => k.KeyId == keyId);
         if (key is null || key.RevokedAt is not null || !FixedTimeEquals(HashSecret(secret), key.SecretHash))
         {
-            return null;
+            return (null, null);
         }
 
-        return new Access(Access.KeyKind, key.Name, key.Role, []);
+        return (new Access(Access.KeyKind, key.Name, key.Role, []), keyId);
     }
 
     /// <summary>The current access of a signed-in principal: null when its account or key no longer allows it.</summary>
@@ -187,7 +187,8 @@ public sealed class AccountService(IGrainFactory grains, TimeProvider clock, IOp
 
     public async Task<ClaimsPrincipal?> PrincipalForTokenAsync(string token, string scheme)
     {
-        if (await CheckTokenAsync(token) is not { } access)
+        var (access, keyId) = await ResolveTokenAsync(token);
+        if (access is null)
         {
             return null;
         }
@@ -198,9 +199,11 @@ public sealed class AccountService(IGrainFactory grains, TimeProvider clock, IOp
             new(ClaimTypes.Role, access.Role.ToString()),
             new(KindClaim, Access.KeyKind),
         };
-        if (access.Name != DemoKeyName || !demoMode.IsOn || !token.Equals(demo.Value.ApiKey, StringComparison.Ordinal))
+
+        // No key id marks the demo key (see CurrentAsync).
+        if (keyId is not null)
         {
-            claims.Add(new Claim(KeyIdClaim, token.Split('_')[1]));
+            claims.Add(new Claim(KeyIdClaim, keyId));
         }
 
         return new ClaimsPrincipal(new ClaimsIdentity(claims, scheme));

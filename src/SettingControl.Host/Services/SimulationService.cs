@@ -74,18 +74,8 @@ public sealed class SimulationService(
     }
 
     /// <summary>Simulated devices reach a TLS broker the way the controller does: same CA, certificate always validated.</summary>
-    private static SimulatedDeviceOptions WithTls(SimulatedDeviceOptions device, MqttOptions broker) => new()
-    {
-        DeviceId = device.DeviceId,
-        Kind = device.Kind,
-        BrokerHost = device.BrokerHost,
-        BrokerPort = device.BrokerPort,
-        BaseTopic = device.BaseTopic,
-        Username = device.Username,
-        Password = device.Password,
-        UseTls = true,
-        CaFile = broker.CaFile,
-    };
+    private static SimulatedDeviceOptions WithTls(SimulatedDeviceOptions device, MqttOptions broker) =>
+        device with { UseTls = true, CaFile = broker.CaFile };
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
