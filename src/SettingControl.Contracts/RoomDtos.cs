@@ -47,7 +47,16 @@ public sealed record RoomSnapshot(
     [property: Id(7)] SessionDto? Session = null,
     [property: Id(8)] LightsUpDto? LightsUp = null,
     [property: Id(20)] MusicDto? Music = null,
-    [property: Id(30)] RoomSettingsDto? Settings = null);
+    [property: Id(30)] RoomSettingsDto? Settings = null,
+    [property: Id(40)] StorageStatusDto? Storage = null);
+
+/// <summary>
+/// Whether the room's state is safely stored. <c>saved</c> is false while a change the room has made (Lights up,
+/// which reaches the devices before storage) could not be written; <c>problem</c> is a plain reason for the screen
+/// ("storage failing: the disk is full"). A dashboard shows it at once: the room is running ahead of its storage.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("sc.StorageStatus")]
+public sealed record StorageStatusDto([property: Id(0)] bool Saved, [property: Id(1)] string? Problem);
 
 /// <summary>Per-room settings staff choose: the brightness ceiling and the playlist "play" starts when none is chosen.</summary>
 [GenerateSerializer, Immutable, Alias("sc.RoomSettings")]
@@ -110,6 +119,9 @@ public enum CommandOutcome
     Accepted,
     Invalid,
     RoomNotFound,
+
+    /// <summary>Storage refused the write: nothing changed (HTTP 503 with a plain reason).</summary>
+    StorageUnavailable,
 }
 
 /// <summary>The answer to a room command: accepted with the new snapshot, or refused with reasons and no change.</summary>

@@ -61,6 +61,8 @@ public static class ApiResults
             case CommandOutcome.RoomNotFound:
                 counters.NotFound();
                 return RoomNotFound(roomId);
+            case CommandOutcome.StorageUnavailable:
+                return StorageUnavailable(result.Errors);
             default:
                 counters.Invalid();
                 return Results.ValidationProblem(
@@ -68,6 +70,12 @@ public static class ApiResults
                     title: "The command was refused; the room is unchanged.");
         }
     }
+
+    /// <summary>Storage refused the write: 503 with the plain reason, and the room as it was.</summary>
+    public static ProblemHttpResult StorageUnavailable(IReadOnlyList<FieldError> errors) => TypedResults.Problem(
+        statusCode: StatusCodes.Status503ServiceUnavailable,
+        title: "The change could not be saved; the room is unchanged.",
+        detail: string.Join(" ", errors.Select(e => e.Message)));
 
     public static ProblemHttpResult RoomNotFound(string roomId) => TypedResults.Problem(
         statusCode: StatusCodes.Status404NotFound,

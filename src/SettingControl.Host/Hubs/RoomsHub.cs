@@ -161,6 +161,8 @@ public sealed class RoomsHub(IGrainFactory grains, RoomObserverBridge bridge, Ap
             case CommandOutcome.RoomNotFound:
                 counters.NotFound();
                 throw new HubException($"Room '{roomId}' does not exist.");
+            case CommandOutcome.StorageUnavailable:
+                throw new HubException(string.Join(" ", result.Errors.Select(e => e.Message)));
             default:
                 counters.Invalid();
                 throw new HubException(string.Join(" ", result.Errors.Select(e => e.Message)));
