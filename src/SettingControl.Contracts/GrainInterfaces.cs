@@ -176,12 +176,7 @@ public interface IDeviceGrain : IGrainWithStringKey
 [Alias("sc.ISessionRecordGrain")]
 public interface ISessionRecordGrain : IGrainWithStringKey
 {
-    [Alias("Begin")]
-    Task Begin(SessionRecordDto header);
-
-    [Alias("Append")]
-    Task Append(IReadOnlyList<SessionEventDto> events, DateTimeOffset? endedAt);
-
+    /// <summary>The record as written so far; null for a session id that never started.</summary>
     [Alias("Get")]
     Task<SessionRecordDto?> Get();
 }

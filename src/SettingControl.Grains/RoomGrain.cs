@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Utilities;
 using SettingControl.Contracts;
+using SettingControl.Contracts.Storage;
 using SettingControl.Domain;
 using SettingControl.Domain.Program;
 using SettingControl.Domain.Sessions;
@@ -28,9 +29,15 @@ public sealed class RoomGrain : Grain, IRoomGrain
     private readonly ObserverManager<IRoomObserver> _observers;
     private readonly Dictionary<string, LiveDevice> _live = new(StringComparer.Ordinal);
     private readonly HashSet<string> _continueDevices = new(StringComparer.Ordinal);
+    private readonly DeviceFlapGuard _flapGuard = new();
     private DateTimeOffset? _nextSegmentAt;
     private IGrainTimer? _timer;
-    private long _recordSequence;
+
+    /// <summary>
+    /// Set while the room runs ahead of storage: a safety action (Lights up) reached the devices but its write
+    /// failed. The room keeps it, retries the write every tick and refuses every other change until it is stored.
+    /// </summary>
+    private string? _storageProblem;
 
     public RoomGrain(
         [PersistentState("room", StorageNames.Default)] IPersistentState<RoomState> state,
@@ -187,11 +194,11 @@ public sealed class RoomGrain : Grain, IRoomGrain
 
         var now = _time.GetUtcNow();
         var sessionId = $"{RoomId}-{now:yyyyMMdd-HHmmss}-{Random.Shared.Next(0x1000, 0xffff):x4}";
-        return await Execute(actor, (room, at, actual) => room.StartSession(protocol, request.Label ?? string.Empty, sessionId, actor.ToString(), at, actual), now);
+        return await Execute(actor, (room, at, actual) => room.StartSession(protocol, request.Label ?? string.Empty, sessionId, actor.ToString(), at, actual), at: now);
     }
 
     public Task<CommandResult> SessionCommand(SessionAction action, Actor actor) =>
-        Execute(actor, (room, now, actual) => action switch
+        Execute(actor, safety: action == SessionAction.LightsUp, operation: (room, now, actual) => action switch
         {
             SessionAction.MarkDose => room.MarkDose(actor.ToString(), now, actual),
             SessionAction.Hold => room.HoldClock(actor.ToString(), now),
@@ -276,11 +283,20 @@ public sealed class RoomGrain : Grain, IRoomGrain
         }
 
         _state.State.Version++;
-        if (was != live.Availability && Room.Session is { IsActive: true })
+        if (was != live.Availability && Room.Session is { IsActive: true } session && RecordAvailability(deviceId, online, at, session.Phase.Name) is { } entry)
         {
-            var type = online ? "device-online" : "device-offline";
-            var summary = $"{deviceId} {(online ? "online" : "offline")}";
-            await AppendRecord([new RoomEvent(type, summary, $"device:{deviceId}", at) { Phase = Room.Session.Phase.Name }]);
+            Journal([entry]);
+            if (_storageProblem is null)
+            {
+                // An observation, not a command: when storage refuses it the room reloads and the entry is dropped.
+                try
+                {
+                    await WriteOrReload();
+                }
+                catch (StorageUnavailableException)
+                {
+                }
+            }
         }
 
         Notify();
@@ -325,14 +341,25 @@ public sealed class RoomGrain : Grain, IRoomGrain
     // ---- the engine room ------------------------------------------------------------------------
 
     /// <summary>
-    /// Runs one operation on the room: refused operations change nothing; accepted ones are persisted,
-    /// recorded, sent to the devices and pushed to watchers, in that order, before the caller hears back.
+    /// Runs one operation on the room: refused operations change nothing; accepted ones are stored with their record
+    /// events, sent to the devices and pushed to watchers before the caller hears back. A safety action
+    /// (<paramref name="safety"/>, Lights up) goes to the devices first and is kept even when storage refuses it.
     /// </summary>
-    private async Task<CommandResult> Execute(Actor actor, Func<TreatmentRoom, DateTimeOffset, ActualLevels, RoomChange> operation, DateTimeOffset? at = null)
+    private async Task<CommandResult> Execute(
+        Actor actor,
+        Func<TreatmentRoom, DateTimeOffset, ActualLevels, RoomChange> operation,
+        DateTimeOffset? at = null,
+        bool safety = false)
     {
         if (!_state.State.Provisioned)
         {
             return CommandResult.NotFound(RoomId);
+        }
+
+        // A room running ahead of storage takes nothing but Lights up until what it holds is stored.
+        if (_storageProblem is not null && !safety && !await TryFlush())
+        {
+            return StorageRefused(_storageProblem);
         }
 
         var now = at ?? _time.GetUtcNow();
@@ -344,41 +371,79 @@ public sealed class RoomGrain : Grain, IRoomGrain
             return new CommandResult(CommandOutcome.Invalid, null, change.Errors.ToDto());
         }
 
-        await Commit(change, now, actor);
+        try
+        {
+            await Commit(change, now, actor);
+        }
+        catch (StorageUnavailableException refused)
+        {
+            return StorageRefused(refused.PlainReason);
+        }
+
         return new CommandResult(CommandOutcome.Accepted, BuildSnapshot(), []);
     }
 
     private async Task Commit(RoomChange change, DateTimeOffset now, Actor? actor)
     {
-        if (change.StateChanged || change.Events.Count > 0)
+        Record(change, actor);
+        if (change.IsSafetyAction)
         {
-            _state.State.Version++;
-            if (actor is not null && change.Events.LastOrDefault(e => e.Actor == actor.ToString()) is { } last)
+            // Devices first, whatever storage does: the light must come up even on a full disk.
+            await Apply(change, now);
+            if (!await TryFlush())
             {
-                _state.State.LastChange = new RecordedChange(last.Actor, last.Summary, last.At);
+                _logger.LogError("Room {RoomId}: Lights up reached the devices but could not be stored ({Reason}); retrying every second", RoomId, _storageProblem);
             }
-
-            if (change.Events.LastOrDefault(e => e.TransitionMs is not null && e.Type is "lighting-changed" or "scene-applied" or "lights-up" or "lights-up-resumed") is { } lighting)
-            {
-                _state.State.LastTransitionMs = lighting.TransitionMs!.Value;
-            }
-
-            if (change.StateChanged)
+        }
+        else
+        {
+            if (change.StateChanged || change.Events.Count > 0)
             {
                 await WriteOrReload();
             }
 
-            if (change.Events.FirstOrDefault(e => e.Type == "session-started") is not null && Room.Session is { } started)
-            {
-                await GrainFactory.GetGrain<ISessionRecordGrain>(started.SessionId).Begin(new SessionRecordDto(
-                    started.SessionId, RoomId, started.Protocol.Id, started.Protocol.Name, started.Label,
-                    started.StartedAt, null, started.Protocol.PlanDto(), []));
-                _recordSequence = 0;
-            }
-
-            await AppendRecord(change.Events);
+            await Apply(change, now);
         }
 
+        Notify();
+        EnsureTimer();
+    }
+
+    /// <summary>Counts the change, notes who made it and journals its events into the state's next write.</summary>
+    private void Record(RoomChange change, Actor? actor)
+    {
+        if (!change.StateChanged && change.Events.Count == 0)
+        {
+            return;
+        }
+
+        _state.State.Version++;
+        if (actor is not null && change.Events.LastOrDefault(e => e.Actor == actor.ToString()) is { } last)
+        {
+            _state.State.LastChange = new RecordedChange(last.Actor, last.Summary, last.At);
+        }
+
+        if (change.Events.LastOrDefault(e => e.TransitionMs is not null && e.Type is "lighting-changed" or "scene-applied" or "lights-up" or "lights-up-resumed") is { } lighting)
+        {
+            _state.State.LastTransitionMs = lighting.TransitionMs!.Value;
+        }
+
+        if (change.Events.Any(e => e.Type == "session-started") && Room.Session is { } started)
+        {
+            SessionJournal.Begin(_state.State, new SessionRecordDto(
+                started.SessionId, RoomId, started.Protocol.Id, started.Protocol.Name, started.Label,
+                started.StartedAt, null, started.Protocol.PlanDto(), []));
+        }
+
+        Journal(change.Events);
+        if (change.Events.Any(e => e.Type == "session-ended") && Room.Session is { EndedAt: { } endedAt } ended)
+        {
+            SessionJournal.End(_state.State, ended.SessionId, endedAt);
+        }
+    }
+
+    private async Task Apply(RoomChange change, DateTimeOffset now)
+    {
         if (change.LightsChanged)
         {
             await SendProgram(DeviceKind.Light, now);
@@ -398,12 +463,10 @@ public sealed class RoomGrain : Grain, IRoomGrain
         {
             _music.Skip(RoomId, change.MusicSkip);
         }
-
-        Notify();
-        EnsureTimer();
     }
 
-    private async Task AppendRecord(IReadOnlyList<RoomEvent> events)
+    /// <summary>Puts record events (with every device's actual state at that moment) into the state's next write.</summary>
+    private void Journal(IReadOnlyList<RoomEvent> events)
     {
         if (events.Count == 0 || Room.Session is not { } session)
         {
@@ -411,14 +474,37 @@ public sealed class RoomGrain : Grain, IRoomGrain
         }
 
         var actual = ActualDevices();
-        var dtos = events.Select(e => e.ToDto(++_recordSequence, actual)).ToArray();
-        await GrainFactory.GetGrain<ISessionRecordGrain>(session.SessionId).Append(dtos, session.EndedAt);
+        foreach (var e in events)
+        {
+            SessionJournal.Append(_state.State, session.SessionId, e.ToDto(0, actual));
+        }
+    }
+
+    /// <summary>
+    /// An availability change as a record event, unless the device is flapping: then at most a few flips and a
+    /// summary per window go into the record (<see cref="DeviceFlapGuard"/>), so one bad device cannot flood it.
+    /// </summary>
+    private RoomEvent? RecordAvailability(string deviceId, bool online, DateTimeOffset at, string phase)
+    {
+        var actor = $"device:{deviceId}";
+        return _flapGuard.Observe(deviceId, at, out var suppressed) switch
+        {
+            FlapDecision.Record => new RoomEvent(online ? "device-online" : "device-offline", $"{deviceId} {(online ? "online" : "offline")}", actor, at) { Phase = phase },
+            FlapDecision.StartSummarising => new RoomEvent("device-flapping", $"{deviceId} keeps dropping in and out; its further online/offline changes are counted, not recorded one by one", actor, at) { Phase = phase },
+            FlapDecision.Summary => new RoomEvent("device-flapping", $"{deviceId} changed between online and offline {suppressed} more times; now {(online ? "online" : "offline")}", actor, at) { Phase = phase },
+            _ => null,
+        };
     }
 
     private async Task OnTick(CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
-        if (Room.ActiveSession is { } session && session.HasDueWork(now))
+        if (_storageProblem is not null)
+        {
+            await TryFlush();
+        }
+
+        if (_storageProblem is null && Room.ActiveSession is { } session && session.HasDueWork(now))
         {
             try
             {
@@ -459,7 +545,7 @@ public sealed class RoomGrain : Grain, IRoomGrain
     }
 
     private bool NeedsTimer(DateTimeOffset now) =>
-        Room.ActiveSession is not null || _nextSegmentAt is not null || _continueDevices.Count > 0 || Room.Lights.IsMovingAt(now);
+        _storageProblem is not null || Room.ActiveSession is not null || _nextSegmentAt is not null || _continueDevices.Count > 0 || Room.Lights.IsMovingAt(now);
 
     private void EnsureTimer()
     {
@@ -566,18 +652,20 @@ public sealed class RoomGrain : Grain, IRoomGrain
         }).ToArray();
 
     /// <summary>
-    /// Writes the state. If the write fails, the state is read back from storage, so the grain never runs
-    /// ahead of what storage holds; if even that fails the activation is dropped and the next call reloads.
+    /// Writes the state with its journal entries. If the write fails, the state is read back from storage, so the
+    /// grain never runs ahead of what storage holds (the change and its record events are dropped together); if even
+    /// that fails the activation is dropped and the next call reloads. Throws with the plain reason.
     /// </summary>
     private async Task WriteOrReload()
     {
         try
         {
-            await _state.WriteStateAsync();
+            await Write();
         }
         catch (Exception ex)
         {
-            _logger.LogError(ex, "Room {RoomId}: storing the change failed; the change is refused", RoomId);
+            var reason = PlainReason(ex);
+            _logger.LogError(ex, "Room {RoomId}: storing the change failed ({Reason}); the change is refused", RoomId, reason);
             try
             {
                 await _state.ReadStateAsync();
@@ -588,9 +676,73 @@ public sealed class RoomGrain : Grain, IRoomGrain
                 DeactivateOnIdle();
             }
 
-            throw;
+            throw new StorageUnavailableException(reason, ex);
         }
     }
+
+    /// <summary>
+    /// Stores what the room holds without ever undoing it: used while the room is ahead of storage. True when stored
+    /// (the room is back in step, and watchers are told), false with <see cref="_storageProblem"/> saying why.
+    /// </summary>
+    private async Task<bool> TryFlush()
+    {
+        try
+        {
+            await Write();
+        }
+        catch (Exception ex)
+        {
+            var reason = PlainReason(ex);
+            if (_storageProblem != reason)
+            {
+                _logger.LogError(ex, "Room {RoomId}: the room's state could not be stored ({Reason}); it is kept in memory and retried", RoomId, reason);
+                _storageProblem = reason;
+                _state.State.Version++;
+                Notify();
+            }
+
+            EnsureTimer();
+            return false;
+        }
+
+        if (_storageProblem is not null)
+        {
+            _logger.LogWarning("Room {RoomId}: storage works again; the room's state is stored", RoomId);
+            _storageProblem = null;
+            _state.State.Version++;
+            Notify();
+        }
+
+        return true;
+    }
+
+    private async Task Write()
+    {
+        var carried = _state.State.UnsavedEntries.Count;
+        await _state.WriteStateAsync();
+        _state.State.ForgetSaved(carried);
+    }
+
+    private static string PlainReason(Exception failure)
+    {
+        for (var e = failure; e is not null; e = e.InnerException)
+        {
+            if (e is StorageUnavailableException refused)
+            {
+                return refused.PlainReason;
+            }
+
+            if (e is Orleans.Storage.InconsistentStateException)
+            {
+                return "the room was changed elsewhere at the same moment; try again";
+            }
+        }
+
+        return "the database refused the write";
+    }
+
+    private static CommandResult StorageRefused(string reason) =>
+        new(CommandOutcome.StorageUnavailable, null, [new FieldError("storage", $"The change was not saved: {reason}. Nothing was changed.")]);
 
     private static CommandResult Invalid(string field, string message) =>
         new(CommandOutcome.Invalid, null, [new FieldError(field, message)]);
@@ -659,7 +811,8 @@ public sealed class RoomGrain : Grain, IRoomGrain
         var music = new MusicDto(Room.Music.PlaylistId, Room.Music.Playing, Room.Music.Volume, Room.MusicDucked, playing);
         return new RoomSnapshot(
             RoomId, s.Name, s.Version, Room.Lights.Desired.ToDto(), s.LastTransitionMs, devices, change,
-            Room.Session?.ToDto(Room, now), lightsUp, music, new RoomSettingsDto(Room.MaxBrightness, Room.DefaultPlaylistId));
+            Room.Session?.ToDto(Room, now), lightsUp, music, new RoomSettingsDto(Room.MaxBrightness, Room.DefaultPlaylistId),
+            new StorageStatusDto(_storageProblem is null, _storageProblem is null ? null : $"storage failing: {_storageProblem}"));
     }
 
     private static ActualStateDto? ToDto(DeviceActualState? a) =>

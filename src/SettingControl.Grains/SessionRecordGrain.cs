@@ -1,7 +1,9 @@
 using SettingControl.Contracts;
+using SettingControl.Contracts.Storage;
 
 namespace SettingControl.Grains;
 
+/// <summary>How records were stored before the journal: the whole record as one state. Read, never written.</summary>
 public sealed class SessionRecordState
 {
     public SessionRecordDto? Header { get; set; }
@@ -12,49 +14,20 @@ public sealed class SessionRecordState
 }
 
 /// <summary>
-/// A session's record. Each append is written before it returns, and the room awaits it before
-/// acknowledging the action, so nothing acknowledged is missing after a crash.
+/// A session's record, read from its journal stream. The room writes the entries itself, in the same transaction
+/// as the change they describe (<see cref="SessionJournal"/>), so nothing acknowledged is missing after a crash and
+/// nothing unacknowledged is recorded.
 /// </summary>
 public sealed class SessionRecordGrain(
-    [PersistentState("record", StorageNames.Default)] IPersistentState<SessionRecordState> state) : Grain, ISessionRecordGrain
+    [PersistentState("record", StorageNames.Default)] IPersistentState<SessionRecordState> earlier,
+    IJournalReader journal) : Grain, ISessionRecordGrain
 {
-    public async Task Begin(SessionRecordDto header)
+    public async Task<SessionRecordDto?> Get()
     {
-        if (state.State.Header is not null)
-        {
-            return;
-        }
-
-        state.State.Header = header;
-        await state.WriteStateAsync();
+        var entries = await journal.ReadAsync(this.GetPrimaryKeyString());
+        var before = earlier.State.Header is { } header
+            ? header with { EndedAt = earlier.State.EndedAt, Events = earlier.State.Events }
+            : null;
+        return SessionJournal.Read(entries, before);
     }
-
-    public async Task Append(IReadOnlyList<SessionEventDto> events, DateTimeOffset? endedAt)
-    {
-        if (state.State.Header is null)
-        {
-            throw new InvalidOperationException($"Session record '{this.GetPrimaryKeyString()}' was never begun.");
-        }
-
-        // Sequence numbers restart when a room's activation restarts; renumber so the record stays ordered.
-        var next = state.State.Events.Count == 0 ? 1 : state.State.Events[^1].Sequence + 1;
-        foreach (var e in events)
-        {
-            state.State.Events.Add(e with { Sequence = next++ });
-        }
-
-        state.State.EndedAt = endedAt ?? state.State.EndedAt;
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            state.State.Events.RemoveRange(state.State.Events.Count - events.Count, events.Count);
-            throw;
-        }
-    }
-
-    public Task<SessionRecordDto?> Get() => Task.FromResult(
-        state.State.Header is { } header ? header with { EndedAt = state.State.EndedAt, Events = state.State.Events.ToArray() } : null);
 }

@@ -6,6 +6,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
 using Orleans.Storage;
+using SettingControl.Contracts.Storage;
 
 namespace SettingControl.Storage.Sqlite;
 
@@ -13,8 +14,10 @@ namespace SettingControl.Storage.Sqlite;
 /// Grain state in one SQLite file. Each state is a JSON document in a row keyed by grain id and state
 /// name, with an integer ETag for optimistic concurrency. WAL journaling means a committed write is in
 /// the file (or its WAL) before the call returns, so a kill -9 of the host loses nothing it acknowledged.
+/// A state that is <see cref="IJournaledState"/> brings append-only journal entries (session record events),
+/// which are inserted in the same transaction as the state: both are stored or neither is.
 /// </summary>
-public sealed class SqliteGrainStorage : IGrainStorage, IStorageHealth, IDisposable
+public sealed class SqliteGrainStorage : IGrainStorage, IStorageHealth, IJournalReader, IDisposable
 {
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS grain_state (
@@ -25,6 +28,18 @@ public sealed class SqliteGrainStorage : IGrainStorage, IStorageHealth, IDisposa
             updated_at TEXT    NOT NULL,
             PRIMARY KEY (grain_id, state_name)
         ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS journal (
+            stream     TEXT    NOT NULL,
+            sequence   INTEGER NOT NULL,
+            kind       TEXT    NOT NULL,
+            payload    TEXT    NOT NULL,
+            written_at TEXT    NOT NULL,
+            PRIMARY KEY (stream, sequence)
+        ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS storage_probe (
+            id         INTEGER PRIMARY KEY,
+            written_at TEXT    NOT NULL
+        );
         """;
 
     /// <summary>
@@ -45,6 +60,7 @@ public sealed class SqliteGrainStorage : IGrainStorage, IStorageHealth, IDisposa
     private readonly Channel<PendingWrite> _writes = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
     private volatile bool _schemaReady;
     private Task? _writer;
+    private volatile StorageWriteProblem? _writeProblem;
 
     public SqliteGrainStorage(string databasePath, ILogger<SqliteGrainStorage> logger)
     {
@@ -69,6 +85,9 @@ public sealed class SqliteGrainStorage : IGrainStorage, IStorageHealth, IDisposa
 
     /// <summary>Test hook: when set, every write throws before touching the file (an injected storage failure).</summary>
     public Func<Exception?>? FailWrites { get; set; }
+
+    /// <summary>Null while writes succeed; otherwise why the last write failed and since when.</summary>
+    public StorageWriteProblem? LastWriteProblem => _writeProblem;
 
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
@@ -97,7 +116,9 @@ public sealed class SqliteGrainStorage : IGrainStorage, IStorageHealth, IDisposa
     {
         if (FailWrites?.Invoke() is { } injected)
         {
-            throw injected;
+            var failure = injected as StorageUnavailableException ?? new StorageUnavailableException(PlainReason(injected), injected);
+            NoteFailure(failure);
+            throw failure;
         }
 
         var write = new PendingWrite(
@@ -105,6 +126,7 @@ public sealed class SqliteGrainStorage : IGrainStorage, IStorageHealth, IDisposa
             stateName,
             grainState.ETag is null ? null : long.Parse(grainState.ETag, CultureInfo.InvariantCulture),
             JsonSerializer.Serialize(grainState.State, JsonOptions),
+            grainState.State is IJournaledState journaled ? journaled.UnsavedEntries.ToArray() : [],
             new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously));
         EnsureWriter();
         if (!_writes.Writer.TryWrite(write))
@@ -133,14 +155,68 @@ public sealed class SqliteGrainStorage : IGrainStorage, IStorageHealth, IDisposa
     /// </summary>
     private async Task WriteLoopAsync()
     {
-        await using var connection = await OpenAsync();
+        var batch = new List<PendingWrite>(MaxBatch);
+        var results = new List<bool>(MaxBatch);
+        SqliteConnection? connection = null;
+        while (await _writes.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            results.Clear();
+            while (batch.Count < MaxBatch && _writes.Reader.TryRead(out var next))
+            {
+                batch.Add(next);
+            }
+
+            try
+            {
+                connection ??= await OpenAsync();
+                await CommitBatchAsync(connection, batch, results);
+            }
+            catch (Exception ex)
+            {
+                var failure = new StorageUnavailableException(PlainReason(ex), ex);
+                NoteFailure(failure);
+                _logger.LogError(ex, "Grain storage: a batch of {Count} writes failed ({Reason}); none of them was stored", batch.Count, failure.PlainReason);
+                foreach (var write in batch)
+                {
+                    write.Done.TrySetException(failure);
+                }
+
+                // A connection that failed mid-transaction (a full disk, a vanished file) is not trusted again.
+                if (connection is not null)
+                {
+                    await connection.DisposeAsync();
+                    connection = null;
+                }
+
+                continue;
+            }
+
+            _writeProblem = null;
+            for (var i = 0; i < batch.Count; i++)
+            {
+                batch[i].Done.TrySetResult(results[i]);
+            }
+        }
+
+        if (connection is not null)
+        {
+            await connection.DisposeAsync();
+        }
+    }
+
+    private static async Task CommitBatchAsync(SqliteConnection connection, List<PendingWrite> batch, List<bool> results)
+    {
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
         await using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
         insert.CommandText = """
             INSERT INTO grain_state (grain_id, state_name, etag, payload, updated_at)
             VALUES ($id, $name, 1, $payload, $now)
             ON CONFLICT (grain_id, state_name) DO NOTHING
             """;
         await using var update = connection.CreateCommand();
+        update.Transaction = transaction;
         update.CommandText = """
             UPDATE grain_state SET etag = $expected + 1, payload = $payload, updated_at = $now
             WHERE grain_id = $id AND state_name = $name AND etag = $expected
@@ -154,57 +230,99 @@ public sealed class SqliteGrainStorage : IGrainStorage, IStorageHealth, IDisposa
         }
 
         update.Parameters.Add("$expected", SqliteType.Integer);
-        var batch = new List<PendingWrite>(MaxBatch);
-        var results = new List<bool>(MaxBatch);
-        while (await _writes.Reader.WaitToReadAsync())
+        await using var append = connection.CreateCommand();
+        append.Transaction = transaction;
+
+        // An entry is written once; the same (stream, sequence) again is the same entry retried, never a rewrite.
+        append.CommandText = """
+            INSERT INTO journal (stream, sequence, kind, payload, written_at)
+            VALUES ($stream, $sequence, $kind, $payload, $now)
+            ON CONFLICT (stream, sequence) DO NOTHING
+            """;
+        append.Parameters.Add("$stream", SqliteType.Text);
+        append.Parameters.Add("$sequence", SqliteType.Integer);
+        append.Parameters.Add("$kind", SqliteType.Text);
+        append.Parameters.Add("$payload", SqliteType.Text);
+        append.Parameters.Add("$now", SqliteType.Text);
+
+        var now = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
+        foreach (var write in batch)
         {
-            batch.Clear();
-            results.Clear();
-            while (batch.Count < MaxBatch && _writes.Reader.TryRead(out var next))
+            var command = write.ExpectedEtag is null ? insert : update;
+            command.Parameters["$id"].Value = write.GrainId;
+            command.Parameters["$name"].Value = write.StateName;
+            command.Parameters["$payload"].Value = write.Payload;
+            command.Parameters["$now"].Value = now;
+            if (write.ExpectedEtag is { } expected)
             {
-                batch.Add(next);
+                command.Parameters["$expected"].Value = expected;
             }
 
-            try
+            var stored = await command.ExecuteNonQueryAsync() == 1;
+            results.Add(stored);
+            write.NewEtag = (write.ExpectedEtag ?? 0) + 1;
+
+            // Entries belong to the state that carried them: a write refused for its ETag stores none of them.
+            if (stored)
             {
-                await using var transaction = await connection.BeginTransactionAsync();
-                var now = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
-                foreach (var write in batch)
+                foreach (var entry in write.Entries)
                 {
-                    var command = write.ExpectedEtag is null ? insert : update;
-                    command.Transaction = (SqliteTransaction)transaction;
-                    command.Parameters["$id"].Value = write.GrainId;
-                    command.Parameters["$name"].Value = write.StateName;
-                    command.Parameters["$payload"].Value = write.Payload;
-                    command.Parameters["$now"].Value = now;
-                    if (write.ExpectedEtag is { } expected)
-                    {
-                        command.Parameters["$expected"].Value = expected;
-                    }
-
-                    results.Add(await command.ExecuteNonQueryAsync() == 1);
-                    write.NewEtag = (write.ExpectedEtag ?? 0) + 1;
+                    append.Parameters["$stream"].Value = entry.Stream;
+                    append.Parameters["$sequence"].Value = entry.Sequence;
+                    append.Parameters["$kind"].Value = entry.Kind;
+                    append.Parameters["$payload"].Value = entry.Payload;
+                    append.Parameters["$now"].Value = now;
+                    await append.ExecuteNonQueryAsync();
                 }
-
-                await transaction.CommitAsync();
-            }
-            catch (Exception ex)
-            {
-                _logger.LogError(ex, "Grain storage: a batch of {Count} writes failed; none of them was stored", batch.Count);
-                foreach (var write in batch)
-                {
-                    write.Done.TrySetException(ex);
-                }
-
-                continue;
-            }
-
-            for (var i = 0; i < batch.Count; i++)
-            {
-                batch[i].Done.TrySetResult(results[i]);
             }
         }
+
+        await transaction.CommitAsync();
     }
+
+    public async Task<IReadOnlyList<JournalEntry>> ReadAsync(string stream, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT sequence, kind, payload FROM journal WHERE stream = $stream ORDER BY sequence";
+        command.Parameters.AddWithValue("$stream", stream);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var entries = new List<JournalEntry>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            entries.Add(new JournalEntry(stream, reader.GetInt64(0), reader.GetString(1), reader.GetString(2)));
+        }
+
+        return entries;
+    }
+
+    /// <summary>
+    /// A plain reason for a failed write, fit for a clinical screen and the readiness probe. SQLite's primary
+    /// result codes: 13 full, 8 read-only, 10 I/O error, 14 cannot open, 5/6 busy or locked, 11/26 damaged.
+    /// </summary>
+    public static string PlainReason(Exception failure) => failure switch
+    {
+        StorageUnavailableException s => s.PlainReason,
+        SqliteException { SqliteErrorCode: var code } => (code & 0xff) switch
+        {
+            13 => "the disk is full",
+            8 => "the database is read-only",
+            10 => "the disk cannot be written",
+            14 => "the database file cannot be opened",
+            5 or 6 => "the database is busy",
+            11 or 26 => "the database file is damaged",
+            _ => "the database refused the write",
+        },
+        IOException => "the disk cannot be written",
+        UnauthorizedAccessException => "the data directory cannot be written",
+        ObjectDisposedException => "storage is shutting down",
+        _ => "the database refused the write",
+    };
+
+    private void NoteFailure(StorageUnavailableException failure) =>
+        _writeProblem = _writeProblem is { } known && known.PlainReason == failure.PlainReason
+            ? known
+            : new StorageWriteProblem(failure.PlainReason, DateTimeOffset.UtcNow);
 
     private void EnsureWriter()
     {
@@ -219,8 +337,10 @@ public sealed class SqliteGrainStorage : IGrainStorage, IStorageHealth, IDisposa
         }
     }
 
-    private sealed class PendingWrite(string grainId, string stateName, long? expectedEtag, string payload, TaskCompletionSource<bool> done)
+    private sealed class PendingWrite(string grainId, string stateName, long? expectedEtag, string payload, JournalEntry[] entries, TaskCompletionSource<bool> done)
     {
+        public JournalEntry[] Entries { get; } = entries;
+
         public string GrainId { get; } = grainId;
 
         public string StateName { get; } = stateName;
@@ -247,7 +367,11 @@ public sealed class SqliteGrainStorage : IGrainStorage, IStorageHealth, IDisposa
         grainState.State = Activator.CreateInstance<T>();
     }
 
-    /// <summary>True when the database file can be opened and queried.</summary>
+    /// <summary>
+    /// True when the database file can be opened and queried and the last write succeeded. After a failed write,
+    /// each check tries a one-row probe write, so readiness comes back as soon as the disk has room again even
+    /// when no room happens to write.
+    /// </summary>
     public async Task<bool> IsHealthyAsync(CancellationToken cancellationToken)
     {
         try
@@ -256,7 +380,31 @@ public sealed class SqliteGrainStorage : IGrainStorage, IStorageHealth, IDisposa
             await using var command = connection.CreateCommand();
             command.CommandText = "SELECT count(*) FROM grain_state LIMIT 1";
             await command.ExecuteScalarAsync(cancellationToken);
-            return true;
+            if (_writeProblem is null)
+            {
+                return true;
+            }
+
+            if (FailWrites?.Invoke() is { } injected)
+            {
+                NoteFailure(new StorageUnavailableException(PlainReason(injected), injected));
+                return false;
+            }
+
+            try
+            {
+                await using var probe = connection.CreateCommand();
+                probe.CommandText = "INSERT INTO storage_probe (id, written_at) VALUES (1, $now) ON CONFLICT (id) DO UPDATE SET written_at = $now";
+                probe.Parameters.AddWithValue("$now", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture));
+                await probe.ExecuteNonQueryAsync(cancellationToken);
+                _writeProblem = null;
+                return true;
+            }
+            catch (SqliteException probeFailure)
+            {
+                NoteFailure(new StorageUnavailableException(PlainReason(probeFailure), probeFailure));
+                return false;
+            }
         }
         catch (Exception ex) when (ex is SqliteException or IOException or InvalidOperationException)
         {
@@ -317,8 +465,11 @@ public sealed class SqliteGrainStorage : IGrainStorage, IStorageHealth, IDisposa
     }
 }
 
-/// <summary>Lets the host's health check ask storage whether it can serve.</summary>
+/// <summary>Lets the host's health check ask storage whether it can serve, and why not.</summary>
 public interface IStorageHealth
 {
     Task<bool> IsHealthyAsync(CancellationToken cancellationToken);
+
+    /// <summary>Null while writes succeed; otherwise the plain reason the last write failed.</summary>
+    StorageWriteProblem? LastWriteProblem { get; }
 }

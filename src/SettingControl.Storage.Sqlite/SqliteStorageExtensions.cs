@@ -13,6 +13,7 @@ public static class SqliteStorageExtensions
             new SqliteGrainStorage(databasePath, sp.GetRequiredService<ILogger<SqliteGrainStorage>>()));
         services.AddKeyedSingleton<IGrainStorage>(providerName, (sp, key) => sp.GetRequiredKeyedService<SqliteGrainStorage>(key));
         services.AddSingleton<IStorageHealth>(sp => sp.GetRequiredKeyedService<SqliteGrainStorage>(providerName));
+        services.AddSingleton<SettingControl.Contracts.Storage.IJournalReader>(sp => sp.GetRequiredKeyedService<SqliteGrainStorage>(providerName));
         return services;
     }
 }

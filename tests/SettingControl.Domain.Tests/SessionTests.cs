@@ -206,7 +206,14 @@ public class SessionTests
         Assert.False(_room.Lights.IsMovingAt(Now));
         Assert.False(_room.Lights.Desired.Mask.On);
         Assert.Equal(ClockState.Held, Session.ClockAt(Now));
-        Assert.True(_room.LightsUpOn(Therapist, Now).Refused);
+
+        // Pressed again: nothing in the program moves, but every device is sent Lights up once more.
+        var again = _room.LightsUpOn(Therapist, Now);
+        Assert.False(again.Refused);
+        Assert.True(again.LightsChanged && again.MaskChanged && again.IsSafetyAction);
+        Assert.False(again.StateChanged);
+        Assert.Equal("lights-up-resent", Assert.Single(again.Events).Type);
+        Assert.Equal(ClockState.Held, Session.ClockAt(Now));
 
         Run(TimeSpan.FromMinutes(30));
         Assert.Equal("peak", Session.Phase.Id);

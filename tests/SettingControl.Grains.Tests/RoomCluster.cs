@@ -73,6 +73,7 @@ public sealed class RoomCluster : IAsyncDisposable
         builder.ConfigureSilo((_, silo) =>
         {
             silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Default, storage);
+            silo.Services.AddSingleton<SettingControl.Contracts.Storage.IJournalReader>(storage);
             silo.Services.AddSingleton<IDeviceCommands>(devices);
             silo.Services.AddSingleton<IMusicPlayer>(music);
             silo.Services.AddSingleton<TimeProvider>(time ?? TimeProvider.System);

@@ -158,7 +158,9 @@ public sealed class RoomGrainTests : IAsyncLifetime
         _cluster.Storage.FailWrites = () => new IOException("disk full (injected)");
         try
         {
-            await Assert.ThrowsAnyAsync<Exception>(() => room.SetLighting(new SetLightingRequest(Brightness: 90), Actor.System));
+            var refused = await room.SetLighting(new SetLightingRequest(Brightness: 90), Actor.System);
+            Assert.Equal(CommandOutcome.StorageUnavailable, refused.Outcome);
+            Assert.Equal("The change was not saved: the disk cannot be written. Nothing was changed.", Assert.Single(refused.Errors).Message);
         }
         finally
         {

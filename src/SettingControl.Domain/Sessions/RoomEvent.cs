@@ -51,6 +51,12 @@ public sealed class RoomChange
 
     public bool StateChanged { get; set; }
 
+    /// <summary>
+    /// A safety action (Lights up): the devices get it before storage does, and a failed write keeps it in the
+    /// room rather than undoing it. Everything else is stored first and undone when storage refuses it.
+    /// </summary>
+    public bool IsSafetyAction { get; init; }
+
     /// <summary>Why the operation was refused, one entry per offending field; empty when it was accepted.</summary>
     public IReadOnlyList<ValidationError> Errors { get; private set; } = [];
 

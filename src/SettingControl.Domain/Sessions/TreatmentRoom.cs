@@ -390,12 +390,24 @@ public sealed class TreatmentRoom
 
     // ---- Lights up ------------------------------------------------------------------------------
 
-    /// <summary>Full neutral light at once, mask light off, the clock held.</summary>
+    /// <summary>
+    /// Full neutral light at once, mask light off, the clock held. Pressed again while on, it changes nothing in the
+    /// program but sends Lights up to every device once more: a therapist who presses twice wants the light, and a
+    /// device that missed the first press (rebooted, storage failing, a dropped message) gets it now.
+    /// </summary>
     public RoomChange LightsUpOn(string actor, DateTimeOffset now)
     {
         if (LightsUp is { } active)
         {
-            return RoomChange.Refuse("lightsUp", $"Lights up has been on since {active.Since:HH:mm:ss}.");
+            var again = new RoomChange { LightsChanged = true, MaskChanged = true, MusicChanged = true, IsSafetyAction = true };
+            again.Events.Add(new RoomEvent("lights-up-resent", $"Lights up pressed again (on since {active.Since:HH:mm:ss}): sent to every device once more", actor, now)
+            {
+                Before = Lights.Desired,
+                After = Lights.Desired,
+                TransitionMs = 0,
+                Phase = ActiveSession?.Phase.Name,
+            });
+            return again;
         }
 
         var before = Lights.Desired;
@@ -405,7 +417,7 @@ public sealed class TreatmentRoom
         Lights.ColorTempK = Ramp.Steady(LightsUpColorTempK, now);
         Lights.MaskOn = false;
         Lights.MaskLight = Ramp.Steady(Lights.MaskLight.ValueAt(now), now);
-        var change = new RoomChange { LightsChanged = true, MaskChanged = true, MusicChanged = true, StateChanged = true };
+        var change = new RoomChange { LightsChanged = true, MaskChanged = true, MusicChanged = true, StateChanged = true, IsSafetyAction = true };
         if (ActiveSession is { IsHeld: false } session)
         {
             session.HeldSince = now;

@@ -63,8 +63,14 @@ public static class HealthEndpoints
             reasons.Add($"silo: the facility grain did not answer ({ex.GetType().Name})");
         }
 
-        var storageUp = await storage.IsHealthyAsync(ct);
-        if (!storageUp)
+        // Readiness follows the last write, not just a read: a full disk still reads but stores nothing.
+        var storageAnswers = await storage.IsHealthyAsync(ct);
+        var storageUp = storageAnswers && storage.LastWriteProblem is null;
+        if (storage.LastWriteProblem is { } problem)
+        {
+            reasons.Add($"storage write failing: {problem.PlainReason} (since {problem.Since:HH:mm:ss} UTC)");
+        }
+        else if (!storageAnswers)
         {
             reasons.Add("storage: the grain database does not answer");
         }

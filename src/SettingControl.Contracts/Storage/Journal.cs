@@ -1,0 +1,36 @@
+namespace SettingControl.Contracts.Storage;
+
+/// <summary>
+/// One append-only entry of a journal stream (a session record is one stream). Entries are written together
+/// with the grain state that produced them, in the same transaction, so a room change and its record event are
+/// stored together or not at all; an entry is never rewritten.
+/// </summary>
+public sealed record JournalEntry(string Stream, long Sequence, string Kind, string Payload);
+
+/// <summary>
+/// A grain state whose writes carry journal entries. The storage provider stores <see cref="UnsavedEntries"/> in
+/// the transaction that stores the state; the grain forgets them once that write has returned.
+/// </summary>
+public interface IJournaledState
+{
+    IReadOnlyList<JournalEntry> UnsavedEntries { get; }
+}
+
+/// <summary>Reads a journal stream back in the order it was written.</summary>
+public interface IJournalReader
+{
+    Task<IReadOnlyList<JournalEntry>> ReadAsync(string stream, CancellationToken cancellationToken = default);
+}
+
+/// <summary>
+/// Storage refused a write (disk full, read-only file system, database gone). <see cref="PlainReason"/> is fit for
+/// a clinical screen ("the disk is full"); the inner exception keeps the technical detail for the log.
+/// </summary>
+public sealed class StorageUnavailableException(string plainReason, Exception? inner = null)
+    : Exception($"Storage refused the write: {plainReason}.", inner)
+{
+    public string PlainReason { get; } = plainReason;
+}
+
+/// <summary>What storage last said about writing: null while writes succeed.</summary>
+public sealed record StorageWriteProblem(string PlainReason, DateTimeOffset Since);
