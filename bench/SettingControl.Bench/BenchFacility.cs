@@ -88,6 +88,8 @@ public sealed class BenchFacility : IAsyncDisposable
     {
         var connection = new HubConnectionBuilder()
             .WithUrl(new Uri(BaseUrl, "/hubs/rooms"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(ApiKey))
+            // The host drops a client that has been silent for 6 s: ping as often as the dashboard does.
+            .WithKeepAliveInterval(TimeSpan.FromSeconds(2))
             .Build();
         await connection.StartAsync();
         return connection;

@@ -15,7 +15,7 @@ public sealed class DashboardBrowserTests() : BrowserTestBase(simulatedRooms: 2)
         await second.GotoAsync(PageUrl("#/rooms/room-1"));
         foreach (var page in new[] { first, second })
         {
-            await Assertions.Expect(page.GetByTestId("connection-status")).ToContainTextAsync("connected");
+            await Assertions.Expect(page.GetByTestId("connection-status")).ToHaveTextAsync("connected");
             await Assertions.Expect(page.GetByTestId("brightness-target")).ToHaveTextAsync("40%");
             await Assertions.Expect(page.GetByTestId("device-room-1-light-1-availability")).ToHaveTextAsync("online");
         }

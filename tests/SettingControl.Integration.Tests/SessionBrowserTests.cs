@@ -14,7 +14,7 @@ public sealed class SessionBrowserTests() : BrowserTestBase(simulatedRooms: 1)
         var light = Host.SimulatedDevices!["room-1-light-1"];
         await tablet.GotoAsync(PageUrl("#/rooms/room-1"));
         await watcher.GotoAsync(PageUrl("#/rooms/room-1"));
-        await Assertions.Expect(tablet.GetByTestId("connection-status")).ToContainTextAsync("connected");
+        await Assertions.Expect(tablet.GetByTestId("connection-status")).ToHaveTextAsync("connected");
 
         // Start the esketamine protocol with a label that identifies no patient.
         await tablet.GetByTestId("protocol-select").SelectOptionAsync("esketamine-nasal");

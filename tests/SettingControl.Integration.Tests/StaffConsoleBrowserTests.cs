@@ -147,7 +147,7 @@ public sealed class StaffConsoleBrowserTests : IAsyncLifetime
         var observer = await SignedInAsync("olly", ObserverPassword);
         await observer.GotoAsync(Url("#/rooms/garden"));
         await tablet.GotoAsync(Url("#/rooms/garden"));
-        await Assertions.Expect(tablet.GetByTestId("connection-status")).ToContainTextAsync("connected");
+        await Assertions.Expect(tablet.GetByTestId("connection-status")).ToHaveTextAsync("connected");
         await Assertions.Expect(observer.GetByTestId("readonly-banner")).ToBeVisibleAsync();
 
         // Adjust the light: the observer sees the new target, the lamp follows.

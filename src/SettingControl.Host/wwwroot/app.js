@@ -10,7 +10,18 @@ import { currentUser, showSignIn, signOut, mountStaff } from './account.js';
 
 const HUB_URL = '/hubs/rooms';
 const THEME_KEY = 'settingcontrol.theme';
-const RETRY_MS = 4000;
+const RETRY_MS = 3000;
+// A silently dead link (Wi-Fi up, nothing carried) must show "not connected" within 5 s: the host pings every 2 s
+// (HostingExtensions) and the page gives up after 5 s without a message; the page pings every 2 s so the host
+// notices a dead tablet too. A hung request fails after 10 s rather than the library's 100 s.
+const SERVER_TIMEOUT_MS = 5000;
+const KEEP_ALIVE_MS = 2000;
+const HTTP_TIMEOUT_MS = 10000;
+/** Reconnect at once, then every few seconds for as long as it takes: a lost link is never given up on. */
+const RECONNECT_DELAYS_MS = [0, 1000, 2000];
+const RECONNECT_EVERY_MS = 3000;
+/** A Lights up the room has not acknowledged within this long is shown as NOT CONFIRMED, full width. */
+const LIGHTS_UP_CONFIRM_MS = 3000;
 const INPUT_GRACE_MS = 400;
 const TRANSITIONS = [
   [0, 'Instant'],
@@ -141,14 +152,27 @@ function clockTime(iso) {
   return new Date(t).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 }
 
-/** A HubException arrives as "An unexpected error occurred invoking 'X' on the server. HubException: <message>". */
+function rawMessage(err) {
+  return err && err.message ? String(err.message) : String(err ?? '');
+}
+
+/** True when the controller answered and refused (a HubException), rather than the link failing. */
+function isRefusal(err) {
+  return /HubException:|error occurred invoking/i.test(rawMessage(err));
+}
+
+/**
+ * Plain words for a failed hub call. A HubException arrives as "An unexpected error occurred invoking 'X' on the
+ * server. HubException: <message>" and its message is already plain; anything else is the link failing, and the
+ * library's own text ("Server timeout elapsed…", "WebSocket closed…") never reaches a clinical screen.
+ */
 function hubMessage(err) {
-  const raw = err && err.message ? String(err.message) : String(err);
+  const raw = rawMessage(err);
   const m = raw.match(/HubException:\s*([\s\S]*)$/);
   if (m && m[1].trim()) return m[1].trim();
+  if (/error occurred invoking/i.test(raw)) return 'The controller could not carry out the change.';
   if (/not in the 'Connected' State/i.test(raw)) return 'Not connected to the controller: the change was not sent.';
-  if (/Invocation canceled/i.test(raw)) return 'The connection dropped: the change may not have been applied.';
-  return raw;
+  return 'The connection dropped: the change may not have been applied.';
 }
 
 // ---------------------------------------------------------------- theme (night mode)
@@ -177,14 +201,25 @@ const banner = document.querySelector('[data-testid="error-banner"]');
 const bannerText = banner.querySelector('.error-text');
 banner.querySelector('.error-dismiss').addEventListener('click', () => clearError());
 
-function showError(message) {
+/** `kind` 'connection' marks an error the link caused: it goes away by itself once the link is back. */
+function showError(message, kind = 'refusal') {
   setText(bannerText, message);
+  banner.dataset.kind = kind;
   banner.hidden = false;
+}
+
+function showHubError(err) {
+  showError(hubMessage(err), isRefusal(err) ? 'refusal' : 'connection');
 }
 
 function clearError() {
   banner.hidden = true;
+  delete banner.dataset.kind;
   setText(bannerText, '');
+}
+
+function clearConnectionError() {
+  if (banner.dataset.kind === 'connection') clearError();
 }
 
 // ---------------------------------------------------------------- state
@@ -313,7 +348,7 @@ async function send(method, roomId, body, el) {
     const snap = await connection.invoke(method, roomId, body);
     storeSnapshot(snap, false);
   } catch (err) {
-    showError(hubMessage(err));
+    showHubError(err);
   } finally {
     if (g) {
       g.pending--;
@@ -343,7 +378,7 @@ async function call(method, args, busyKey) {
     }
     return { ok: true, result };
   } catch (err) {
-    showError(hubMessage(err));
+    showHubError(err);
     return { ok: false };
   } finally {
     if (busyKey) busy.delete(busyKey);
@@ -370,8 +405,17 @@ async function loadProtocols(force) {
 // ---------------------------------------------------------------- connection
 
 const connection = new signalR.HubConnectionBuilder()
-  .withUrl(HUB_URL)
-  .withAutomaticReconnect()
+  .withUrl(HUB_URL, { timeout: HTTP_TIMEOUT_MS })
+  .withAutomaticReconnect({
+    nextRetryDelayInMilliseconds(context) {
+      // Refused (signed out, or no longer allowed): stop; onclose checks the sign-in and shows the form.
+      const status = context.retryReason?.statusCode;
+      if (status === 401 || status === 403) return null;
+      return RECONNECT_DELAYS_MS[context.previousRetryCount] ?? RECONNECT_EVERY_MS;
+    },
+  })
+  .withServerTimeout(SERVER_TIMEOUT_MS)
+  .withKeepAliveInterval(KEEP_ALIVE_MS)
   .build();
 
 connection.on('RoomChanged', (snap) => {
@@ -386,6 +430,7 @@ connection.onreconnected(() => {
   protocolsError = null; // worth another try on a fresh connection
   setConnState('connected');
   joined = new Set(); // a new connection id: the server forgot our groups
+  resendLightsUp(); // first: nothing a tablet sends matters more
   syncGroups();
 });
 
@@ -413,6 +458,7 @@ async function startConnection() {
     protocolsError = null;
     setConnState('connected');
     joined = new Set();
+    resendLightsUp();
     await syncGroups();
   } catch {
     // A refused start after sign-in expired: back to the sign-in form rather than retrying forever.
@@ -442,11 +488,12 @@ window.addEventListener('online', retryNow);
 
 const pill = document.querySelector('[data-testid="connection-status"]');
 const pillText = pill.querySelector('.conn-text');
+// Losing the link is an alarm in a treatment room: both ways of being without one say so in the same words.
 const CONN_LABELS = {
   connecting: 'connecting…',
   connected: 'connected',
-  reconnecting: 'reconnecting…',
-  disconnected: 'disconnected · retrying',
+  reconnecting: 'not connected',
+  disconnected: 'not connected',
 };
 
 function setConnState(state) {
@@ -454,7 +501,176 @@ function setConnState(state) {
   pill.dataset.state = state;
   setText(pillText, CONN_LABELS[state] ?? state);
   document.body.dataset.connection = state;
+  if (state === 'connected') clearConnectionError();
   refreshView();
+}
+
+// ---------------------------------------------------------------- Lights up: confirmed, or loudly not
+
+/**
+ * roomId -> a Lights up pressed on this tablet that the room has not acknowledged yet:
+ * { roomId, state: 'sending' | 'unconfirmed' | 'refused', reason, inFlight, timer }.
+ * 'unconfirmed' is sent again as soon as the link is back, until the room acknowledges it or the therapist cancels.
+ */
+const lightsUpPending = new Map();
+/** roomId -> lightsUp.since of the activation this tablet's press was acknowledged for. */
+const lightsUpConfirmed = new Map();
+
+/** A Lights up press: sent now if the link is up, otherwise held and sent the moment it is back. */
+function pressLightsUp(roomId) {
+  let p = lightsUpPending.get(roomId);
+  if (!p) {
+    p = { roomId, state: 'sending', reason: null, inFlight: false, timer: null };
+    lightsUpPending.set(roomId, p);
+  } else if (p.state === 'refused') {
+    p.state = 'sending';
+    p.reason = null;
+  }
+  lightsUpConfirmed.delete(roomId);
+  clearTimeout(p.timer);
+  const pressed = p;
+  p.timer = setTimeout(() => {
+    if (lightsUpPending.get(roomId) === pressed && pressed.state === 'sending') {
+      pressed.state = 'unconfirmed';
+      lightsUpChanged();
+    }
+  }, LIGHTS_UP_CONFIRM_MS);
+  lightsUpChanged();
+  return sendLightsUp(p);
+}
+
+async function sendLightsUp(p) {
+  if (p.inFlight) return; // the call under way answers for this press too
+  if (connection.state !== signalR.HubConnectionState.Connected) {
+    p.state = 'unconfirmed'; // no link: say so at once rather than after the wait
+    lightsUpChanged();
+    return;
+  }
+  p.inFlight = true;
+  try {
+    const snap = await connection.invoke('LightsUp', p.roomId);
+    storeSnapshot(snap, false);
+    if (lightsUpPending.get(p.roomId) !== p) return; // cancelled meanwhile
+    if (snap?.lightsUp?.active) {
+      clearTimeout(p.timer);
+      lightsUpPending.delete(p.roomId);
+      lightsUpConfirmed.set(p.roomId, snap.lightsUp.since ?? '');
+    } else {
+      p.state = 'refused';
+      p.reason = 'The room did not report Lights up.';
+    }
+  } catch (err) {
+    if (lightsUpPending.get(p.roomId) !== p) return;
+    if (isRefusal(err)) {
+      p.state = 'refused';
+      p.reason = hubMessage(err);
+    } else {
+      p.state = 'unconfirmed'; // the link failed: sent again when it is back
+    }
+  } finally {
+    p.inFlight = false;
+    lightsUpChanged();
+  }
+}
+
+/** The link is back: every press not yet acknowledged (and not cancelled) goes again. */
+function resendLightsUp() {
+  for (const p of lightsUpPending.values()) {
+    if (p.state === 'unconfirmed' || p.state === 'sending') sendLightsUp(p);
+  }
+}
+
+function cancelLightsUp(roomId) {
+  const p = lightsUpPending.get(roomId);
+  if (!p) return;
+  clearTimeout(p.timer);
+  lightsUpPending.delete(roomId);
+  lightsUpChanged();
+}
+
+function lightsUpChanged() {
+  renderLightsUpAlerts();
+  refreshView();
+}
+
+/** "2/2 lights at 100 %", from what the lights themselves report (online ones only). */
+function lightsAtFull(snap) {
+  const lights = (snap.devices ?? []).filter((d) => d.kind === 'light');
+  if (lights.length === 0) return 'no lights in this room';
+  const online = lights.filter((d) => d.availability === 'online');
+  const full = online.filter((d) => d.actual && d.actual.on && Number(d.actual.brightness) >= 100).length;
+  const silent = lights.length - online.length;
+  return `${full}/${lights.length} lights at 100 %${silent ? ` · ${silent} not reporting` : ''}`;
+}
+
+/** What the Lights up control says for a room: { text, level } with level idle | sending | bad | up. */
+function lightsUpStatus(snap) {
+  const p = lightsUpPending.get(snap.roomId);
+  if (p && p.state === 'sending') return { text: 'Sending Lights up…', level: 'sending' };
+  if (p) return { text: 'Lights up NOT CONFIRMED', level: 'bad' };
+  const up = snap.lightsUp?.active ? snap.lightsUp : null;
+  if (!up) return { text: '', level: 'idle' };
+  const confirmed = lightsUpConfirmed.get(snap.roomId) === (up.since ?? '');
+  return { text: `Lights up ${confirmed ? 'confirmed' : 'active'} · ${lightsAtFull(snap)}`, level: 'up' };
+}
+
+/** The room is running ahead of its storage: said on every dashboard, in plain words. */
+function storageWarning(snap) {
+  const storage = snap.storage;
+  if (!storage || storage.saved !== false) return null;
+  return snap.lightsUp?.active
+    ? 'Lights up active — not saved: storage failing'
+    : 'Changes are not being saved: storage failing';
+}
+
+function storageProblem(snap) {
+  const problem = snap.storage?.problem;
+  return typeof problem === 'string' && problem.trim() ? problem.trim() : '';
+}
+
+const lightsUpAlerts = document.querySelector('[data-testid="lights-up-alerts"]');
+/** roomId -> { root, room, text, retry } */
+const alertRows = new Map();
+
+/** Full width under the top bar, on every page: a Lights up nobody has confirmed cannot be missed. */
+function renderLightsUpAlerts() {
+  const open = [...lightsUpPending.values()].filter((p) => p.state === 'unconfirmed' || p.state === 'refused');
+  for (const [id, row] of alertRows) {
+    if (!open.some((p) => p.roomId === id)) {
+      row.root.remove();
+      alertRows.delete(id);
+    }
+  }
+  for (const p of open) {
+    let row = alertRows.get(p.roomId);
+    if (!row) row = makeAlertRow(p.roomId);
+    setText(row.room, rooms.get(p.roomId)?.name || p.roomId);
+    setText(row.text, p.state === 'refused'
+      ? `Use the room's wall switch. ${p.reason ?? ''}`.trim()
+      : "Use the room's wall switch. It will be sent again as soon as the connection is back.");
+    setHidden(row.retry, p.state !== 'refused');
+  }
+}
+
+function makeAlertRow(roomId) {
+  const room = h('span', { class: 'lu-alert-room' });
+  const text = h('p', { class: 'lu-alert-text' });
+  const retry = h('button', { type: 'button', class: 'btn lu-alert-retry', 'data-testid': `lights-up-retry-${roomId}` }, 'Try again');
+  retry.addEventListener('click', () => pressLightsUp(roomId));
+  const cancel = h('button', {
+    type: 'button', class: 'btn lu-alert-cancel', 'data-testid': `lights-up-cancel-${roomId}`,
+  }, 'Cancel');
+  cancel.addEventListener('click', () => cancelLightsUp(roomId));
+  const root = h('div', { class: 'lu-alert', role: 'alert', 'data-testid': `lights-up-unconfirmed-${roomId}` },
+    h('div', { class: 'lu-alert-main' },
+      h('p', { class: 'lu-alert-title' }, h('span', { class: 'lu-alert-icon', 'aria-hidden': 'true' }, '☀'),
+        'LIGHTS UP NOT CONFIRMED', h('span', { class: 'lu-alert-sep', 'aria-hidden': 'true' }, ' · '), room),
+      text),
+    h('div', { class: 'lu-alert-actions' }, retry, cancel));
+  lightsUpAlerts.append(root);
+  const row = { root, room, text, retry };
+  alertRows.set(roomId, row);
+  return row;
 }
 
 /** Joins the groups the current page needs and leaves the others; redraws from the fresh snapshots. */
@@ -481,7 +697,7 @@ async function syncGroups() {
       wanted.add(route.roomId);
     }
   } catch (err) {
-    if (gen === syncGeneration) showError(hubMessage(err));
+    if (gen === syncGeneration) showHubError(err);
     return;
   }
 
@@ -502,9 +718,9 @@ async function syncGroups() {
         connection.invoke('LeaveRoom', id).catch(() => { /* best effort */ });
       }
     } catch (err) {
-      const message = hubMessage(err);
-      joinErrors.set(id, message);
-      if (isWanted(id)) showError(message);
+      // A refusal (no such room, not allowed) is the page's answer; a dropped link is retried on reconnect.
+      if (isRefusal(err)) joinErrors.set(id, hubMessage(err));
+      if (isWanted(id)) showHubError(err);
     }
   }));
   refreshView();
@@ -610,14 +826,30 @@ function mountList() {
       reminders: h('span', { class: 'card-value card-reminders', 'data-testid': `room-card-${roomId}-reminders` }),
     };
     c.badges = h('span', { class: 'card-badges' });
-    c.root = h('a', { class: 'room-card', href: roomHref(roomId), 'data-testid': `room-card-${roomId}` },
-      h('span', { class: 'card-top' }, c.name, h('span', { class: 'card-chevron', 'aria-hidden': 'true' }, '›')),
+    c.storage = h('span', { class: 'card-storage', 'data-testid': `room-card-${roomId}-storage` });
+    // Lights up from the overview, with the same hold as the room page; read-only accounts get none.
+    c.hold = me?.canControlRooms
+      ? holdButton({
+        testid: `room-card-${roomId}-lights-up-button`,
+        label: 'Lights up',
+        hint: LIGHTS_UP_HINT,
+        onFire: () => pressLightsUp(roomId),
+        extraClass: 'is-compact',
+      })
+      : null;
+    c.holdStatus = h('span', { class: 'lights-up-status card-lights-up-status', 'data-testid': `room-card-${roomId}-lights-up-status`, hidden: true });
+    // The card is a box, not a link: a button cannot sit inside a link. The link's hit area covers the card
+    // (CSS), the hold button sits above it.
+    c.root = h('div', { class: 'room-card', 'data-testid': `room-card-${roomId}` },
+      h('a', { class: 'card-top card-link', href: roomHref(roomId) },
+        c.name, h('span', { class: 'card-chevron', 'aria-hidden': 'true' }, '›')),
       c.badges,
       h('span', { class: 'card-row' }, h('span', { class: 'card-label' }, 'Phase'), c.phase),
       h('span', { class: 'card-row card-row-wrap' }, h('span', { class: 'card-label' }, 'Reminders'), c.reminders),
       h('span', { class: 'card-row' }, h('span', { class: 'card-label' }, 'Lights'), c.lights),
       h('span', { class: 'card-row' }, h('span', { class: 'card-label' }, 'Mask'), c.mask),
-      h('span', { class: 'card-foot' }, c.health, c.change));
+      h('span', { class: 'card-foot' }, c.health, c.change),
+      c.hold ? h('div', { class: 'card-hold' }, c.holdStatus, c.hold.btn) : null);
     return c;
   }
 
@@ -684,8 +916,17 @@ function mountList() {
       c.reminders.dataset.due = String(due > 0);
       c.reminders.classList.toggle('is-off', open.length === 0);
       const up = !!snap.lightsUp?.active;
-      if (up && c.lightsUp.parentNode !== c.badges) c.badges.append(c.lightsUp);
+      if (up && c.lightsUp.parentNode !== c.badges) c.badges.prepend(c.lightsUp);
       if (!up && c.lightsUp.parentNode) c.lightsUp.remove();
+      const warning = storageWarning(snap);
+      setText(c.storage, warning ?? '');
+      if (warning && c.storage.parentNode !== c.badges) c.badges.append(c.storage);
+      if (!warning && c.storage.parentNode) c.storage.remove();
+      const status = lightsUpStatus(snap);
+      setText(c.holdStatus, status.text);
+      c.holdStatus.dataset.level = status.level;
+      setHidden(c.holdStatus, !status.text);
+      if (c.hold) c.hold.setHint(up ? LIGHTS_UP_AGAIN_HINT : LIGHTS_UP_HINT);
       c.root.classList.toggle('is-lights-up', up);
       c.root.classList.toggle('has-due', due > 0);
       if (snap.lastChange) {
@@ -741,13 +982,14 @@ const HOLD_MS = 1000;
  * A button that fires only after being held for HOLD_MS (pointer, or Enter/Space held down), with a
  * fill that shows how far the hold has got. Letting go early does nothing; a plain click does nothing.
  */
-function holdButton({ testid, label, hint, onFire }) {
+function holdButton({ testid, label, hint, onFire, extraClass }) {
+  let idleHint = hint;
   const fill = h('span', { class: 'hold-fill', 'aria-hidden': 'true' });
   const labelEl = h('span', { class: 'hold-label' }, label);
   const hintEl = h('span', { class: 'hold-hint' }, hint);
   const btn = h('button', {
     type: 'button',
-    class: 'lights-up-btn',
+    class: `lights-up-btn ${extraClass ?? ''}`.trim(),
     'data-testid': testid,
     'aria-label': `${label}: press and hold for 1 second`,
   }, fill, h('span', { class: 'hold-text' }, h('span', { class: 'hold-icon', 'aria-hidden': 'true' }, '☀'), labelEl, hintEl));
@@ -779,7 +1021,13 @@ function holdButton({ testid, label, hint, onFire }) {
     pointerId = null;
     btn.classList.remove('is-holding');
     fill.style.transform = 'scaleX(0)';
-    setText(hintEl, hint);
+    setText(hintEl, idleHint);
+  }
+
+  /** The hint shown while nobody is holding it (a hold in progress keeps its own). */
+  function setHint(text) {
+    idleHint = text;
+    if (timer === null && !btn.classList.contains('is-fired')) setText(hintEl, text);
   }
 
   function cancel() {
@@ -793,6 +1041,7 @@ function holdButton({ testid, label, hint, onFire }) {
     fill.style.transform = 'scaleX(1)';
     btn.classList.remove('is-holding');
     btn.classList.add('is-fired');
+    btn.dataset.fired = String(Number(btn.dataset.fired ?? 0) + 1); // how many holds went off: a hold's own receipt
     setText(hintEl, 'sending…');
     Promise.resolve(onFire()).finally(() => {
       btn.classList.remove('is-fired');
@@ -831,8 +1080,11 @@ function holdButton({ testid, label, hint, onFire }) {
   btn.addEventListener('click', (e) => e.preventDefault());
   btn.addEventListener('contextmenu', (e) => e.preventDefault());
 
-  return { btn, cancel };
+  return { btn, cancel, setHint };
 }
+
+const LIGHTS_UP_HINT = 'press and hold 1 s';
+const LIGHTS_UP_AGAIN_HINT = 'on · hold 1 s to send again';
 
 // ---------------------------------------------------------------- room page: overrides
 
@@ -1864,14 +2116,29 @@ function mountRoom(roomId) {
   ct.slot.append(pills.colorTempK.btn);
   maskLight.slot.append(pills.maskLight.btn);
 
-  // LIGHTS UP: hold to trigger; a banner on every dashboard of the room while it is on.
+  // LIGHTS UP: hold to trigger, from a dock fixed to the bottom of the screen so it is at hand whatever the
+  // scroll position; it can be held again while on (re-sent to every light). A banner on every dashboard of the
+  // room while it is on.
   const lightsUp = holdButton({
     testid: 'lights-up-button',
     label: 'Lights up',
-    hint: 'press and hold 1 s',
-    onFire: () => call('LightsUp', [roomId], 'lights-up'),
+    hint: LIGHTS_UP_HINT,
+    onFire: () => pressLightsUp(roomId),
   });
-  const lightsUpBox = h('div', { class: 'lights-up-box', hidden: true }, lightsUp.btn);
+  const lightsUpStatusEl = h('p', { class: 'lights-up-status', 'data-testid': 'lights-up-status', role: 'status', hidden: true });
+  const storageText = h('span', { class: 'storage-text' });
+  const storageDetail = h('span', { class: 'storage-detail' });
+  const storageWarningEl = h('p', { class: 'storage-warning', 'data-testid': 'storage-warning', role: 'alert', hidden: true },
+    storageText, storageDetail);
+  const lightsUpDock = h('div', { class: 'lights-up-dock', 'data-testid': 'lights-up-dock' },
+    h('div', { class: 'dock-inner' },
+      h('div', { class: 'dock-info' }, storageWarningEl, lightsUpStatusEl),
+      lightsUp.btn));
+  // The page keeps room below its content for the dock, however tall the dock grows (a wrapped warning).
+  const dockSize = new ResizeObserver(() => {
+    document.body.style.setProperty('--dock-h', `${Math.ceil(lightsUpDock.getBoundingClientRect().height)}px`);
+  });
+  dockSize.observe(lightsUpDock);
   const lightsUpText = h('span', { class: 'lights-up-text' });
   const lightsUpResume = h('button', { type: 'button', class: 'btn lights-up-resume', 'data-testid': 'lights-up-resume' }, 'Resume program');
   lightsUpResume.addEventListener('click', () => call('LightsUpResume', [roomId], 'lights-up-resume'));
@@ -1915,8 +2182,8 @@ function mountRoom(roomId) {
   main.append(
     h('div', { class: 'room-head' },
       h('a', { class: 'back-link', href: '#/' }, h('span', { class: 'back-arrow', 'aria-hidden': 'true' }, '‹'), 'Rooms'),
-      title,
-      lightsUpBox),
+      title),
+    lightsUpDock,
     loading, notFound, content);
   loadProtocols(true);
 
@@ -2037,14 +2304,22 @@ function mountRoom(roomId) {
     }
     otherSection.hidden = otherDevices.children.length === 0;
 
-    // Lights up
+    // Lights up: never disabled for want of a link (a press then is held and sent when the link is back).
     const up = snap.lightsUp?.active ? snap.lightsUp : null;
-    setHidden(lightsUpBox, !!up);
-    lightsUp.btn.disabled = !live || busy.has('lights-up');
+    lightsUp.setHint(up ? LIGHTS_UP_AGAIN_HINT : LIGHTS_UP_HINT);
+    const status = lightsUpStatus(snap);
+    setText(lightsUpStatusEl, status.text);
+    lightsUpStatusEl.dataset.level = status.level;
+    setHidden(lightsUpStatusEl, !status.text);
+    const warning = storageWarning(snap);
+    const problem = storageProblem(snap);
+    setText(storageText, warning ?? '');
+    setText(storageDetail, problem);
+    setHidden(storageDetail, !problem);
+    setHidden(storageWarningEl, !warning);
     if (up) {
       setText(lightsUpText, `LIGHTS UP since ${clockTime(up.since)} by ${actorLabel(up.by)}`);
       if (lightsUpBanner.parentNode !== content) content.prepend(lightsUpBanner);
-      lightsUp.cancel();
     } else if (lightsUpBanner.parentNode) {
       lightsUpBanner.remove();
     }
@@ -2080,6 +2355,8 @@ function mountRoom(roomId) {
     clearInterval(chartTimer);
     chartTimer = null;
     lightsUp.cancel();
+    dockSize.disconnect();
+    document.body.style.removeProperty('--dock-h');
   }
 
   return { kind: 'room', roomId, update, tick, dispose };
@@ -2193,6 +2470,7 @@ if (!me) {
 
 function showUser(user) {
   document.body.dataset.role = user.role;
+  document.body.dataset.readonly = String(!user.canControlRooms);
   const right = document.querySelector('.topbar-right');
   const staffLink = user.canProvision ? h('a', { class: 'btn', href: '#/staff', 'data-testid': 'staff-link' }, 'Staff') : null;
   const who = h('span', { class: 'user-pill', 'data-testid': 'user-pill' }, `${user.username} · ${user.role}`);

@@ -37,19 +37,20 @@ public sealed class Browser : IAsyncDisposable
         return new Browser(playwright, chromium);
     }
 
-    /// <summary>A tablet-sized page in its own context (its own cookies, its own SignalR connection).</summary>
-    public async Task<IPage> NewTabletPageAsync()
+    /// <summary>A tablet-sized page (or one of <paramref name="viewport"/>) in its own context (its own cookies, its own SignalR connection).</summary>
+    public async Task<IPage> NewTabletPageAsync(ViewportSize? viewport = null)
     {
-        var context = await Chromium.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1024, Height = 768 } });
+        var context = await Chromium.NewContextAsync(new BrowserNewContextOptions { ViewportSize = viewport ?? new ViewportSize { Width = 1024, Height = 768 } });
         return await context.NewPageAsync();
     }
 
     /// <summary>Saves a screenshot next to the test results so a person can look at what the test saw.</summary>
-    public static async Task ScreenshotAsync(IPage page, string name)
+    /// <remarks><paramref name="fullPage"/> false: only what is on screen, as the person holding the tablet sees it.</remarks>
+    public static async Task ScreenshotAsync(IPage page, string name, bool fullPage = true)
     {
         var directory = Path.Combine(AppContext.BaseDirectory, "screenshots");
         Directory.CreateDirectory(directory);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(directory, name + ".png"), FullPage = true });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(directory, name + ".png"), FullPage = fullPage });
     }
 
     public async ValueTask DisposeAsync()

@@ -28,20 +28,24 @@ public abstract class BrowserTestBase(int simulatedRooms) : IAsyncLifetime
         await Host.DisposeAsync();
     }
 
-    protected string PageUrl(string hashRoute) => new Uri(Host.BaseUrl, "/" + hashRoute).ToString();
+    /// <summary>The page at <paramref name="hashRoute"/>, from the host or from <paramref name="baseUrl"/> (a proxy in front of it).</summary>
+    protected string PageUrl(string hashRoute, Uri? baseUrl = null) => new Uri(baseUrl ?? Host.BaseUrl, "/" + hashRoute).ToString();
 
-    /// <summary>A tablet-sized page of its own, signed in through the sign-in form as a demo account.</summary>
-    protected async Task<IPage> NewTabletPageAsync(string username = "therapist")
+    /// <summary>
+    /// A tablet-sized page of its own (or one of <paramref name="viewport"/>), signed in through the sign-in form as a
+    /// demo account; loaded from <paramref name="baseUrl"/> when given, so everything it sends goes that way.
+    /// </summary>
+    protected async Task<IPage> NewTabletPageAsync(string username = "therapist", ViewportSize? viewport = null, Uri? baseUrl = null)
     {
-        var page = await Browser.NewTabletPageAsync();
-        await SignInAsync(page, username, HostUnderTest.DemoPassword);
+        var page = await Browser.NewTabletPageAsync(viewport);
+        await SignInAsync(page, username, HostUnderTest.DemoPassword, baseUrl);
         await Assertions.Expect(page.GetByTestId("user-pill")).ToContainTextAsync(username);
         return page;
     }
 
-    protected async Task SignInAsync(IPage page, string username, string password)
+    protected async Task SignInAsync(IPage page, string username, string password, Uri? baseUrl = null)
     {
-        await page.GotoAsync(PageUrl("#/"));
+        await page.GotoAsync(PageUrl("#/", baseUrl));
         await page.GetByTestId("signin-username").FillAsync(username);
         await page.GetByTestId("signin-password").FillAsync(password);
         await page.GetByTestId("signin-submit").ClickAsync();

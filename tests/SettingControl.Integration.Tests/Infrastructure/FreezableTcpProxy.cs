@@ -4,9 +4,11 @@ using System.Net.Sockets;
 namespace SettingControl.Integration.Tests.Infrastructure;
 
 /// <summary>
-/// A loopback TCP relay between a device and its broker that can go silent: <see cref="Freeze"/> stops relaying in
-/// both directions but keeps both sockets open, like a pulled network cable (no FIN, no RST, no MQTT DISCONNECT).
-/// Only the broker's keep-alive timeout can notice.
+/// A loopback TCP relay between a client (a device, a browser) and its server that can go silent: <see cref="Freeze"/>
+/// stops relaying in both directions but keeps both sockets open, like a pulled network cable or a Wi-Fi link that
+/// stays up and carries nothing (no FIN, no RST, no MQTT DISCONNECT). Only a keep-alive timeout can notice.
+/// <see cref="Thaw"/> plugs the cable back in: whatever was held is delivered, as TCP would after an outage, and
+/// connections opened while frozen go through.
 /// </summary>
 public sealed class FreezableTcpProxy : IAsyncDisposable
 {
@@ -14,7 +16,8 @@ public sealed class FreezableTcpProxy : IAsyncDisposable
     private readonly int _targetPort;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<TcpClient> _sockets = [];
-    private volatile bool _frozen;
+    private readonly object _gate = new();
+    private TaskCompletionSource _thawed = Thawed();
 
     public FreezableTcpProxy(int targetPort)
     {
@@ -26,7 +29,39 @@ public sealed class FreezableTcpProxy : IAsyncDisposable
 
     public int Port { get; }
 
-    public void Freeze() => _frozen = true;
+    public void Freeze()
+    {
+        lock (_gate)
+        {
+            if (_thawed.Task.IsCompleted)
+            {
+                _thawed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+        }
+    }
+
+    public void Thaw()
+    {
+        lock (_gate)
+        {
+            _thawed.TrySetResult();
+        }
+    }
+
+    private static TaskCompletionSource Thawed()
+    {
+        var thawed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        thawed.SetResult();
+        return thawed;
+    }
+
+    private Task WhenThawed()
+    {
+        lock (_gate)
+        {
+            return _thawed.Task;
+        }
+    }
 
     /// <summary><see cref="Stopwatch.GetTimestamp"/> of the last bytes relayed from the device to the broker: when its silence began.</summary>
     public long LastRelayedToBroker => Interlocked.Read(ref _lastRelayedToBroker);
@@ -65,14 +100,12 @@ public sealed class FreezableTcpProxy : IAsyncDisposable
             while (true)
             {
                 var read = await from.ReadAsync(buffer, _stop.Token);
-                if (read == 0 || _frozen)
-                {
-                    // Frozen: swallow everything from now on, and never close: the peer must not learn anything.
-                    if (_frozen)
-                    {
-                        await Task.Delay(Timeout.Infinite, _stop.Token);
-                    }
 
+                // Frozen: hold what was read (and read nothing more) until thawed, and never close: the peer must
+                // not learn anything while the link is down.
+                await WhenThawed().WaitAsync(_stop.Token);
+                if (read == 0)
+                {
                     return;
                 }
 

@@ -167,6 +167,8 @@ public sealed class HostUnderTest : IAsyncDisposable
         var token = bearer ?? ApiKey;
         var connection = new HubConnectionBuilder()
             .WithUrl(new Uri(BaseUrl, "/hubs/rooms"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(token))
+            // The host drops a client that has been silent for 6 s: ping as often as the dashboard does.
+            .WithKeepAliveInterval(TimeSpan.FromSeconds(2))
             .Build();
         await connection.StartAsync();
         return connection;
