@@ -53,7 +53,7 @@ public sealed record RoomSnapshot(
 /// <summary>
 /// Whether the room's state is safely stored. <c>saved</c> is false while a change the room has made (Lights up,
 /// which reaches the devices before storage) could not be written; <c>problem</c> is a plain reason for the screen
-/// ("storage failing: the disk is full"). A dashboard shows it at once: the room is running ahead of its storage.
+/// ("the disk is full"). A dashboard shows it at once: the room is running ahead of its storage.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("sc.StorageStatus")]
 public sealed record StorageStatusDto([property: Id(0)] bool Saved, [property: Id(1)] string? Problem);

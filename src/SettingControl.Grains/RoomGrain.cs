@@ -812,7 +812,7 @@ public sealed class RoomGrain : Grain, IRoomGrain
         return new RoomSnapshot(
             RoomId, s.Name, s.Version, Room.Lights.Desired.ToDto(), s.LastTransitionMs, devices, change,
             Room.Session?.ToDto(Room, now), lightsUp, music, new RoomSettingsDto(Room.MaxBrightness, Room.DefaultPlaylistId),
-            new StorageStatusDto(_storageProblem is null, _storageProblem is null ? null : $"storage failing: {_storageProblem}"));
+            new StorageStatusDto(_storageProblem is null, _storageProblem));
     }
 
     private static ActualStateDto? ToDto(DeviceActualState? a) =>

@@ -18,6 +18,8 @@ public static class SettingControlApp
             ["--simulate"] = "Simulation:Rooms",
         });
 
+        var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        DataDirectoryCheck.EnsureWritable(storage.DataDirectory);
         builder.AddSettingControl();
         var app = builder.Build();
         app.MapSettingControl();

@@ -175,8 +175,18 @@ public sealed class SqliteGrainStorage : IGrainStorage, IStorageHealth, IJournal
             catch (Exception ex)
             {
                 var failure = new StorageUnavailableException(PlainReason(ex), ex);
+                var known = _writeProblem?.PlainReason == failure.PlainReason;
                 NoteFailure(failure);
-                _logger.LogError(ex, "Grain storage: a batch of {Count} writes failed ({Reason}); none of them was stored", batch.Count, failure.PlainReason);
+
+                // Rooms retry every second while the disk is full: the first failure is logged whole, the rest briefly.
+                if (known)
+                {
+                    _logger.LogDebug("Grain storage: a batch of {Count} writes failed again ({Reason})", batch.Count, failure.PlainReason);
+                }
+                else
+                {
+                    _logger.LogError(ex, "Grain storage: a batch of {Count} writes failed ({Reason}); none of them was stored", batch.Count, failure.PlainReason);
+                }
                 foreach (var write in batch)
                 {
                     write.Done.TrySetException(failure);

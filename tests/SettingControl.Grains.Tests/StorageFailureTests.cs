@@ -42,7 +42,7 @@ public sealed class StorageFailureTests : IAsyncLifetime
         // The devices have it, the room says so, and says it is not saved.
         Assert.Equal(CommandOutcome.Accepted, up.Outcome);
         Assert.True(up.Snapshot!.LightsUp!.Active);
-        Assert.Equal(new StorageStatusDto(false, "storage failing: the disk is full"), up.Snapshot.Storage);
+        Assert.Equal(new StorageStatusDto(false, "the disk is full"), up.Snapshot.Storage);
         foreach (var light in new[] { "f-light-1", "f-light-2" })
         {
             var last = _cluster.Devices.For(light).Last();
