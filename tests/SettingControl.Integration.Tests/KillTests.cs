@@ -72,6 +72,63 @@ public sealed class KillTests(Xunit.Abstractions.ITestOutputHelper output)
             "the lights show the dosing scene after the restart");
     }
 
+    [Fact]
+    public async Task A_kill_9_during_a_stream_of_changes_leaves_every_stored_change_with_its_record_event()
+    {
+        var data = HostUnderTest.NewDataDirectory();
+        var mqttPort = FreePorts.Next();
+        string sessionId;
+        var acknowledged = new List<int>();
+        using (var first = HostProcess.Start(data, mqttPort))
+        {
+            await first.WaitReadyAsync();
+            var started = await first.Http.PostAsJsonAsync("/api/rooms/room-1/session", new { protocolId = "esketamine-nasal", label = "kill stream" });
+            started.EnsureSuccessStatusCode();
+            sessionId = (await started.Content.ReadFromJsonAsync<SessionStarted>())!.SessionId;
+
+            // Two writers keep changes in flight while the process dies, so some are stored but never acknowledged.
+            using var stop = new CancellationTokenSource();
+            var writers = Enumerable.Range(0, 2).Select(w => Task.Run(async () =>
+            {
+                for (var i = 0; !stop.IsCancellationRequested; i++)
+                {
+                    var brightness = 1 + ((w * 50) + i) % 99;
+                    try
+                    {
+                        var response = await first.Http.PutAsJsonAsync("/api/rooms/room-1/lighting", new { brightness }, stop.Token);
+                        if (response.IsSuccessStatusCode)
+                        {
+                            lock (acknowledged)
+                            {
+                                acknowledged.Add(brightness);
+                            }
+                        }
+                    }
+                    catch (Exception) when (stop.IsCancellationRequested || true)
+                    {
+                        return;
+                    }
+                }
+            })).ToArray();
+            await Eventually.TrueAsync(() => { lock (acknowledged) { return acknowledged.Count >= 40; } }, TimeSpan.FromSeconds(60), "40 acknowledged changes");
+            first.Kill();
+            await stop.CancelAsync();
+            await Task.WhenAll(writers);
+        }
+
+        using var second = HostProcess.Start(data, mqttPort);
+        await second.WaitReadyAsync();
+        var room = (await second.Http.GetFromJsonAsync<RoomSnapshot>("/api/rooms/room-1"))!;
+        var record = (await second.Http.GetFromJsonAsync<SessionRecordDto>($"/api/sessions/{sessionId}"))!;
+        var changes = record.Events.Where(e => e.Type == "lighting-changed").ToArray();
+
+        // What the room holds is what its last recorded change says, and nothing acknowledged is missing.
+        output.WriteLine($"{acknowledged.Count} acknowledged, {changes.Length} recorded; room at {room.Desired.Lighting.Brightness} %");
+        Assert.Equal(room.Desired.Lighting.Brightness, changes[^1].After!.Lighting.Brightness);
+        Assert.True(changes.Length >= acknowledged.Count, $"{changes.Length} recorded changes for {acknowledged.Count} acknowledged");
+        Assert.Equal(Enumerable.Range(1, record.Events.Count).Select(i => (long)i), record.Events.Select(e => e.Sequence));
+    }
+
     private sealed record SessionStarted(string SessionId);
 
     /// <summary>The host started as `dotnet SettingControl.Host.dll`, a process of its own that can be killed.</summary>
