@@ -28,7 +28,7 @@ public sealed class AudioOutputRules
     {
         "none" => null,
         "alsa" => AlsaDeviceName.RefusalOf(setting.Device, _listAlsaDevices) is { } alsa ? ("device", alsa) : null,
-        "file" => WavFileName.RefusalOf(setting.Path) is { } file ? ("path", file) : null,
+        "file" => (WavFileName.RefusalOf(setting.Path) ?? WavFileOutput.RefusalOfExisting(FileOutputDirectory, setting.Path!)) is { } file ? ("path", file) : null,
         _ => ("kind", "The output kind must be alsa, file or none."),
     };
 

@@ -61,6 +61,53 @@ public sealed class WavFileOutput : IAudioOutput
         }
     }
 
+    /// <summary>
+    /// Why an existing entry under the name may not be used (a symlink, not a regular file, a file
+    /// SettingControl did not make), or null when there is none or it is ours. Lets staff hear it when they
+    /// choose the name; opening checks it again on the opened descriptor, which is what makes it safe.
+    /// </summary>
+    public static string? RefusalOfExisting(string directory, string fileName)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return null;
+        }
+
+        var path = Path.Combine(directory, fileName);
+        if (new FileInfo(path).LinkTarget is not null)
+        {
+            return SymbolicLinkRefusal(fileName);
+        }
+
+        if (Directory.Exists(path))
+        {
+            return $"'{fileName}' in the audio output folder is a folder, not a file.";
+        }
+
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        // Opening for writing without O_TRUNC changes nothing; O_NONBLOCK keeps a FIFO from blocking.
+        var (handle, errno) = UnixFiles.OpenForWriting(path, createNew: false);
+        if (handle is null)
+        {
+            return errno == UnixFiles.NoSuchFile ? null : errno == UnixFiles.SymbolicLink ? SymbolicLinkRefusal(fileName) : ForeignFileRefusal(fileName);
+        }
+
+        using (handle)
+        {
+            return OwnedWavFiles.IsOurs(directory, fileName, UnixFiles.IdentityOf(handle)) ? null : ForeignFileRefusal(fileName);
+        }
+    }
+
+    private static string SymbolicLinkRefusal(string fileName) =>
+        $"'{fileName}' in the audio output folder is a symbolic link; links are not followed.";
+
+    private static string ForeignFileRefusal(string fileName) =>
+        $"'{fileName}' already exists in the audio output folder and was not made by SettingControl, so it is left untouched; choose another name or remove that file.";
+
     private static FileStream? Open(string directory, string fileName, out string problem)
     {
         if (OperatingSystem.IsWindows())
@@ -111,7 +158,7 @@ public sealed class WavFileOutput : IAudioOutput
         if (handle is null)
         {
             problem = errno == UnixFiles.SymbolicLink
-                ? $"refused: '{fileName}' in the audio output folder is a symbolic link; links are not followed"
+                ? $"refused: {SymbolicLinkRefusal(fileName)}"
                 : $"unavailable: cannot open '{fileName}' in the audio output folder (errno {errno})";
             return null;
         }
@@ -130,7 +177,7 @@ public sealed class WavFileOutput : IAudioOutput
         if (!ours)
         {
             handle.Dispose();
-            problem = $"refused: '{fileName}' already exists in the audio output folder and was not made by SettingControl, so it was left untouched; choose another name or remove that file";
+            problem = $"refused: {ForeignFileRefusal(fileName)}";
             return null;
         }
 
