@@ -72,6 +72,11 @@ public sealed class MusicEngine : IDisposable
             var player = new RoomPlayer(roomId, _options, Catalog, _outputOf(roomId), _outputRules, BlockFrames);
             player.Changed += p => StatusChanged?.Invoke(p.RoomId);
             player.ProblemReported += (p, message) => _logger.LogWarning("Music in {RoomId}: {Problem}", p.RoomId, message);
+            if (player.NowPlaying().OutputState is var state && state.StartsWith("refused:", StringComparison.Ordinal))
+            {
+                // A stored or configured output that breaks the rules (docs/security.md): once per room, for operators.
+                _logger.LogWarning("Audio output of {RoomId} {State}", roomId, state);
+            }
 
             // Copy-on-write: the render thread walks a plain array, without locks or enumerator allocations.
             _rooms = [.. _rooms, player];
