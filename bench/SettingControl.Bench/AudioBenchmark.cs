@@ -43,7 +43,7 @@ public static partial class AudioBenchmark
             var catalog = new PlaylistCatalog(directory, new FfmpegTools());
             var audioSeconds = smoke ? 4 : 600;
 
-            var single = new MusicEngine(options, catalog, _ => AudioOutputSetting.None);
+            var single = new MusicEngine(options, catalog, _ => AudioOutputSetting.None, new AudioOutputRules(Path.Combine(directory, "audio")));
             var room = single.Room("bench-room");
             room.Apply(new MusicSetting("bench", true, 60), false);
             var blocks = audioSeconds * options.SampleRate / single.BlockFrames;
@@ -69,7 +69,7 @@ public static partial class AudioBenchmark
                 smoke ? null : multiple >= 200));
 
             var rooms = smoke ? 3 : 50;
-            var many = new MusicEngine(options, catalog, _ => AudioOutputSetting.None);
+            var many = new MusicEngine(options, catalog, _ => AudioOutputSetting.None, new AudioOutputRules(Path.Combine(directory, "audio")));
             for (var r = 0; r < rooms; r++)
             {
                 many.Room($"room-{r}").Apply(new MusicSetting("bench", true, 60), false);

@@ -8,8 +8,11 @@ public sealed class AudioOptions
     /// <summary>Folder of <c>*.json</c> playlists; relative paths are resolved against the host's folder.</summary>
     public string PlaylistDirectory { get; set; } = "playlists";
 
-    /// <summary>A room's output until staff set one: <c>none</c>, <c>alsa</c>, <c>alsa:DEVICE</c> or <c>file:PATH</c> (<c>{room}</c> → room id).</summary>
+    /// <summary>A room's output until staff set one: <c>none</c>, <c>alsa</c>, <c>alsa:DEVICE</c> or <c>file:NAME</c> (<c>{room}</c> → room id).</summary>
     public string DefaultOutput { get; set; } = "alsa";
+
+    /// <summary>The one folder file outputs write to (a file output names a file in it); null: <c>&lt;Storage:DataDirectory&gt;/audio</c>.</summary>
+    public string? FileOutputDirectory { get; set; }
 
     public string FfmpegPath { get; set; } = "ffmpeg";
 

@@ -22,6 +22,7 @@ public sealed class MusicEngine : IDisposable
 
     private readonly AudioOptions _options;
     private readonly Func<string, AudioOutputSetting> _outputOf;
+    private readonly AudioOutputRules _outputRules;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, RoomPlayer> _byId = new(StringComparer.Ordinal);
     private readonly Lock _roomsLock = new();
@@ -30,8 +31,9 @@ public sealed class MusicEngine : IDisposable
     private Thread? _thread;
     private int _disposed;
 
-    public MusicEngine(AudioOptions options, PlaylistCatalog catalog, Func<string, AudioOutputSetting> outputOf, ILogger? logger = null)
+    public MusicEngine(AudioOptions options, PlaylistCatalog catalog, Func<string, AudioOutputSetting> outputOf, AudioOutputRules outputRules, ILogger? logger = null)
     {
+        _outputRules = outputRules;
         _options = options;
         Catalog = catalog;
         _outputOf = outputOf;
@@ -67,9 +69,14 @@ public sealed class MusicEngine : IDisposable
                 return existing;
             }
 
-            var player = new RoomPlayer(roomId, _options, Catalog, _outputOf(roomId), BlockFrames);
+            var player = new RoomPlayer(roomId, _options, Catalog, _outputOf(roomId), _outputRules, BlockFrames);
             player.Changed += p => StatusChanged?.Invoke(p.RoomId);
             player.ProblemReported += (p, message) => _logger.LogWarning("Music in {RoomId}: {Problem}", p.RoomId, message);
+            if (player.NowPlaying().OutputState is var state && state.StartsWith("refused:", StringComparison.Ordinal))
+            {
+                // A stored or configured output that breaks the rules (docs/security.md): once per room, for operators.
+                _logger.LogWarning("Audio output of {RoomId} {State}", roomId, state);
+            }
 
             // Copy-on-write: the render thread walks a plain array, without locks or enumerator allocations.
             _rooms = [.. _rooms, player];

@@ -19,6 +19,7 @@ public sealed class RoomPlayer : IDisposable
 
     private readonly AudioOptions _options;
     private readonly PlaylistCatalog _catalog;
+    private readonly AudioOutputRules _outputRules;
     private readonly WaveFormat _format;
     private readonly CrossfadeMixer _mixer;
     private readonly VolumeRamp _master;
@@ -27,6 +28,7 @@ public sealed class RoomPlayer : IDisposable
     private readonly long _crossfadeFrames;
     private readonly long _statusEveryFrames;
     private AudioOutputSetting _outputSetting;
+    private string _stateBeforeOpening;
     private IAudioOutput? _output;
     private string? _outputState;
     private float[]? _block;
@@ -52,11 +54,12 @@ public sealed class RoomPlayer : IDisposable
     private volatile Status _status;
     private long _publishedTrackFrames;
 
-    public RoomPlayer(string roomId, AudioOptions options, PlaylistCatalog catalog, AudioOutputSetting output, int blockFrames)
+    public RoomPlayer(string roomId, AudioOptions options, PlaylistCatalog catalog, AudioOutputSetting output, AudioOutputRules outputRules, int blockFrames)
     {
         RoomId = roomId;
         _options = options;
         _catalog = catalog;
+        _outputRules = outputRules;
         _format = new WaveFormat(options.SampleRate, 2);
         BlockFrames = blockFrames;
         _mixer = new CrossfadeMixer(_format, blockFrames);
@@ -66,8 +69,10 @@ public sealed class RoomPlayer : IDisposable
 
         // The output is opened on the render thread when the room first plays (opening ALSA takes a while
         // and holds the device), never on a grain's thread, and never for a room that has not played.
+        // A setting that breaks the rules (stored by an older version, edited by hand) says so at once.
         _outputSetting = output;
-        _status = new Status(null, -1, null, 0, _volume, false, false, Describe(output), NotOpened);
+        _stateBeforeOpening = outputRules.StateBeforeOpening(output);
+        _status = new Status(null, -1, null, 0, _volume, false, false, Describe(output), _stateBeforeOpening);
     }
 
     /// <summary>The output state of a room that has not played since start (or since its output changed).</summary>
@@ -148,7 +153,7 @@ public sealed class RoomPlayer : IDisposable
                 return;
             }
 
-            _output = _outputSetting.Create(_format);
+            _output = _outputRules.Open(_outputSetting, _format);
             _changed = true;
         }
 
@@ -227,7 +232,7 @@ public sealed class RoomPlayer : IDisposable
         }
     }
 
-    private static string Describe(AudioOutputSetting output) => output.Kind switch
+    private string Describe(AudioOutputSetting output) => _stateBeforeOpening.StartsWith("refused:", StringComparison.Ordinal) ? "none" : output.Kind switch
     {
         "alsa" => $"alsa:{output.Device}",
         "file" => $"file:{output.Path}",
@@ -254,9 +259,10 @@ public sealed class RoomPlayer : IDisposable
             case AudioOutputSetting output:
                 _output?.Dispose();
                 _outputSetting = output;
+                _stateBeforeOpening = _outputRules.StateBeforeOpening(output);
 
                 // A room that is playing (or has played) switches at once; an idle one opens it when it plays.
-                _output = _output is null ? null : output.Create(_format);
+                _output = _output is null ? null : _outputRules.Open(output, _format);
                 _changed = true;
                 break;
         }
@@ -368,7 +374,7 @@ public sealed class RoomPlayer : IDisposable
             _playing && !_paused,
             _ducked,
             _output?.Description ?? Describe(_outputSetting),
-            _output?.State ?? NotOpened);
+            _output?.State ?? _stateBeforeOpening);
         Interlocked.Exchange(ref _publishedTrackFrames, _trackFrames);
     }
 

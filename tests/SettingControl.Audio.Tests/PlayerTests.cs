@@ -16,11 +16,14 @@ public sealed class PlayerTests(Xunit.Abstractions.ITestOutputHelper output) : I
 
     private static AudioOptions Options(double crossfadeSeconds = 1) => new() { CrossfadeSeconds = crossfadeSeconds, PauseFadeSeconds = 0.05, VolumeRampSeconds = 0.5, DuckFadeSeconds = 0.25, StatusSeconds = 10_000 };
 
+    /// <summary>File outputs go to "out" in the test's directory; ALSA lists what it lists on this machine.</summary>
+    private AudioOutputRules OutputRules => new(Path.Combine(_directory, "out"));
+
     private RoomPlayer Player(string playlistJson, AudioOptions? options = null, AudioOutputSetting? output = null)
     {
         File.WriteAllText(Path.Combine(_directory, "test.json"), playlistJson);
         var catalog = new PlaylistCatalog(_directory, new FfmpegTools());
-        return new RoomPlayer("room-t", options ?? Options(), catalog, output ?? AudioOutputSetting.None, Block);
+        return new RoomPlayer("room-t", options ?? Options(), catalog, output ?? AudioOutputSetting.None, OutputRules, Block);
     }
 
     private static float[] Render(RoomPlayer player, double seconds)
@@ -165,22 +168,41 @@ public sealed class PlayerTests(Xunit.Abstractions.ITestOutputHelper output) : I
     [Fact]
     public void An_unavailable_ALSA_output_leaves_the_room_playing_on_its_clock()
     {
-        using var player = Player(Sine, output: new AudioOutputSetting("alsa", "settingcontrol-no-such-device"));
+        // Card 9 is on the allow-list's form but not in this machine.
+        using var player = Player(Sine, output: new AudioOutputSetting("alsa", "hw:9,0"));
         player.Apply(new MusicSetting("test", true, 50), false);
         Render(player, 1.5);
 
         var now = player.NowPlaying();
-        Assert.StartsWith("unavailable: cannot open ALSA device 'settingcontrol-no-such-device'", now.OutputState);
-        Assert.Equal("alsa:settingcontrol-no-such-device", now.Output);
+        Assert.StartsWith("unavailable: cannot open ALSA device 'hw:9,0'", now.OutputState);
+        Assert.Equal("alsa:hw:9,0", now.Output);
         Assert.InRange(now.PositionSeconds, 1.4, 1.6);
         Assert.True(now.Playing);
+    }
+
+    [Fact]
+    public void A_stored_output_that_breaks_the_rules_is_refused_and_the_room_plays_to_nothing_on_its_clock()
+    {
+        var marker = Path.Combine(_directory, "pwned.txt");
+        using var player = Player(Sine, output: new AudioOutputSetting("alsa", $"file:\"|id > {marker}\",raw"));
+        Assert.StartsWith("refused: ", player.NowPlaying().OutputState);
+        Assert.Equal("none", player.NowPlaying().Output);
+
+        player.Apply(new MusicSetting("test", true, 50), false);
+        Render(player, 1.5);
+
+        var now = player.NowPlaying();
+        Assert.StartsWith("refused: ", now.OutputState);
+        Assert.Equal("none", now.Output);
+        Assert.InRange(now.PositionSeconds, 1.4, 1.6);
+        Assert.False(File.Exists(marker));
     }
 
     [Fact]
     public void A_file_output_holds_exactly_the_frames_rendered()
     {
         var path = Path.Combine(_directory, "out", "room.wav");
-        using (var player = Player(Sine, output: new AudioOutputSetting("file", Path: path)))
+        using (var player = Player(Sine, output: new AudioOutputSetting("file", Path: "room.wav")))
         {
             player.Apply(new MusicSetting("test", true, 50), false);
             for (var i = 0; i < 123; i++)
@@ -195,11 +217,11 @@ public sealed class PlayerTests(Xunit.Abstractions.ITestOutputHelper output) : I
     [Fact]
     public void An_idle_room_opens_no_output_until_its_music_plays()
     {
-        var path = Path.Combine(_directory, "idle", "room.wav");
-        using var player = Player(Sine, output: new AudioOutputSetting("file", Path: path));
+        var path = Path.Combine(_directory, "out", "idle.wav");
+        using var player = Player(Sine, output: new AudioOutputSetting("file", Path: "idle.wav"));
         Render(player, 0.5);
         Assert.False(File.Exists(path));
-        Assert.Equal((RoomPlayer.NotOpened, $"file:{path}"), (player.NowPlaying().OutputState, player.NowPlaying().Output));
+        Assert.Equal((RoomPlayer.NotOpened, "file:idle.wav"), (player.NowPlaying().OutputState, player.NowPlaying().Output));
 
         player.Apply(new MusicSetting("test", true, 50), false);
         Render(player, 0.5);
@@ -216,7 +238,7 @@ public sealed class PlayerTests(Xunit.Abstractions.ITestOutputHelper output) : I
     public void An_idle_room_is_small_so_a_large_facility_can_have_thousands()
     {
         File.WriteAllText(Path.Combine(_directory, "test.json"), Sine);
-        var engine = new MusicEngine(Options(), new PlaylistCatalog(_directory, new FfmpegTools()), _ => new AudioOutputSetting("alsa", "default"));
+        var engine = new MusicEngine(Options(), new PlaylistCatalog(_directory, new FfmpegTools()), _ => new AudioOutputSetting("alsa", "default"), OutputRules);
         engine.Room("warm-up").Apply(MusicSetting.Default, false);
         var before = GC.GetTotalMemory(forceFullCollection: true);
         for (var i = 0; i < 2000; i++)

@@ -26,7 +26,7 @@ public sealed class MusicIntegrationTests(ITestOutputHelper output)
         var rooms = new[] { ("room-1", "esketamine-nasal", (string?)null, "arrival"), ("room-2", "im-injection", "peak", "deep"), ("room-3", "iv-infusion", "return", "return") };
         foreach (var (roomId, protocol, phase, _) in rooms)
         {
-            (await host.Http.PutAsJsonAsync($"/api/rooms/{roomId}/audio-output", new { kind = "file", path = FileOf(host, roomId) })).EnsureSuccessStatusCode();
+            (await host.Http.PutAsJsonAsync($"/api/rooms/{roomId}/audio-output", new { kind = "file", path = $"{roomId}.wav" })).EnsureSuccessStatusCode();
             (await host.Http.PostAsJsonAsync($"/api/rooms/{roomId}/session", new { protocolId = protocol, label = "music" })).EnsureSuccessStatusCode();
             if (phase is not null)
             {
@@ -41,7 +41,7 @@ public sealed class MusicIntegrationTests(ITestOutputHelper output)
                 Patience,
                 $"{roomId} playing '{playlist}' for a few seconds");
             var snapshot = await host.GetRoomAsync(roomId);
-            Assert.Equal($"file:{FileOf(host, roomId)}", snapshot.Music!.NowPlaying!.Output);
+            Assert.Equal($"file:{roomId}.wav", snapshot.Music!.NowPlaying!.Output);
             Assert.Equal("ok", snapshot.Music.NowPlaying.OutputState);
             Assert.False(string.IsNullOrEmpty(snapshot.Music.NowPlaying.TrackTitle));
 
@@ -112,15 +112,16 @@ public sealed class MusicIntegrationTests(ITestOutputHelper output)
     public async Task A_rooms_audio_output_is_validated_and_survives_a_restart()
     {
         var data = HostUnderTest.NewDataDirectory();
-        var path = Path.Combine(data, "audio", "room-1.wav");
+        const string path = "room-1.wav";
         await using (var first = await HostUnderTest.StartAsync(simulatedRooms: 1, runSimulatedDevices: false, dataDirectory: data))
         {
             var unset = await first.Http.GetFromJsonAsync<AudioOutput>("/api/rooms/room-1/audio-output");
             Assert.Equal(("alsa", "default", false), (unset!.Kind, unset.Device, unset.Configured));
 
-            var bad = await first.Http.PutAsJsonAsync("/api/rooms/room-1/audio-output", new { kind = "file", path = "relative.wav" });
+            // A file output is a file name in the audio output folder: a path is refused (docs/security.md).
+            var bad = await first.Http.PutAsJsonAsync("/api/rooms/room-1/audio-output", new { kind = "file", path = Path.Combine(data, "audio", "room-1.wav") });
             Assert.Equal(System.Net.HttpStatusCode.BadRequest, bad.StatusCode);
-            Assert.Contains("absolute path", await bad.Content.ReadAsStringAsync());
+            Assert.Contains("not a path", await bad.Content.ReadAsStringAsync());
             Assert.Equal(System.Net.HttpStatusCode.NotFound, (await first.Http.PutAsJsonAsync("/api/rooms/nowhere/audio-output", new { kind = "none" })).StatusCode);
 
             (await first.Http.PutAsJsonAsync("/api/rooms/room-1/audio-output", new { kind = "file", path })).EnsureSuccessStatusCode();
@@ -130,12 +131,12 @@ public sealed class MusicIntegrationTests(ITestOutputHelper output)
         var kept = await second.Http.GetFromJsonAsync<AudioOutput>("/api/rooms/room-1/audio-output");
         Assert.Equal(("file", path, true), (kept!.Kind, kept.Path, kept.Configured));
 
-        // And with no sound card, ALSA is a clear state in the snapshot while the room plays on.
-        (await second.Http.PutAsJsonAsync("/api/rooms/room-1/audio-output", new { kind = "alsa", device = "settingcontrol-no-such-device" })).EnsureSuccessStatusCode();
+        // And with no such sound card, ALSA is a clear state in the snapshot while the room plays on.
+        (await second.Http.PutAsJsonAsync("/api/rooms/room-1/audio-output", new { kind = "alsa", device = "hw:9,0" })).EnsureSuccessStatusCode();
         (await second.Http.PutAsJsonAsync("/api/rooms/room-1/music", new SetMusicRequest("rest", true, 20))).EnsureSuccessStatusCode();
         await Eventually.TrueAsync(
             async () => (await second.GetRoomAsync("room-1")).Music?.NowPlaying is { Playing: true, PositionSeconds: > 1 } now
-                && now.OutputState.StartsWith("unavailable: cannot open ALSA device 'settingcontrol-no-such-device'", StringComparison.Ordinal),
+                && now.OutputState.StartsWith("unavailable: cannot open ALSA device 'hw:9,0'", StringComparison.Ordinal),
             Patience,
             "room-1 playing with its ALSA output reported unavailable");
     }

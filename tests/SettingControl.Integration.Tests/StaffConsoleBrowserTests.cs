@@ -109,14 +109,17 @@ public sealed class StaffConsoleBrowserTests : IAsyncLifetime
         await admin.GetByTestId("create-room").ClickAsync();
         await Assertions.Expect(admin.GetByTestId("staff-room-garden")).ToBeVisibleAsync();
 
-        // Per-room settings: a brightness ceiling and the room's audio recorded to a WAV file.
-        var wav = Path.Combine(_host.DataDirectory, "garden.wav");
+        // Per-room settings: a brightness ceiling and the room's audio recorded to a WAV file, named within
+        // the audio output folder; a path is refused with a plain message and the output left as it was.
         await admin.GetByTestId("room-max-garden").FillAsync("80");
         await admin.GetByTestId("room-output-kind-garden").SelectOptionAsync("file");
-        await admin.GetByTestId("room-output-target-garden").FillAsync(wav);
+        await admin.GetByTestId("room-output-target-garden").FillAsync("/etc/garden.wav");
+        await admin.GetByTestId("room-save-garden").ClickAsync();
+        await Assertions.Expect(admin.GetByTestId("staff-rooms-error")).ToContainTextAsync("A file output takes a file name only");
+        await admin.GetByTestId("room-output-target-garden").FillAsync("garden.wav");
         await admin.GetByTestId("room-save-garden").ClickAsync();
         await Eventually.TrueAsync(async () => (await RoomAsync("garden")).Settings?.MaxBrightness == 80, TimeSpan.FromSeconds(10), "ceiling saved");
-        Assert.Contains(wav, await _api.GetStringAsync("/api/rooms/garden/audio-output"));
+        await Eventually.TrueAsync(async () => (await _api.GetStringAsync("/api/rooms/garden/audio-output")).Contains("\"path\":\"garden.wav\"", StringComparison.Ordinal), TimeSpan.FromSeconds(10), "file output saved");
         var lampRow = admin.GetByTestId("staff-device-lamp-9");
         await Assertions.Expect(lampRow).ToContainTextAsync("online", new() { Timeout = 15_000 });
         await Assertions.Expect(lampRow).ToContainTextAsync("sim-light");

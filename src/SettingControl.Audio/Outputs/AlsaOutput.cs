@@ -24,13 +24,63 @@ public sealed partial class AlsaOutput : IAudioOutput
     private IntPtr _pcm;
     private long _framesUntilRetry;
     private string _state = "unavailable: not opened yet";
+    private bool _refused;
 
     public AlsaOutput(string device, WaveFormat format)
     {
         _device = device;
         _format = format;
         Description = $"alsa:{device}";
+
+        // AudioOutputRules decides which names staff may use; this guard holds whoever constructs the
+        // output: a name that could define a plugin (file, pipe, inline definition) never reaches snd_pcm_open.
+        if (AlsaDeviceName.AlwaysRefused(device) is { } refusal)
+        {
+            _state = RefusedOutput.StateOf(refusal);
+            _refused = true;
+            return;
+        }
+
         TryOpen();
+    }
+
+    /// <summary>
+    /// The PCM names ALSA's configuration lists (snd_device_name_hint: <c>null</c>, <c>default</c>,
+    /// <c>sysdefault:CARD=…</c>, <c>front:CARD=…,DEV=0</c> …); empty when libasound is missing.
+    /// </summary>
+    public static IReadOnlyCollection<string> ListDevices()
+    {
+        var names = new List<string>();
+        try
+        {
+            if (snd_device_name_hint(-1, "pcm", out var hints) < 0 || hints == IntPtr.Zero)
+            {
+                return names;
+            }
+
+            try
+            {
+                for (var i = 0; Marshal.ReadIntPtr(hints, i * IntPtr.Size) is var hint && hint != IntPtr.Zero; i++)
+                {
+                    var name = snd_device_name_get_hint(hint, "NAME");
+                    if (name != IntPtr.Zero)
+                    {
+                        names.Add(Marshal.PtrToStringUTF8(name) ?? string.Empty);
+                        free(name);
+                    }
+                }
+            }
+            finally
+            {
+                snd_device_name_free_hint(hints);
+            }
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // No libasound: nothing is listed, and the allow-list alone decides.
+        }
+
+        return names;
     }
 
     public string Description { get; }
@@ -40,6 +90,11 @@ public sealed partial class AlsaOutput : IAudioOutput
     public void Write(ReadOnlySpan<float> samples)
     {
         var frames = samples.Length / _format.Channels;
+        if (_refused)
+        {
+            return;
+        }
+
         if (_pcm == IntPtr.Zero)
         {
             _framesUntilRetry -= frames;
@@ -156,4 +211,17 @@ public sealed partial class AlsaOutput : IAudioOutput
 
     [LibraryImport(Library)]
     private static partial IntPtr snd_strerror(int error);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int snd_device_name_hint(int card, string iface, out IntPtr hints);
+
+    /// <summary>Returns a string allocated with malloc, freed with <see cref="free"/>.</summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial IntPtr snd_device_name_get_hint(IntPtr hint, string id);
+
+    [LibraryImport(Library)]
+    private static partial int snd_device_name_free_hint(IntPtr hints);
+
+    [LibraryImport("libc.so.6")]
+    private static partial void free(IntPtr pointer);
 }

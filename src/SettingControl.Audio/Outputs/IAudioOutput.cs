@@ -8,10 +8,10 @@ namespace SettingControl.Audio.Outputs;
 /// </summary>
 public interface IAudioOutput : IDisposable
 {
-    /// <summary>What it is, for the dashboard: <c>none</c>, <c>alsa:default</c>, <c>file:/path.wav</c>.</summary>
+    /// <summary>What it is, for the dashboard: <c>none</c>, <c>alsa:default</c>, <c>file:room-1.wav</c>.</summary>
     string Description { get; }
 
-    /// <summary><c>ok</c>, or <c>unavailable: &lt;reason&gt;</c>.</summary>
+    /// <summary><c>ok</c>, <c>unavailable: &lt;reason&gt;</c>, or <c>refused: &lt;reason&gt;</c> for a setting that broke <see cref="AudioOutputRules"/>.</summary>
     string State { get; }
 
     /// <summary>Takes one block of interleaved samples in the engine's output format.</summary>
@@ -36,15 +36,16 @@ public sealed class NullOutput : IAudioOutput
 
 /// <summary>
 /// A room's configured output, as staff set it (<c>{"kind":"alsa","device":"default"}</c>,
-/// <c>{"kind":"file","path":"…"}</c>, <c>{"kind":"none"}</c>) and as it is persisted.
+/// <c>{"kind":"file","path":"room-1.wav"}</c>, <c>{"kind":"none"}</c>) and as it is persisted. Only
+/// <see cref="AudioOutputRules"/> turns one into an output, checking it first: a stored setting is not trusted.
 /// </summary>
 public sealed record AudioOutputSetting(string Kind, string? Device = null, string? Path = null)
 {
     public static AudioOutputSetting None { get; } = new("none");
 
     /// <summary>
-    /// Parses <c>Audio:DefaultOutput</c>: <c>none</c>, <c>alsa</c>, <c>alsa:DEVICE</c>, or <c>file:PATH</c>
-    /// where <c>{room}</c> in PATH becomes the room id.
+    /// Parses <c>Audio:DefaultOutput</c>: <c>none</c>, <c>alsa</c>, <c>alsa:DEVICE</c>, or <c>file:NAME</c>
+    /// (a file name in <c>Audio:FileOutputDirectory</c>) where <c>{room}</c> in NAME becomes the room id.
     /// </summary>
     public static AudioOutputSetting FromConfig(string? text, string roomId)
     {
@@ -59,36 +60,4 @@ public sealed record AudioOutputSetting(string Kind, string? Device = null, stri
             _ => None,
         };
     }
-
-    /// <summary>Null when valid; otherwise the field and what is wrong.</summary>
-    public (string Field, string Message)? Validate()
-    {
-        switch (Kind)
-        {
-            case "none":
-                return null;
-            case "alsa":
-                return string.IsNullOrWhiteSpace(Device) || Device.Length > 200 || Device.Any(char.IsControl)
-                    ? ("device", "An ALSA device name is required, e.g. \"default\" or \"hw:0,0\".")
-                    : null;
-            case "file":
-                if (string.IsNullOrWhiteSpace(Path) || !System.IO.Path.IsPathFullyQualified(Path))
-                {
-                    return ("path", "A file output needs an absolute path ending in .wav.");
-                }
-
-                return Path.EndsWith(".wav", StringComparison.OrdinalIgnoreCase)
-                    ? null
-                    : ("path", "A file output needs an absolute path ending in .wav.");
-            default:
-                return ("kind", $"'kind' must be alsa, file or none; got '{Kind}'.");
-        }
-    }
-
-    public IAudioOutput Create(WaveFormat format) => Kind switch
-    {
-        "alsa" => new AlsaOutput(Device ?? "default", format),
-        "file" => new WavFileOutput(Path!, format),
-        _ => new NullOutput(),
-    };
 }

@@ -23,28 +23,177 @@ public sealed class WavFileOutput : IAudioOutput
     private long _dataBytes;
     private string _state = "ok";
 
-    public WavFileOutput(string path, WaveFormat format)
+    /// <summary>
+    /// Opens <paramref name="fileName"/> (a bare name, <see cref="WavFileName"/>) inside
+    /// <paramref name="directory"/>, the one folder file outputs may write to. Creates that folder if its
+    /// parent exists (and no other folder); never follows a symlink; creates a new file with O_EXCL, or
+    /// truncates an existing one only if SettingControl made it (<see cref="OwnedWavFiles"/>). Anything
+    /// else leaves the output "refused: …" or "unavailable: …", writing nothing.
+    /// </summary>
+    public WavFileOutput(string directory, string fileName, WaveFormat format)
     {
         _format = format;
-        Description = $"file:{path}";
+        Description = $"file:{fileName}";
         _header = Header(format, 0);
+        if (WavFileName.RefusalOf(fileName) is { } refusal)
+        {
+            _state = $"refused: {refusal}";
+            return;
+        }
+
         try
         {
-            if (System.IO.Path.GetDirectoryName(path) is { Length: > 0 } directory)
+            _file = Open(directory, fileName, out var problem);
+            if (_file is null)
             {
-                Directory.CreateDirectory(directory);
+                _state = problem;
+                return;
             }
 
-            _file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16);
             _file.Write(_header);
             _file.Flush();
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException or PlatformNotSupportedException)
         {
-            _state = $"unavailable: cannot write '{path}': {ex.Message}";
+            _state = $"unavailable: cannot write '{fileName}' in the audio output folder: {ex.Message}";
             _file?.Dispose();
             _file = null;
         }
+    }
+
+    /// <summary>
+    /// Why an existing entry under the name may not be used (a symlink, not a regular file, a file
+    /// SettingControl did not make), or null when there is none or it is ours. Lets staff hear it when they
+    /// choose the name; opening checks it again on the opened descriptor, which is what makes it safe.
+    /// </summary>
+    public static string? RefusalOfExisting(string directory, string fileName)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return null;
+        }
+
+        var path = Path.Combine(directory, fileName);
+        if (new FileInfo(path).LinkTarget is not null)
+        {
+            return SymbolicLinkRefusal(fileName);
+        }
+
+        if (Directory.Exists(path))
+        {
+            return $"'{fileName}' in the audio output folder is a folder, not a file.";
+        }
+
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        // Opening for writing without O_TRUNC changes nothing; O_NONBLOCK keeps a FIFO from blocking.
+        var (handle, errno) = UnixFiles.OpenForWriting(path, createNew: false);
+        if (handle is null)
+        {
+            return errno == UnixFiles.NoSuchFile ? null : errno == UnixFiles.SymbolicLink ? SymbolicLinkRefusal(fileName) : ForeignFileRefusal(fileName);
+        }
+
+        using (handle)
+        {
+            return OwnedWavFiles.IsOurs(directory, fileName, UnixFiles.IdentityOf(handle)) ? null : ForeignFileRefusal(fileName);
+        }
+    }
+
+    private static string SymbolicLinkRefusal(string fileName) =>
+        $"'{fileName}' in the audio output folder is a symbolic link; links are not followed.";
+
+    private static string ForeignFileRefusal(string fileName) =>
+        $"'{fileName}' already exists in the audio output folder and was not made by SettingControl, so it is left untouched; choose another name or remove that file.";
+
+    private static FileStream? Open(string directory, string fileName, out string problem)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            // The checks below (O_NOFOLLOW, inode identity) are POSIX; without them nothing is written.
+            problem = "unavailable: file outputs need Linux";
+            return null;
+        }
+
+        if (!Directory.Exists(directory))
+        {
+            if (Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(directory)) is not { } parent || !Directory.Exists(parent))
+            {
+                problem = $"unavailable: the audio output folder '{directory}' does not exist, nor does the folder it would be created in";
+                return null;
+            }
+
+            Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        var path = Path.Combine(directory, fileName);
+        var (handle, errno) = UnixFiles.OpenForWriting(path, createNew: true);
+        if (handle is not null)
+        {
+            try
+            {
+                OwnedWavFiles.Add(directory, fileName, UnixFiles.IdentityOf(handle));
+            }
+            catch
+            {
+                handle.Dispose();
+                throw;
+            }
+
+            problem = string.Empty;
+            return new FileStream(handle, FileAccess.Write, 1 << 16);
+        }
+
+        if (errno != UnixFiles.Exists)
+        {
+            problem = $"unavailable: cannot create '{fileName}' in the audio output folder (errno {errno})";
+            return null;
+        }
+
+        // The name is taken. Opening without O_TRUNC changes nothing, so the file can be looked at through
+        // its own descriptor (no gap between a check and the open) before it is truncated, or left alone.
+        (handle, errno) = UnixFiles.OpenForWriting(path, createNew: false);
+        if (handle is null)
+        {
+            problem = errno == UnixFiles.SymbolicLink
+                ? $"refused: {SymbolicLinkRefusal(fileName)}"
+                : $"unavailable: cannot open '{fileName}' in the audio output folder (errno {errno})";
+            return null;
+        }
+
+        bool ours;
+        try
+        {
+            ours = OwnedWavFiles.IsOurs(directory, fileName, UnixFiles.IdentityOf(handle));
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+
+        if (!ours)
+        {
+            handle.Dispose();
+            problem = $"refused: {ForeignFileRefusal(fileName)}";
+            return null;
+        }
+
+        var stream = new FileStream(handle, FileAccess.Write, 1 << 16);
+        try
+        {
+            stream.SetLength(0);
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
+
+        problem = string.Empty;
+        return stream;
     }
 
     public string Description { get; }

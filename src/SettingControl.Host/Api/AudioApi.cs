@@ -9,10 +9,13 @@ namespace SettingControl.Host.Api;
 /// <summary>A room's audio output, configured by staff (docs/api.md, docs/audio.md).</summary>
 public static class AudioApi
 {
-    /// <summary>Body of PUT: <c>{"kind":"alsa","device":"default"}</c>, <c>{"kind":"file","path":"…"}</c> or <c>{"kind":"none"}</c>.</summary>
+    /// <summary>
+    /// Body of PUT: <c>{"kind":"alsa","device":"default"}</c>, <c>{"kind":"file","path":"room-1.wav"}</c> (a file
+    /// name in <c>Audio:FileOutputDirectory</c>) or <c>{"kind":"none"}</c>; checked by <see cref="AudioOutputRules"/>.
+    /// </summary>
     public sealed record AudioOutputBody(string? Kind, string? Device, string? Path);
 
-    /// <summary>The configured output and what it is doing: <c>state</c> is "ok" or "unavailable: …".</summary>
+    /// <summary>The configured output and what it is doing: <c>state</c> is "ok", "unavailable: …", or "refused: …" for a stored setting that breaks the rules.</summary>
     public sealed record AudioOutputDto(string Kind, string? Device, string? Path, bool Configured, string Output, string State);
 
     public static void MapAudioApi(this WebApplication app)
@@ -35,7 +38,7 @@ public static class AudioApi
 
             var kind = body!.Kind?.Trim().ToLowerInvariant() ?? string.Empty;
             var setting = new AudioOutputSetting(kind, kind == "alsa" ? body.Device?.Trim() ?? "default" : null, kind == "file" ? body.Path?.Trim() : null);
-            if (setting.Validate() is { } error)
+            if (music.OutputRules.Check(setting) is { } error)
             {
                 counters.Invalid();
                 return Results.ValidationProblem(

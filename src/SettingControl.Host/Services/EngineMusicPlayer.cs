@@ -29,13 +29,17 @@ public sealed class EngineMusicPlayer : IMusicPlayer, IPlaylistCatalog, IDisposa
             : Path.Combine(environment.ContentRootPath, _options.PlaylistDirectory);
         Catalog = new PlaylistCatalog(directory, new FfmpegTools(_options.FfmpegPath, _options.FfprobePath), loggers.CreateLogger<PlaylistCatalog>());
         _outputs = new AudioOutputStore(Path.Combine(storage.Value.DataDirectory, "audio-outputs.json"));
-        Engine = new MusicEngine(_options, Catalog, OutputOf, loggers.CreateLogger<MusicEngine>());
+        OutputRules = new AudioOutputRules(string.IsNullOrWhiteSpace(_options.FileOutputDirectory) ? Path.Combine(storage.Value.DataDirectory, "audio") : _options.FileOutputDirectory);
+        Engine = new MusicEngine(_options, Catalog, OutputOf, OutputRules, loggers.CreateLogger<MusicEngine>());
         Engine.StatusChanged += roomId => _changed.Writer.TryWrite(roomId);
     }
 
     public MusicEngine Engine { get; }
 
     public PlaylistCatalog Catalog { get; }
+
+    /// <summary>What an output may be; the API checks a new setting with it, the engine every setting it opens.</summary>
+    public AudioOutputRules OutputRules { get; }
 
     /// <summary>Rooms whose music status changed, for the forwarder.</summary>
     public ChannelReader<string> Changed => _changed.Reader;
@@ -58,7 +62,7 @@ public sealed class EngineMusicPlayer : IMusicPlayer, IPlaylistCatalog, IDisposa
     /// <summary>Every provisioned room gets a player when first shown, so its output state (e.g. ALSA unavailable) is visible before any music plays.</summary>
     public MusicNowPlaying? NowPlaying(string roomId) => Engine.Room(roomId).NowPlaying();
 
-    /// <summary>The room's output: what staff configured, or the <c>Audio:DefaultOutput</c>.</summary>
+    /// <summary>The room's output as stored (staff's, or the <c>Audio:DefaultOutput</c>); the engine checks it again before opening it.</summary>
     public AudioOutputSetting OutputOf(string roomId) => _outputs.Get(roomId) ?? AudioOutputSetting.FromConfig(_options.DefaultOutput, roomId);
 
     /// <summary>Whether the output was set by staff (true) or is the configured default.</summary>

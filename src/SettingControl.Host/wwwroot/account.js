@@ -195,10 +195,14 @@ export function mountStaff(main, me) {
         const outKind = el('select', { 'aria-label': `Audio output of ${r.roomId}`, 'data-testid': `room-output-kind-${r.roomId}` },
           ['none', 'alsa', 'file'].map((k) => el('option', { value: k, selected: output?.kind === k }, k)));
         const outTarget = el('input', {
-          'aria-label': `ALSA device or WAV path of ${r.roomId}`, 'data-testid': `room-output-target-${r.roomId}`,
-          value: output?.kind === 'file' ? output.path : output?.kind === 'alsa' ? output.device : '', placeholder: 'default · /srv/rec/room.wav',
+          'aria-label': `ALSA device or WAV file name of ${r.roomId}`, 'data-testid': `room-output-target-${r.roomId}`,
+          value: output?.kind === 'file' ? output.path : output?.kind === 'alsa' ? output.device : '', placeholder: 'default · hw:0,0 · room-1.wav',
+          title: 'ALSA: default, sysdefault, hw:N,M, plughw:N,M or a device ALSA lists. File: a name ending in .wav, written in the audio output folder.',
         });
-        const outState = el('span', { class: 'hint', 'data-testid': `room-output-state-${r.roomId}` }, output ? output.state : '');
+        // A stored output that breaks the rules (older version, hand edit) plays to nothing; say so plainly.
+        const refused = output?.state?.startsWith('refused: ');
+        const outState = el('span', { class: refused ? 'hint output-refused' : 'hint', role: refused ? 'alert' : null, 'data-testid': `room-output-state-${r.roomId}` },
+          !output ? '' : refused ? `Not used: ${output.state.slice('refused: '.length)}` : output.state);
         const save = el('button', { class: 'btn', type: 'button', 'data-testid': `room-save-${r.roomId}`, onclick: () => guarded(rooms, async () => {
           await api('PATCH', `/api/rooms/${encodeURIComponent(r.roomId)}`, { name: name.value.trim(), maxBrightness: Number(max.value), defaultPlaylistId: playlist.value });
           const kind = outKind.value;
