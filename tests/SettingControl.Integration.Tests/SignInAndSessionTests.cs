@@ -299,3 +299,28 @@ public sealed class SignInAndSessionTests : IAsyncLifetime
         return client;
     }
 }
+
+/// <summary>The sign-in limiter on its own: its windows end, so nothing a caller did stays counted for good.</summary>
+public sealed class SignInLimiterTests
+{
+    [Fact]
+    public async Task A_used_up_sign_in_window_ends_and_the_same_address_and_account_may_try_again()
+    {
+        using var limiter = new SignInLimiter(Microsoft.Extensions.Options.Options.Create(new SecurityOptions { FailedSignInsBeforeLockout = 1, LockoutSeconds = 1 }));
+        var address = IPAddress.Parse("192.0.2.7");
+
+        Assert.Null(limiter.TryAcquire(address, "Admin"));
+        Assert.NotNull(limiter.TryAcquire(address, "admin"));
+        Assert.Null(limiter.TryAcquire(IPAddress.Parse("192.0.2.8"), "admin"));
+
+        await Eventually.TrueAsync(() => limiter.TryAcquire(address, "admin") is null, TimeSpan.FromSeconds(10), "the window ended");
+    }
+
+    [Fact]
+    public void An_ipv6_client_counts_as_its_64_and_an_ipv4_mapped_address_as_itself()
+    {
+        Assert.Equal(SignInLimiter.KeyOf(IPAddress.Parse("2001:db8:1:2:aaaa::1")), SignInLimiter.KeyOf(IPAddress.Parse("2001:db8:1:2:bbbb::9")));
+        Assert.NotEqual(SignInLimiter.KeyOf(IPAddress.Parse("2001:db8:1:2::1")), SignInLimiter.KeyOf(IPAddress.Parse("2001:db8:1:3::1")));
+        Assert.Equal("192.0.2.7", SignInLimiter.KeyOf(IPAddress.Parse("::ffff:192.0.2.7")));
+    }
+}

@@ -85,7 +85,7 @@ public static class AccountApi
             counters.SignInThrottled();
             var seconds = (int)Math.Ceiling(wait.TotalSeconds);
             http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many failed sign-ins.",
+            return Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many sign-in attempts.",
                 detail: $"Try again in {seconds} seconds.");
         }
 
@@ -94,7 +94,7 @@ public static class AccountApi
         {
             counters.SignInFailed();
             logs.CreateLogger("SettingControl.Security").LogWarning(
-                "Failed sign-in for {Username} from {Address}", LogValue.Of(username), SignInLimiter.KeyOf(address));
+                "Failed sign-in for {Username} from {Address}", LogValue.Of(username), address?.ToString() ?? "unknown");
             return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Wrong username or password.");
         }
 
