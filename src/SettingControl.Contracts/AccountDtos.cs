@@ -39,12 +39,16 @@ public sealed record ApiKeyRecord(
     [property: Id(5)] DateTimeOffset CreatedAt,
     [property: Id(6)] DateTimeOffset? RevokedAt);
 
-/// <summary>Every account and key; small enough to hand over whole and cache in the host.</summary>
+/// <summary>
+/// Every account and key, and the sign-in sessions signed out before their cookie would have expired
+/// (session id → when that cookie expires at the latest); small enough to hand over whole and cache in the host.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("sc.AccountsSnapshot")]
 public sealed record AccountsSnapshot(
     [property: Id(0)] IReadOnlyList<UserRecord> Users,
     [property: Id(1)] IReadOnlyList<ApiKeyRecord> Keys,
-    [property: Id(2)] long Version);
+    [property: Id(2)] long Version,
+    [property: Id(3)] IReadOnlyDictionary<string, DateTimeOffset> SignedOutSessions);
 
 /// <summary>An account as the API shows it (never its hash).</summary>
 public sealed record UserDto(string Username, Role Role, IReadOnlyList<string> Rooms, bool Disabled, DateTimeOffset CreatedAt);

@@ -240,4 +240,11 @@ public interface IAccountsGrain : IGrainWithStringKey
 
     [Alias("RevokeKey")]
     Task<bool> RevokeKey(string keyId, DateTimeOffset at);
+
+    /// <summary>
+    /// Records a sign-out: the session's cookie is refused from now on, even a copy of it, until
+    /// <paramref name="cookieExpiresBy"/> (after which no cookie of that session can be valid anyway).
+    /// </summary>
+    [Alias("SignOutSession")]
+    Task SignOutSession(string sessionId, DateTimeOffset cookieExpiresBy, DateTimeOffset now);
 }

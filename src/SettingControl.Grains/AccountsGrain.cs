@@ -9,14 +9,23 @@ public sealed class AccountsState
     public List<ApiKeyRecord> Keys { get; set; } = [];
 
     public long Version { get; set; }
+
+    /// <summary>Signed-out sessions (id → when their cookie expires at the latest); expired ones are pruned.</summary>
+    public Dictionary<string, DateTimeOffset> SignedOutSessions { get; set; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>Stores accounts and API keys; every change is written before it is acknowledged.</summary>
 public sealed class AccountsGrain(
     [PersistentState("accounts", StorageNames.Default)] IPersistentState<AccountsState> state) : Grain, IAccountsGrain
 {
+    private const int MaxSignedOutSessions = 10_000;
+
     public Task<AccountsSnapshot> Get() =>
-        Task.FromResult(new AccountsSnapshot([.. state.State.Users], [.. state.State.Keys], state.State.Version));
+        Task.FromResult(new AccountsSnapshot(
+            [.. state.State.Users],
+            [.. state.State.Keys],
+            state.State.Version,
+            new Dictionary<string, DateTimeOffset>(state.State.SignedOutSessions, StringComparer.Ordinal)));
 
     public async Task<bool> CreateUser(UserRecord user)
     {
@@ -100,6 +109,25 @@ public sealed class AccountsGrain(
         state.State.Keys[index] = state.State.Keys[index] with { RevokedAt = at };
         await Save();
         return true;
+    }
+
+    public async Task SignOutSession(string sessionId, DateTimeOffset cookieExpiresBy, DateTimeOffset now)
+    {
+        var sessions = state.State.SignedOutSessions;
+        foreach (var expired in sessions.Where(s => s.Value <= now).Select(s => s.Key).ToList())
+        {
+            sessions.Remove(expired);
+        }
+
+        // One entry per sign-out, and sign-ins are rate limited; the cap only bounds a long-running flood.
+        // Dropping the entry that expires first re-admits at most a cookie that is nearly expired.
+        while (sessions.Count >= MaxSignedOutSessions)
+        {
+            sessions.Remove(sessions.MinBy(s => s.Value).Key);
+        }
+
+        sessions[sessionId] = cookieExpiresBy;
+        await Save();
     }
 
     private int Find(string username) =>

@@ -32,6 +32,9 @@ public static class HostingExtensions
         services.Configure<StorageOptions>(config.GetSection(StorageOptions.Section));
         services.Configure<SimulationOptions>(config.GetSection(SimulationOptions.Section));
         services.AddSingleton(TimeProvider.System);
+
+        // First of all hosted services: the data directory is the host user's alone before anything writes to it.
+        services.AddHostedService<DataDirectoryPermissions>();
         services.AddSingleton<IBuiltInProtocols, BuiltInProtocols>();
         services.Configure<AudioOptions>(config.GetSection(AudioOptions.Section));
         services.AddSingleton<EngineMusicPlayer>();
@@ -139,6 +142,7 @@ public static class HostingExtensions
 
     public static WebApplication MapSettingControl(this WebApplication app)
     {
+        app.UseMiddleware<SecurityHeaders>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseDefaultFiles();

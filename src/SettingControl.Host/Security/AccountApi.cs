@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
 using SettingControl.Contracts;
 using SettingControl.Host.Services;
 using static SettingControl.Host.Api.ApiResults;
@@ -9,14 +11,19 @@ namespace SettingControl.Host.Security;
 /// <summary>Sign-in, first-run setup, accounts and API keys (docs/api.md, "Accounts").</summary>
 public static class AccountApi
 {
+    private const int MaxSignInBodyBytes = 4096;
+
     public static void MapAccountApi(this WebApplication app)
     {
         var api = app.MapGroup("/api");
 
         api.MapPost("/auth/sign-in", SignIn).AllowAnonymous();
-        api.MapPost("/auth/sign-out", async (HttpContext http) =>
+        api.MapPost("/auth/sign-out", async (HttpContext http, AccountService accounts, HubConnections connections, IOptions<SecurityOptions> options) =>
         {
+            // Deleting the browser's cookie is not enough: a copy of it would stay valid for its sliding lifetime.
+            await accounts.SignOutSessionAsync(http.User, options.Value.SessionLifetime);
             await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+            await connections.ReviewAsync();
             return Results.NoContent();
         }).AllowAnonymous();
         api.MapGet("/auth/me", async (HttpContext http, AccountService accounts, DemoMode demo) =>
@@ -36,42 +43,61 @@ public static class AccountApi
         admin.MapGet("/api-keys", async (AccountService accounts) =>
             Results.Ok((await accounts.SnapshotAsync()).Keys.Select(AccountService.ToDto).OrderByDescending(k => k.CreatedAt)));
         admin.MapPost("/api-keys", CreateKey);
-        admin.MapDelete("/api-keys/{keyId}", async (string keyId, IGrainFactory grains, AccountService accounts, TimeProvider clock) =>
+        admin.MapDelete("/api-keys/{keyId}", async (string keyId, IGrainFactory grains, AccountService accounts, HubConnections connections, TimeProvider clock) =>
         {
             var revoked = await grains.GetGrain<IAccountsGrain>(IAccountsGrain.Key).RevokeKey(keyId, clock.GetUtcNow());
-            accounts.Invalidate();
+            await Changed(accounts, connections);
             return revoked ? Results.NoContent() : Results.Problem(statusCode: 404, title: "API key not found", detail: $"There is no active API key '{keyId}'.");
         });
     }
 
-    private static async Task<IResult> SignIn(HttpContext http, AccountService accounts, SignInThrottle throttle, SecurityCounters counters, ApiCounters api, ILoggerFactory logs)
+    private static async Task<IResult> SignIn(HttpContext http, AccountService accounts, SignInLimiter limiter, SecurityCounters counters, ApiCounters api, ILoggerFactory logs)
     {
+        // A name, a password and some JSON: a larger body is refused before it is read, let alone hashed or logged.
+        if (http.Request.ContentLength > MaxSignInBodyBytes)
+        {
+            api.Malformed();
+            return Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "A sign-in request is at most 4 KB.");
+        }
+
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit)
+        {
+            bodyLimit.MaxRequestBodySize = MaxSignInBodyBytes;
+        }
+
         var (body, problem) = await ReadBody<SignInRequest>(http, api);
         if (problem is not null)
         {
             return problem;
         }
 
-        var username = body!.Username?.Trim() ?? string.Empty;
-        var address = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        if (throttle.RetryAfter(username, address) is { } wait)
+        if (body!.Username is { Length: > AccountService.MaxUsernameLength })
+        {
+            api.Invalid();
+            return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "That username is too long.",
+                detail: $"A username has at most {AccountService.MaxUsernameLength} characters.");
+        }
+
+        var username = body.Username?.Trim() ?? string.Empty;
+        var address = http.Connection.RemoteIpAddress;
+        if (limiter.TryAcquire(address, username) is { } wait)
         {
             counters.SignInThrottled();
-            http.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many failed sign-ins.",
-                detail: $"Try again in {Math.Ceiling(wait.TotalSeconds)} seconds.");
+            var seconds = (int)Math.Ceiling(wait.TotalSeconds);
+            http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many sign-in attempts.",
+                detail: $"Try again in {seconds} seconds.");
         }
 
         var user = await accounts.CheckPasswordAsync(username, body.Password ?? string.Empty);
         if (user is null)
         {
-            throttle.Failed(username, address);
             counters.SignInFailed();
-            logs.CreateLogger("SettingControl.Security").LogWarning("Failed sign-in for {Username} from {Address}", username, address);
+            logs.CreateLogger("SettingControl.Security").LogWarning(
+                "Failed sign-in for {Username} from {Address}", LogValue.Of(username), address?.ToString() ?? "unknown");
             return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Wrong username or password.");
         }
 
-        throttle.Succeeded(username);
         await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, AccountService.PrincipalFor(user, CookieAuthenticationDefaults.AuthenticationScheme));
         return Results.Ok(new { user.Username, user.Role });
     }
@@ -139,7 +165,7 @@ public static class AccountApi
         return Results.Created($"/api/accounts/{user.Username}", AccountService.ToDto(user));
     }
 
-    private static async Task<IResult> UpdateUser(string username, HttpContext http, AccountService accounts, IGrainFactory grains, ApiCounters api)
+    private static async Task<IResult> UpdateUser(string username, HttpContext http, AccountService accounts, HubConnections connections, IGrainFactory grains, ApiCounters api)
     {
         var (body, problem) = await ReadBody<UpdateUserRequest>(http, api);
         if (problem is not null)
@@ -178,11 +204,11 @@ public static class AccountApi
         }
 
         await grains.GetGrain<IAccountsGrain>(IAccountsGrain.Key).UpdateUser(changed);
-        accounts.Invalidate();
+        await Changed(accounts, connections);
         return Results.Ok(AccountService.ToDto(changed));
     }
 
-    private static async Task<IResult> DeleteUser(string username, AccountService accounts, IGrainFactory grains, ApiCounters api)
+    private static async Task<IResult> DeleteUser(string username, AccountService accounts, HubConnections connections, IGrainFactory grains, ApiCounters api)
     {
         var snapshot = await accounts.SnapshotAsync();
         var user = snapshot.Users.FirstOrDefault(u => string.Equals(u.Username, username, StringComparison.OrdinalIgnoreCase));
@@ -198,7 +224,7 @@ public static class AccountApi
         }
 
         await grains.GetGrain<IAccountsGrain>(IAccountsGrain.Key).DeleteUser(user.Username);
-        accounts.Invalidate();
+        await Changed(accounts, connections);
         return Results.NoContent();
     }
 
@@ -223,6 +249,16 @@ public static class AccountApi
         await grains.GetGrain<IAccountsGrain>(IAccountsGrain.Key).CreateKey(record);
         accounts.Invalidate();
         return Results.Created($"/api/api-keys/{record.KeyId}", new CreatedApiKeyDto(AccountService.ToDto(record), token));
+    }
+
+    /// <summary>
+    /// After an account or key changed: the cache is refreshed, and hub connections that the change refuses (or
+    /// gives another role or rooms) are closed at once, since pushes to them are not calls the filter checks.
+    /// </summary>
+    private static async Task Changed(AccountService accounts, HubConnections connections)
+    {
+        accounts.Invalidate();
+        await connections.ReviewAsync();
     }
 
     private static bool LeavesNoAdmin(AccountsSnapshot snapshot, UserRecord user, bool userStopsBeingAdmin) =>

@@ -16,8 +16,12 @@ public sealed class AccountService(IGrainFactory grains, TimeProvider clock, IOp
     public const string KindClaim = "sc:kind";
     public const string StampClaim = "sc:stamp";
     public const string KeyIdClaim = "sc:key";
+
+    /// <summary>Names one sign-in (one cookie and its renewals), so signing out can refuse that cookie server-side.</summary>
+    public const string SessionClaim = "sc:session";
     public const string DemoKeyName = "demo-api-key";
     public const int MinimumPasswordLength = 10;
+    public const int MaxUsernameLength = 64;
     private const string KeyPrefix = "sck_";
 
     // Another silo's change shows here within this long; this host's own changes show at once.
@@ -91,7 +95,7 @@ public sealed class AccountService(IGrainFactory grains, TimeProvider clock, IOp
     public static Dictionary<string, string[]> ValidateCredentials(string? username, string? password, bool requireUsername = true)
     {
         var errors = new Dictionary<string, string[]>();
-        if (requireUsername && (string.IsNullOrWhiteSpace(username) || username.Length > 64 || !username.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' or '@')))
+        if (requireUsername && (string.IsNullOrWhiteSpace(username) || username.Length > MaxUsernameLength || !username.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' or '@')))
         {
             errors["username"] = ["A username is 1–64 letters, digits, '.', '-', '_' or '@'."];
         }
@@ -160,8 +164,13 @@ public sealed class AccountService(IGrainFactory grains, TimeProvider clock, IOp
         switch (principal.FindFirstValue(KindClaim))
         {
             case Access.UserKind:
-                var user = (await SnapshotAsync()).Users.FirstOrDefault(u => string.Equals(u.Username, name, StringComparison.OrdinalIgnoreCase));
-                return user is null || user.Disabled || user.SecurityStamp != principal.FindFirstValue(StampClaim)
+                var snapshot = await SnapshotAsync();
+                var user = snapshot.Users.FirstOrDefault(u => string.Equals(u.Username, name, StringComparison.OrdinalIgnoreCase));
+
+                // A cookie with no session id (made before sign-out was revocable) cannot be revoked, so it is not accepted.
+                var session = principal.FindFirstValue(SessionClaim);
+                return user is null || user.Disabled || user.SecurityStamp != principal.FindFirstValue(StampClaim) ||
+                       session is null || snapshot.SignedOutSessions.ContainsKey(session)
                     ? null
                     : new Access(Access.UserKind, user.Username, user.Role, user.Rooms);
             case Access.KeyKind:
@@ -177,13 +186,39 @@ public sealed class AccountService(IGrainFactory grains, TimeProvider clock, IOp
         }
     }
 
+    /// <summary>A new sign-in of <paramref name="user"/>, with a session id of its own.</summary>
     public static ClaimsPrincipal PrincipalFor(UserRecord user, string scheme) => new(new ClaimsIdentity(
     [
         new Claim(ClaimTypes.Name, user.Username),
         new Claim(ClaimTypes.Role, user.Role.ToString()),
         new Claim(KindClaim, Access.UserKind),
         new Claim(StampClaim, user.SecurityStamp),
+        new Claim(SessionClaim, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))),
     ], scheme));
+
+    /// <summary>
+    /// Signs out one session for good: its cookie, and any copy of it, is refused from now on. The entry is kept
+    /// as long as a cookie of that session could still be valid (its sliding lifetime from now).
+    /// </summary>
+    public async Task SignOutSessionAsync(ClaimsPrincipal principal, TimeSpan cookieLifetime)
+    {
+        if (principal.FindFirstValue(KindClaim) != Access.UserKind || principal.FindFirstValue(SessionClaim) is not { } session)
+        {
+            return;
+        }
+
+        var now = clock.GetUtcNow();
+        await Grain.SignOutSession(session, now + cookieLifetime, now);
+        Invalidate();
+    }
+
+    /// <summary>Who a principal is, for grouping its hub connections: "user:ana", "key:&lt;id&gt;".</summary>
+    public static string PrincipalKeyOf(ClaimsPrincipal principal) => principal.FindFirstValue(KindClaim) switch
+    {
+        Access.UserKind => "user:" + (principal.Identity?.Name ?? string.Empty).ToLowerInvariant(),
+        Access.KeyKind => "key:" + (principal.FindFirstValue(KeyIdClaim) ?? principal.Identity?.Name ?? string.Empty),
+        _ => "unknown",
+    };
 
     public async Task<ClaimsPrincipal?> PrincipalForTokenAsync(string token, string scheme)
     {

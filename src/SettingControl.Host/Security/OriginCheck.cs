@@ -17,7 +17,7 @@ public sealed class OriginCheck(RequestDelegate next, IOptions<SecurityOptions> 
         if (guarded && origin.Length > 0 && !IsAllowed(origin, http.Request))
         {
             counters.OriginRefused();
-            logger.LogWarning("Refused a request to {Path} from origin {Origin}", http.Request.Path.Value, origin);
+            logger.LogWarning("Refused a request to {Path} from origin {Origin}", LogValue.Of(http.Request.Path.Value), LogValue.Of(origin));
             http.Response.StatusCode = StatusCodes.Status403Forbidden;
             await http.Response.WriteAsJsonAsync(new { title = "This page's origin may not use SettingControl.", status = 403 });
             return;
@@ -46,6 +46,7 @@ public sealed class SecurityCounters
     private long _signInFailed;
     private long _signInThrottled;
     private long _hubRefused;
+    private long _hubConnectionsClosed;
 
     public void OriginRefused() => Interlocked.Increment(ref _originRefused);
 
@@ -55,11 +56,14 @@ public sealed class SecurityCounters
 
     public void HubRefused() => Interlocked.Increment(ref _hubRefused);
 
+    public void HubConnectionClosed() => Interlocked.Increment(ref _hubConnectionsClosed);
+
     public object Snapshot() => new
     {
         originRefused = Interlocked.Read(ref _originRefused),
         signInFailed = Interlocked.Read(ref _signInFailed),
         signInThrottled = Interlocked.Read(ref _signInThrottled),
         hubCallsRefused = Interlocked.Read(ref _hubRefused),
+        hubConnectionsClosed = Interlocked.Read(ref _hubConnectionsClosed),
     };
 }

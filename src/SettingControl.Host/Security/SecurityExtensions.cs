@@ -23,7 +23,8 @@ public static class SecurityExtensions
         services.AddSingleton<DemoMode>();
         services.AddSingleton<AccountService>();
         services.AddSingleton<SetupToken>();
-        services.AddSingleton<SignInThrottle>();
+        services.AddSingleton<SignInLimiter>();
+        services.AddSingleton<HubConnections>();
         services.AddSingleton<SecurityCounters>();
         services.AddSingleton<IAuthorizationHandler, AccessRequirementHandler>();
         services.AddHostedService<AccountBootstrapper>();
@@ -44,7 +45,7 @@ public static class SecurityExtensions
                 o.Cookie.HttpOnly = true;
                 o.Cookie.SameSite = SameSiteMode.Strict;
                 o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-                o.ExpireTimeSpan = TimeSpan.FromHours(Math.Max(1, security.SessionHours));
+                o.ExpireTimeSpan = security.SessionLifetime;
                 o.SlidingExpiration = true;
 
                 // An API, not a site of forms: answer 401/403 instead of redirecting to a login page.
@@ -55,7 +56,7 @@ public static class SecurityExtensions
                     var accounts = c.HttpContext.RequestServices.GetRequiredService<AccountService>();
                     if (await accounts.CurrentAsync(c.Principal) is null)
                     {
-                        // Disabled, deleted or given a new password: this cookie no longer signs anyone in.
+                        // Disabled, deleted, given a new password or signed out: this cookie no longer signs anyone in.
                         c.RejectPrincipal();
                         await c.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
                     }

@@ -11,13 +11,19 @@ public sealed class SecurityOptions
     /// </summary>
     public List<string> AllowedOrigins { get; set; } = [];
 
-    /// <summary>Failed sign-ins for one account (or from one address) before it is locked for <see cref="LockoutSeconds"/>.</summary>
+    /// <summary>
+    /// Sign-in attempts (password checks) for one account from one address per <see cref="LockoutSeconds"/>;
+    /// one address gets four times as many over all accounts. Further attempts get 429 (see <see cref="SignInLimiter"/>).
+    /// </summary>
     public int FailedSignInsBeforeLockout { get; set; } = 5;
 
+    /// <summary>The length of the sign-in rate-limit window.</summary>
     public int LockoutSeconds { get; set; } = 60;
 
     /// <summary>How long a tablet stays signed in without use (sliding).</summary>
     public int SessionHours { get; set; } = 12;
+
+    public TimeSpan SessionLifetime => TimeSpan.FromHours(Math.Max(1, SessionHours));
 }
 
 /// <summary>Configuration section <c>Setup</c>: the first admin from configuration instead of the one-time setup token.</summary>
