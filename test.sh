@@ -11,12 +11,15 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 # Debian packages the tests use: chromium for the browser tests (Playwright drives Debian's
 # /usr/bin/chromium; it never downloads a browser of its own); ffmpeg and sox for the audio tests,
 # which make MP3, FLAC, Ogg and Opus files and compare against ffmpeg's own decode (never skipped);
-# mosquitto (the broker and mosquitto_passwd) for the tests that prove the generated Mosquitto config.
+# mosquitto (the broker and mosquitto_passwd) for the tests that prove the generated Mosquitto config;
+# mosquitto-clients and jq for the test that runs the README's traffic-watching command as written.
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
 command -v sox >/dev/null 2>&1 || missing+=(sox)
 { [ -x /usr/sbin/mosquitto ] && command -v mosquitto_passwd >/dev/null; } || missing+=(mosquitto)
+command -v mosquitto_sub >/dev/null 2>&1 || missing+=(mosquitto-clients)
+command -v jq >/dev/null 2>&1 || missing+=(jq)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "test.sh: installing ${missing[*]}"
   as_root apt-get update -qq >/dev/null

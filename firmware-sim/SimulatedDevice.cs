@@ -407,7 +407,15 @@ public sealed partial class SimulatedDevice : IAsyncDisposable
             for (var i = 0; i < count; i++)
             {
                 var (topic, payload) = GarbagePayloads.Next(random, DeviceId, Kind);
-                await PublishAsync(client, _topics.For(DeviceId, topic), payload, CancellationToken.None).ConfigureAwait(false);
+                try
+                {
+                    await PublishAsync(client, _topics.For(DeviceId, topic), payload, CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (InvalidOperationException)
+                {
+                    // A broker enforcing the protocol's size limit (SettingControl's embedded one) refuses the oversized
+                    // payloads: for garbage that is a fine outcome, and the device carries on.
+                }
             }
 
             await PublishIdentityAsync(client, CancellationToken.None).ConfigureAwait(false);

@@ -18,6 +18,9 @@ public enum DropReason
     IdMismatch,
     UnknownDevice,
     UnassignedDevice,
+
+    /// <summary>The controller's inbound queue was full (a device flooding it): the oldest waiting message was dropped.</summary>
+    InboundQueueFull,
 }
 
 public readonly record struct ParseResult<T>(T? Value, DropReason Reason, string? Detail)

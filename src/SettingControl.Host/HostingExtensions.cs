@@ -114,10 +114,14 @@ public static class HostingExtensions
         });
         services.AddSingleton(sp => new MqttAccountStore(
             credentialsDirectory,
-            sp.GetRequiredService<ControllerAccount>().Username,
+            [sp.GetRequiredService<ControllerAccount>().Username, sp.GetRequiredService<IOptions<MqttOptions>>().Value.ClientId],
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new BrokerAccessPolicy(sp.GetRequiredService<DeviceTopics>()));
-        services.AddSingleton<BrokerAccess>();
+        services.AddSingleton(sp => new BrokerAccess(
+            sp.GetRequiredService<ControllerAccount>(),
+            sp.GetRequiredService<MqttAccountStore>(),
+            sp.GetRequiredService<BrokerAccessPolicy>(),
+            sp.GetRequiredService<IOptions<MqttOptions>>().Value.ClientId));
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using System.Reflection;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Hosting;
@@ -7,14 +8,19 @@ using Microsoft.Extensions.Options;
 using MQTTnet.Packets;
 using MQTTnet.Protocol;
 using MQTTnet.Server;
+using SettingControl.DeviceProtocol;
 using SettingControl.Mqtt.Security;
 
 namespace SettingControl.Mqtt;
 
 /// <summary>Who may connect to the embedded broker and what each may do.</summary>
-public sealed class BrokerAccess(ControllerAccount controller, MqttAccountStore accounts, BrokerAccessPolicy policy)
+/// <param name="controllerClientId">The controller's MQTT client id (<c>Mqtt:ClientId</c>): no other login may use it,
+/// since a second session on it knocks the controller off the broker.</param>
+public sealed class BrokerAccess(ControllerAccount controller, MqttAccountStore accounts, BrokerAccessPolicy policy, string controllerClientId = MqttOptions.DefaultClientId)
 {
     public ControllerAccount Controller => controller;
+
+    public string ControllerClientId => controllerClientId;
 
     public MqttAccountStore Accounts => accounts;
 
@@ -43,11 +49,21 @@ public sealed class BrokerAccess(ControllerAccount controller, MqttAccountStore 
 /// shared subscriptions, so a multi-silo cluster uses an external broker instead.
 /// It refuses anonymous clients and wrong passwords, makes a device's client id its username (so no
 /// one can take over another device's session), and enforces <see cref="BrokerAccessPolicy"/> on every
-/// publish, subscribe and last will. Every refusal is logged (never with the password) and counted.
+/// publish, subscribe and last will. Every refusal is counted, and logged briefly (never with the password), at most
+/// once per client and reason per interval.
+/// It listens exclusively: no address or port reuse, so a second host on the same port fails to start instead of
+/// silently sharing the port (the kernel would split the devices between the two brokers).
 /// </summary>
 public sealed class EmbeddedBroker : IHostedService, IAsyncDisposable
 {
     private const string PrincipalKey = "settingcontrol.principal";
+
+    /// <summary>
+    /// The largest payload a device or gateway may publish: the device protocol's own limit. MQTTnet 5's server has no
+    /// maximum packet size of its own (its CONNACK always says "unlimited"), so anything larger is refused here, at
+    /// publish time, before it can be retained or forwarded.
+    /// </summary>
+    public const int MaxDevicePayloadBytes = PayloadParser.MaxPayloadBytes;
 
     private readonly ILogger<EmbeddedBroker> _logger;
     private readonly IPAddress _address;
@@ -56,6 +72,7 @@ public sealed class EmbeddedBroker : IHostedService, IAsyncDisposable
     private readonly DeviceLinkMetrics? _metrics;
     private readonly X509Certificate2? _certificate;
     private readonly RefusalLogThrottle _refusalLog = new(TimeSpan.FromSeconds(10));
+    private readonly RefusalLogThrottle _connectRefusalLog = new(TimeSpan.FromSeconds(10));
     private MqttServer? _server;
 
     public EmbeddedBroker(IOptions<MqttOptions> options, BrokerAccess access, DeviceLinkMetrics metrics, ILogger<EmbeddedBroker> logger)
@@ -98,8 +115,7 @@ public sealed class EmbeddedBroker : IHostedService, IAsyncDisposable
                 .WithDefaultEndpoint()
                 .WithDefaultEndpointBoundIPAddress(_address)
                 .WithDefaultEndpointBoundIPV6Address(IPAddress.None)
-                .WithDefaultEndpointPort(_port)
-                .WithDefaultEndpointReuseAddress();
+                .WithDefaultEndpointPort(_port);
         }
         else
         {
@@ -109,8 +125,7 @@ public sealed class EmbeddedBroker : IHostedService, IAsyncDisposable
                 .WithEncryptedEndpointBoundIPAddress(_address)
                 .WithEncryptedEndpointBoundIPV6Address(IPAddress.None)
                 .WithEncryptedEndpointPort(_port)
-                .WithEncryptionCertificate(_certificate)
-                .WithTlsEndpointReuseAddress();
+                .WithEncryptionCertificate(_certificate);
         }
 
         var options = builder.Build();
@@ -118,11 +133,29 @@ public sealed class EmbeddedBroker : IHostedService, IAsyncDisposable
         // A device that goes silent without a goodbye (cable pulled) is declared offline 1.5 keep-alives after its
         // last packet; checking every 100 ms instead of MQTTnet's default keeps that close to the MQTT rule.
         options.KeepAliveOptions.MonitorInterval = TimeSpan.FromMilliseconds(100);
-        _server = new MqttServerFactory().CreateMqttServer(options);
-        _server.ValidatingConnectionAsync += ValidateConnection;
-        _server.InterceptingPublishAsync += AuthorizePublish;
-        _server.InterceptingSubscriptionAsync += AuthorizeSubscription;
-        await _server.StartAsync();
+        var server = new MqttServerFactory().CreateMqttServer(options);
+        server.ValidatingConnectionAsync += ValidateConnection;
+        server.InterceptingPublishAsync += AuthorizePublish;
+        server.InterceptingSubscriptionAsync += AuthorizeSubscription;
+        try
+        {
+            await server.StartAsync();
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.AddressAlreadyInUse)
+        {
+            server.Dispose();
+            var message = $"MQTT port {_port} on {_address} is already in use (another SettingControl host or an MQTT broker?). " +
+                          "Stop it, or give this host another Mqtt:Port.";
+            _logger.LogCritical("{Message}", message);
+            throw new InvalidOperationException(message);
+        }
+        catch
+        {
+            server.Dispose();
+            throw;
+        }
+
+        _server = server;
         _logger.LogInformation("Embedded MQTT broker listening on {Address}:{Port}{Tls}", _address, _port, _certificate is null ? "" : " (TLS)");
     }
 
@@ -156,6 +189,12 @@ public sealed class EmbeddedBroker : IHostedService, IAsyncDisposable
             return Refuse(e, BrokerRefusal.ClientIdMismatch, MqttConnectReasonCode.ClientIdentifierNotValid);
         }
 
+        // The same takeover aimed at the controller: only the controller's own login may use its client id.
+        if (principal.Kind != MqttPrincipalKind.Controller && string.Equals(e.ClientId, _access.ControllerClientId, StringComparison.Ordinal))
+        {
+            return Refuse(e, BrokerRefusal.ClientIdReserved, MqttConnectReasonCode.ClientIdentifierNotValid);
+        }
+
         // The last will is published later by the broker on the client's behalf, so it is authorised now.
         var willTopic = (ConnectPacketField?.GetValue(e) as MqttConnectPacket)?.WillTopic;
         if (!string.IsNullOrEmpty(willTopic) && !_access.Policy.MayPublish(principal, willTopic))
@@ -172,8 +211,15 @@ public sealed class EmbeddedBroker : IHostedService, IAsyncDisposable
     {
         e.ReasonCode = code;
         _metrics?.Refused(reason);
-        _logger.LogWarning("Broker refused a connection from {Endpoint}: {Reason} (client id '{ClientId}', user '{User}')",
-            e.RemoteEndPoint, reason, e.ClientId, e.UserName);
+
+        // Keyed by address rather than client id: a flood of refused connects usually makes up a new id each time.
+        var from = e.RemoteEndPoint is IPEndPoint ip ? ip.Address.ToString() : "unknown";
+        if (_connectRefusalLog.ShouldLog($"{from}|{reason}", out var suppressed))
+        {
+            _logger.LogWarning("Broker refused a connection from {Address}: {Reason} (client id '{ClientId}', user '{User}'; {Suppressed} more like it not logged)",
+                from, reason, LogText.Brief(e.ClientId), LogText.Brief(e.UserName), suppressed);
+        }
+
         return Task.CompletedTask;
     }
 
@@ -186,6 +232,24 @@ public sealed class EmbeddedBroker : IHostedService, IAsyncDisposable
         }
 
         var topic = e.ApplicationMessage.Topic;
+
+        // Refused before anything else so an oversized message is never retained nor forwarded.
+        var size = e.ApplicationMessage.Payload.Length;
+        if (principal.Kind != MqttPrincipalKind.Controller && size > MaxDevicePayloadBytes)
+        {
+            e.ProcessPublish = false;
+            e.Response.ReasonCode = MqttPubAckReasonCode.QuotaExceeded;
+            e.Response.ReasonString = $"payload over {MaxDevicePayloadBytes} bytes";
+            _metrics?.Refused(BrokerRefusal.PayloadTooLarge);
+            if (_refusalLog.ShouldLog(principal.Username, out var skipped))
+            {
+                _logger.LogWarning("Broker refused a publish by {User} on {Topic}: {Size} bytes, over the {Limit}-byte limit ({Suppressed} more refusals of this account not logged)",
+                    principal.Username, LogText.Brief(topic), size, MaxDevicePayloadBytes, skipped);
+            }
+
+            return Task.CompletedTask;
+        }
+
         if (!_access.Policy.MayPublish(principal, topic))
         {
             e.ProcessPublish = false;
@@ -193,7 +257,7 @@ public sealed class EmbeddedBroker : IHostedService, IAsyncDisposable
             _metrics?.Refused(BrokerRefusal.PublishDenied);
             if (_refusalLog.ShouldLog(principal.Username, out var suppressed))
             {
-                _logger.LogWarning("Broker refused a publish by {User} on {Topic}: not its topic ({Suppressed} more refusals of this account not logged)", principal.Username, topic, suppressed);
+                _logger.LogWarning("Broker refused a publish by {User} on {Topic}: not its topic ({Suppressed} more refusals of this account not logged)", principal.Username, LogText.Brief(topic), suppressed);
             }
         }
 
@@ -215,7 +279,7 @@ public sealed class EmbeddedBroker : IHostedService, IAsyncDisposable
             _metrics?.Refused(BrokerRefusal.SubscribeDenied);
             if (_refusalLog.ShouldLog(principal.Username, out var suppressed))
             {
-                _logger.LogWarning("Broker refused a subscription by {User} to {Filter}: not its topic ({Suppressed} more refusals of this account not logged)", principal.Username, filter, suppressed);
+                _logger.LogWarning("Broker refused a subscription by {User} to {Filter}: not its topic ({Suppressed} more refusals of this account not logged)", principal.Username, LogText.Brief(filter), suppressed);
             }
         }
 
@@ -289,20 +353,32 @@ public sealed class EmbeddedBroker : IHostedService, IAsyncDisposable
 }
 
 /// <summary>
-/// A misbehaving client can send thousands of refused messages a second: every one is counted, but each account
-/// gets at most one warning per interval (with the number left unlogged), so the log stays readable.
+/// A misbehaving client can send thousands of refused messages or connects a second: every one is counted, but each key
+/// (an account, or an address and reason) gets at most one warning per interval, with the number left unlogged, so the
+/// log stays readable. The keys are bounded: entries older than the interval are forgotten once there are many.
 /// </summary>
-internal sealed class RefusalLogThrottle(TimeSpan interval)
+internal sealed class RefusalLogThrottle(TimeSpan interval, int maxKeys = 1024)
 {
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (long LastLogged, int Suppressed)> _accounts = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (long LastLogged, int Suppressed)> _keys = new(StringComparer.Ordinal);
 
-    public bool ShouldLog(string account, out int suppressed)
+    public bool ShouldLog(string key, out int suppressed)
     {
         var now = Environment.TickCount64;
+        if (_keys.Count >= maxKeys && !_keys.ContainsKey(key))
+        {
+            Forget(now);
+            if (_keys.Count >= maxKeys)
+            {
+                // Still full of keys seen within the interval: a flood from many sources. Counted, not logged.
+                suppressed = 0;
+                return false;
+            }
+        }
+
         var log = false;
         var suppressedNow = 0;
-        _accounts.AddOrUpdate(
-            account,
+        _keys.AddOrUpdate(
+            key,
             _ =>
             {
                 log = true;
@@ -323,6 +399,40 @@ internal sealed class RefusalLogThrottle(TimeSpan interval)
         suppressed = suppressedNow;
         return log;
     }
+
+    private void Forget(long now)
+    {
+        foreach (var (key, entry) in _keys)
+        {
+            if (now - entry.LastLogged >= interval.TotalMilliseconds)
+            {
+                _keys.TryRemove(key, out _);
+            }
+        }
+    }
+}
+
+/// <summary>What a client sent, made safe and short for one log line: no control characters, at most 64 characters.</summary>
+internal static class LogText
+{
+    private const int MaxLength = 64;
+
+    public static string Brief(string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return string.Empty;
+        }
+
+        var text = value.Length > MaxLength ? value[..MaxLength] + "…" : value;
+        return string.Create(text.Length, text, (span, source) =>
+        {
+            for (var i = 0; i < span.Length; i++)
+            {
+                span[i] = char.IsControl(source[i]) ? '?' : source[i];
+            }
+        });
+    }
 }
 
 /// <summary>Why the broker turned a client or one of its messages away (a metrics tag).</summary>
@@ -334,4 +444,10 @@ public enum BrokerRefusal
     WillNotAllowed,
     PublishDenied,
     SubscribeDenied,
+
+    /// <summary>A login other than the controller's used the controller's client id.</summary>
+    ClientIdReserved,
+
+    /// <summary>A device or gateway published a payload over <see cref="EmbeddedBroker.MaxDevicePayloadBytes"/>.</summary>
+    PayloadTooLarge,
 }

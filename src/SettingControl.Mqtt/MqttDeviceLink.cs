@@ -23,6 +23,13 @@ public sealed class MqttDeviceLink : BackgroundService, IDeviceCommands, IDevice
 {
     private const int InboundPartitions = 16;
 
+    /// <summary>
+    /// Messages one partition may hold while its grain calls catch up. A flooding device (thousands of availability
+    /// flips a second) would otherwise grow the queue without limit and delay every device sharing its partition by
+    /// minutes; when full, the oldest message is dropped and counted, since the newest says what is true now.
+    /// </summary>
+    public const int InboundQueueCapacity = 256;
+
     /// <summary>How long a device's room is trusted from the cache before the device grain is asked again.</summary>
     private static readonly TimeSpan RouteLifetime = TimeSpan.FromSeconds(30);
     private const int MaxPublishesInFlight = 64;
@@ -66,7 +73,9 @@ public sealed class MqttDeviceLink : BackgroundService, IDeviceCommands, IDevice
         _inbound = new Channel<InboundDeviceMessage>[InboundPartitions];
         for (var i = 0; i < _inbound.Length; i++)
         {
-            _inbound[i] = Channel.CreateUnbounded<InboundDeviceMessage>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+            _inbound[i] = Channel.CreateBounded<InboundDeviceMessage>(
+                new BoundedChannelOptions(InboundQueueCapacity) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.DropOldest },
+                _ => _metrics.Dropped(DropReason.InboundQueueFull));
         }
     }
 
@@ -327,11 +336,25 @@ public sealed class MqttDeviceLink : BackgroundService, IDeviceCommands, IDevice
     {
         try
         {
-            while (await _outgoing.TakeAsync(stoppingToken) is { } pending)
+            while (true)
             {
+                // Nothing is taken from the queue while the link is down: a command waiting there is still coalesced with
+                // newer ones for its device, whereas one held here would be published stale (and, if it was the retry of
+                // a publish the device had already received, under the same id a second time).
                 while (!_client.IsConnected)
                 {
                     await Task.Delay(TimeSpan.FromMilliseconds(20), _time, stoppingToken);
+                }
+
+                if (await _outgoing.TakeAsync(stoppingToken) is not { } pending)
+                {
+                    return;
+                }
+
+                if (!_client.IsConnected)
+                {
+                    _outgoing.Requeue(pending);
+                    continue;
                 }
 
                 await _inFlight.WaitAsync(stoppingToken);

@@ -32,7 +32,10 @@ public sealed class MqttOptions
 
     public string BaseTopic { get; set; } = DeviceTopics.DefaultBaseTopic;
 
-    public string ClientId { get; set; } = "settingcontrol-controller";
+    /// <summary>The controller's MQTT client id. Reserved: no device account may be named after it, and the embedded broker refuses any other login that uses it.</summary>
+    public string ClientId { get; set; } = DefaultClientId;
+
+    public const string DefaultClientId = "settingcontrol-controller";
 
     /// <summary>How long the reconnect loop waits between attempts.</summary>
     public int ReconnectDelayMs { get; set; } = 500;

@@ -98,6 +98,25 @@ public abstract class BrokerAccessRules(ITestOutputHelper output) : IAsyncLifeti
         await AssertRefusalsCountedAsync(publishes: 0, subscriptions: 2);
     }
 
+    [Fact]
+    public async Task The_controllers_login_may_watch_everything_under_its_base_topic()
+    {
+        var seen = new ConcurrentQueue<MqttApplicationMessage>();
+        var (result, watcher) = await ConnectAsync(Accounts.Controller.Username, Accounts.Controller.Password, "operator-" + Guid.NewGuid().ToString("N")[..6]);
+        Assert.Equal(MqttClientConnectResultCode.Success, result);
+        watcher!.ApplicationMessageReceivedAsync += e =>
+        {
+            seen.Enqueue(e.ApplicationMessage);
+            return Task.CompletedTask;
+        };
+        var granted = await watcher.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter("settingcontrol/#", MqttQualityOfServiceLevel.AtLeastOnce).Build());
+        Assert.True(granted.Items.Single().ResultCode <= MqttClientSubscribeResultCode.GrantedQoS2, $"settingcontrol/# {granted.Items.Single().ResultCode}");
+
+        var (_, device) = await ConnectAsync(LightA, Accounts.PasswordOf(LightA), LightA);
+        await device!.PublishAsync(Message(Accounts.Topics.State(LightA), """{"on":true,"brightness":9,"colorTempK":2700}"""));
+        await Eventually.TrueAsync(() => seen.Any(m => m.Topic == Accounts.Topics.State(LightA)), TimeSpan.FromSeconds(10), "the device's state seen by the operator");
+    }
+
     /// <summary>The embedded broker counts each refusal; Mosquitto only logs them.</summary>
     protected virtual Task AssertRefusalsCountedAsync(int publishes, int subscriptions) => Task.CompletedTask;
 

@@ -107,7 +107,9 @@ public sealed class BrokerCredentialTests
         Assert.True(policy.MayPublish(controller, topics.Set("room-9-mask")));
         Assert.False(policy.MayPublish(controller, topics.State("room-9-mask")));
         Assert.True(policy.MaySubscribe(controller, "settingcontrol/devices/+/state"));
+        Assert.True(policy.MaySubscribe(controller, "settingcontrol/#"));
         Assert.False(policy.MaySubscribe(controller, "#"));
+        Assert.False(policy.MaySubscribe(controller, "other/#"));
 
         Assert.True(policy.MayPublish(gateway, topics.State("room-9-mask")));
         Assert.False(policy.MayPublish(gateway, topics.Set("room-9-mask")));

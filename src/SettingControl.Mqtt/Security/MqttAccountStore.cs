@@ -41,15 +41,23 @@ public sealed class MqttAccountStore
     private readonly string _path;
     private readonly TimeProvider _time;
     private readonly int _iterations;
-    private readonly string _reservedUsername;
+    private readonly IReadOnlySet<string> _reserved;
     private Dictionary<string, StoredAccount> _accounts;
 
     /// <param name="directory">The data directory; the file is created on the first issue.</param>
     /// <param name="reservedUsername">The controller's username: no device or gateway may take it.</param>
     public MqttAccountStore(string directory, string reservedUsername, TimeProvider? time = null, int iterations = MosquittoPasswordHash.DefaultIterations)
+        : this(directory, [reservedUsername], time, iterations)
+    {
+    }
+
+    /// <param name="directory">The data directory; the file is created on the first issue.</param>
+    /// <param name="reservedNames">The controller's username and its MQTT client id: a device's client id is its
+    /// username, so a device account named after either would let it knock the controller off the broker.</param>
+    public MqttAccountStore(string directory, IReadOnlyCollection<string> reservedNames, TimeProvider? time = null, int iterations = MosquittoPasswordHash.DefaultIterations)
     {
         _path = Path.Combine(directory, FileName);
-        _reservedUsername = reservedUsername;
+        _reserved = new HashSet<string>(reservedNames, StringComparer.Ordinal);
         _time = time ?? TimeProvider.System;
         _iterations = iterations;
         _accounts = Load(_path);
@@ -61,7 +69,7 @@ public sealed class MqttAccountStore
     public string FilePath => _path;
 
     /// <summary>Creates the device's account, or replaces its password (rotation). Returns the new password: the only time it is seen.</summary>
-    /// <exception cref="ArgumentException">The id is not a valid device id, or is the controller's username.</exception>
+    /// <exception cref="ArgumentException">The id is not a valid device id, or is the controller's username or client id.</exception>
     public string IssueDevice(string deviceId) => Issue(deviceId, MqttAccountRole.Device);
 
     public string IssueGateway(string name) => Issue(name, MqttAccountRole.Gateway);
@@ -71,7 +79,7 @@ public sealed class MqttAccountStore
     {
         foreach (var id in deviceIds)
         {
-            if (!DeviceIds.IsValid(id) || string.Equals(id, _reservedUsername, StringComparison.Ordinal))
+            if (!DeviceIds.IsValid(id) || _reserved.Contains(id))
             {
                 throw new ArgumentException($"'{id}' cannot have a device account.", nameof(deviceIds));
             }
@@ -186,9 +194,9 @@ public sealed class MqttAccountStore
             throw new ArgumentException($"'{username}' is not a valid device id (a-z, 0-9, '-', '_', at most 64).", nameof(username));
         }
 
-        if (string.Equals(username, _reservedUsername, StringComparison.Ordinal))
+        if (_reserved.Contains(username))
         {
-            throw new ArgumentException($"'{username}' is the controller's own broker account.", nameof(username));
+            throw new ArgumentException($"'{username}' is reserved for the controller's own broker connection; choose another device id.", nameof(username));
         }
 
         var password = NewPassword();

@@ -146,7 +146,26 @@ public sealed class HostUnderTest : IAsyncDisposable
             app.Services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>().AddProvider(logs);
         }
 
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            // A host that fails to start (a test may mean it to) must not leave its silo or ports behind.
+            try
+            {
+                await app.StopAsync();
+            }
+            catch (Exception)
+            {
+                // Already failing; the start failure is the one that matters.
+            }
+
+            await app.DisposeAsync();
+            throw;
+        }
+
         var host = new HostUnderTest(app, new Uri($"http://127.0.0.1:{httpPort}"), port, dataDirectory);
         if (waitHealthy)
         {
