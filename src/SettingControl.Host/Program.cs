@@ -1,10 +1,10 @@
 using SettingControl.Host;
 
+WebApplication app;
 try
 {
-    var app = SettingControlApp.Build(args);
-    await app.RunAsync();
-    return 0;
+    app = SettingControlApp.Build(args);
+    await app.StartAsync();
 }
 catch (StartupRefusedException refused)
 {
@@ -12,3 +12,13 @@ catch (StartupRefusedException refused)
     Console.Error.WriteLine(refused.Message);
     return 2;
 }
+catch (Exception failed)
+{
+    // Anything else that stops the start (the MQTT port taken, a bad certificate): the host has logged the detail.
+    Console.Error.WriteLine($"SettingControl cannot start: {failed.Message}");
+    return 2;
+}
+
+await app.WaitForShutdownAsync();
+await app.DisposeAsync();
+return 0;
