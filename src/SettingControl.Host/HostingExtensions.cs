@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -68,16 +69,24 @@ public static class HostingExtensions
         services.AddSingleton<IDeviceLinkStatus>(sp => sp.GetRequiredService<MqttDeviceLink>());
         services.AddHostedService(sp => sp.GetRequiredService<MqttDeviceLink>());
 
+        // Added before the security filters so that it is the outermost one and sees their refusals too.
+        services.Configure<HubOptions>(o => o.AddFilter<HubRefusalLogFilter>());
         builder.AddSettingControlSecurity(storage.DataDirectory);
 
         // The music engine's clock runs beside the silo; grains reach the engine through IMusicPlayer.
         services.AddHostedService<MusicStatusForwarder>();
 
         services.AddSingleton<ApiCounters>();
+        services.AddSingleton<RefusalLog>();
+        services.AddSingleton<HubRefusalLogFilter>();
         services.AddSingleton<RoomObserverBridge>();
         services.AddHostedService(sp => sp.GetRequiredService<RoomObserverBridge>());
         services.AddHostedService<FacilitySeeder>();
         services.AddHostedService<RoomActivator>();
+        services.AddSingleton<KnownRooms>();
+        services.AddHostedService(sp => sp.GetRequiredService<KnownRooms>());
+        services.AddSingleton<SessionRecords>();
+        services.AddHostedService(sp => sp.GetRequiredService<SessionRecords>());
         services.AddSingleton<SimulationService>();
         services.AddHostedService(sp => sp.GetRequiredService<SimulationService>());
 
@@ -87,6 +96,9 @@ public static class HostingExtensions
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddSignalR(o => o.EnableDetailedErrors = false)
             .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+
+        // Refused hub calls are logged (briefly, throttled) by HubRefusalLogFilter; SignalR logged each at error with a stack.
+        builder.Logging.AddFilter(HubRefusalLogFilter.DispatcherLogCategory, LogLevel.Critical);
         return builder;
     }
 

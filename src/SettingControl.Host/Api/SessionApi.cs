@@ -18,7 +18,7 @@ public static class SessionApi
 
     public static void MapSessionApi(this WebApplication app)
     {
-        var api = app.MapGroup("/api");
+        var api = app.MapGroup("/api").ForKnownRooms();
         var control = api.MapGroup("").ControlsRoom();
         var staff = api.MapGroup("").ForStaff();
 
@@ -61,10 +61,10 @@ public static class SessionApi
             return Results.NoContent();
         });
 
-        control.MapPost("/rooms/{roomId}/session", async (string roomId, HttpContext http, IGrainFactory grains, ApiCounters counters) =>
+        control.MapPost("/rooms/{roomId}/session", async (string roomId, HttpContext http, IGrainFactory grains, ApiCounters counters, SessionRecords records) =>
         {
             var (body, problem) = await ReadBody<StartSessionRequest>(http, counters);
-            return problem ?? await RunRoomCommand(roomId, grains, counters, room => room.StartSession(body!, ActorOf(http)),
+            return problem ?? await RunRoomCommand(roomId, grains, counters, room => StartSession(room, roomId, body!, ActorOf(http), records),
                 snapshot => Results.Created($"/api/sessions/{snapshot.Session!.SessionId}", new { sessionId = snapshot.Session.SessionId, room = snapshot }));
         });
         MapAction(control, "/rooms/{roomId}/session/t0", SessionAction.MarkDose);
@@ -111,13 +111,13 @@ public static class SessionApi
         control.MapPost("/rooms/{roomId}/music/previous", (string roomId, HttpContext http, IGrainFactory grains, ApiCounters counters) =>
             RunRoomCommand(roomId, grains, counters, room => room.SkipTrack(-1, ActorOf(http))));
 
-        api.MapGet("/sessions/{sessionId}", async (string sessionId, IGrainFactory grains) =>
-            await Record(grains, sessionId) is { } record ? Results.Ok(record) : SessionNotFound(sessionId));
-        api.MapGet("/sessions/{sessionId}/export", async (string sessionId, string? format, IGrainFactory grains) =>
+        api.MapGet("/sessions/{sessionId}", async (string sessionId, HttpContext http, SessionRecords records) =>
+            await ReadableRecord(http, sessionId, records) is { } record ? Results.Ok(record) : SessionNotFound(http, sessionId));
+        api.MapGet("/sessions/{sessionId}/export", async (string sessionId, string? format, HttpContext http, SessionRecords records) =>
         {
-            if (await Record(grains, sessionId) is not { } record)
+            if (await ReadableRecord(http, sessionId, records) is not { } record)
             {
-                return SessionNotFound(sessionId);
+                return SessionNotFound(http, sessionId);
             }
 
             return (format ?? "json").ToLowerInvariant() switch
@@ -135,11 +135,33 @@ public static class SessionApi
         api.MapPost(route, (string roomId, HttpContext http, IGrainFactory grains, ApiCounters counters) =>
             RunRoomCommand(roomId, grains, counters, room => room.SessionCommand(action, ActorOf(http))));
 
-    private static Task<SessionRecordDto?> Record(IGrainFactory grains, string sessionId) =>
-        Domain.Identifiers.IsValid(sessionId) ? grains.GetGrain<ISessionRecordGrain>(sessionId).Get() : Task.FromResult<SessionRecordDto?>(null);
+    /// <summary>Starts a session and lists it at once, so its record can be read (<see cref="SessionRecords"/>).</summary>
+    public static async Task<CommandResult> StartSession(IRoomGrain room, string roomId, StartSessionRequest request, Actor actor, SessionRecords records)
+    {
+        var result = await room.StartSession(request, actor);
+        if (result is { Outcome: CommandOutcome.Accepted, Snapshot.Session: { } session })
+        {
+            await records.RegisterAsync(session.SessionId, roomId);
+        }
 
-    private static IResult SessionNotFound(string sessionId) =>
-        Results.Problem(statusCode: 404, title: "Session not found", detail: $"There is no session '{sessionId}'.");
+        return result;
+    }
+
+    /// <summary>
+    /// The record if it exists and the caller may read its room. Another room's record is a 404, like one that
+    /// does not exist, so a caller limited to some rooms cannot learn which sessions the others had.
+    /// </summary>
+    private static async Task<SessionRecordDto?> ReadableRecord(HttpContext http, string sessionId, SessionRecords records) =>
+        await http.RequestServices.GetRequiredService<AccountService>().CurrentAsync(http.User) is { } access
+            ? await records.ReadAsync(sessionId, access)
+            : null;
+
+    private static IResult SessionNotFound(HttpContext http, string sessionId)
+    {
+        http.RequestServices.GetRequiredService<ApiCounters>().NotFound();
+        http.RequestServices.GetRequiredService<RefusalLog>().NotFound("session", sessionId);
+        return Results.Problem(statusCode: 404, title: "Session not found", detail: $"There is no session '{sessionId}'.");
+    }
 
     /// <summary>Adds a download file name to a JSON result.</summary>
     private sealed class AttachmentResult(IResult inner, string fileName) : IResult
