@@ -99,6 +99,11 @@ public static class HostingExtensions
 
         // Refused hub calls are logged (briefly, throttled) by HubRefusalLogFilter; SignalR logged each at error with a stack.
         builder.Logging.AddFilter(HubRefusalLogFilter.DispatcherLogCategory, LogLevel.Critical);
+
+        // Every result logged "Setting HTTP status code 404" at information: a line per request anyone can make.
+        // 404s are counted in /api/diagnostics and logged, throttled, by RefusalLog.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Http.HttpResults", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Http.Result", LogLevel.Warning);
         return builder;
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using CsvHelper;
 using SettingControl.Contracts;
 using SettingControl.Host.Security;
 using SettingControl.Host.Services;
@@ -174,39 +175,77 @@ public static class SessionApi
     }
 }
 
-/// <summary>The session record as CSV: one row per event, desired state before/after and what the devices showed.</summary>
+/// <summary>
+/// The session record as CSV: one row per event, desired state before/after and what the devices showed.
+/// Written with CsvHelper, which quotes fields as RFC 4180 says and escapes text that a spreadsheet would
+/// run as a formula (a note starting with =, +, -, @, tab or CR gets a leading ', so it shows as text).
+/// Numbers and times are written as numbers, so a negative one is not taken for a formula.
+/// </summary>
 public static class SessionCsv
 {
+    private static readonly string[] Header =
+    [
+        "sequence", "at", "elapsed_min", "type", "actor", "phase", "summary", "note", "reminder_id", "priority", "transition_ms",
+        "before_lights_on", "before_brightness", "before_color_temp_k", "before_mask_on", "before_mask_light",
+        "after_lights_on", "after_brightness", "after_color_temp_k", "after_mask_on", "after_mask_light", "actual",
+    ];
+
+    private static readonly CsvWriterOptions Options = CsvWriterOptions.Default with
+    {
+        Injection = CsvInjection.Escape,
+        FormatProvider = CultureInfo.InvariantCulture,
+
+        // As the export has always been written (one LF per line); fields with line breaks are quoted either way.
+        NewLine = "\n",
+        WriteByteOrderMark = false,
+    };
+
     public static string Write(SessionRecordDto record)
     {
-        var csv = new StringBuilder();
-        csv.AppendLine("sequence,at,elapsed_min,type,actor,phase,summary,note,reminder_id,priority,transition_ms," +
-                       "before_lights_on,before_brightness,before_color_temp_k,before_mask_on,before_mask_light," +
-                       "after_lights_on,after_brightness,after_color_temp_k,after_mask_on,after_mask_light,actual");
-        foreach (var e in record.Events)
+        using var text = new StringWriter(CultureInfo.InvariantCulture);
+        using (var csv = CsvWriter.Create(text, Options, leaveOpen: true))
         {
-            var actual = string.Join("; ", (e.Actual ?? []).Select(a =>
-                $"{a.DeviceId}={a.Availability}" + (a.Actual is { } s ? $" on={s.On} brightness={s.Brightness} colorTempK={s.ColorTempK} light={s.Light}" : string.Empty)));
-            string[] fields =
-            [
-                e.Sequence.ToString(CultureInfo.InvariantCulture),
-                e.At.ToString("O", CultureInfo.InvariantCulture),
-                (e.At - record.StartedAt).TotalMinutes.ToString("0.00", CultureInfo.InvariantCulture),
-                e.Type, e.Actor, e.Phase ?? string.Empty, e.Summary, e.Note ?? string.Empty, e.ReminderId ?? string.Empty, e.Priority ?? string.Empty,
-                e.TransitionMs?.ToString(CultureInfo.InvariantCulture) ?? string.Empty,
-                .. State(e.Before), .. State(e.After), actual,
-            ];
-            csv.AppendLine(string.Join(",", fields.Select(Quote)));
+            csv.WriteHeader(Header);
+            foreach (var e in record.Events)
+            {
+                csv.WriteField(e.Sequence, default);
+                csv.WriteField(e.At, "O");
+                csv.WriteField((e.At - record.StartedAt).TotalMinutes, "0.00");
+                csv.WriteField(e.Type);
+                csv.WriteField(e.Actor);
+                csv.WriteField(e.Phase ?? string.Empty);
+                csv.WriteField(e.Summary);
+                csv.WriteField(e.Note ?? string.Empty);
+                csv.WriteField(e.ReminderId ?? string.Empty);
+                csv.WriteField(e.Priority ?? string.Empty);
+                csv.WriteField(e.TransitionMs, default);
+                WriteState(csv, e.Before);
+                WriteState(csv, e.After);
+                csv.WriteField(string.Join("; ", (e.Actual ?? []).Select(a =>
+                    $"{a.DeviceId}={a.Availability}" + (a.Actual is { } s ? $" on={s.On} brightness={s.Brightness} colorTempK={s.ColorTempK} light={s.Light}" : string.Empty))));
+                csv.EndRecord();
+            }
         }
 
-        return csv.ToString();
+        return text.ToString();
     }
 
-    private static string[] State(DesiredStateDto? s) => s is null
-        ? ["", "", "", "", ""]
-        : [s.Lighting.On ? "true" : "false", s.Lighting.Brightness.ToString(CultureInfo.InvariantCulture), s.Lighting.ColorTempK.ToString(CultureInfo.InvariantCulture),
-           s.Mask.On ? "true" : "false", s.Mask.Light.ToString(CultureInfo.InvariantCulture)];
+    private static void WriteState(CsvWriter csv, DesiredStateDto? s)
+    {
+        if (s is null)
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                csv.WriteField(string.Empty);
+            }
 
-    private static string Quote(string value) =>
-        value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
+            return;
+        }
+
+        csv.WriteField(s.Lighting.On ? "true" : "false");
+        csv.WriteField(s.Lighting.Brightness, default);
+        csv.WriteField(s.Lighting.ColorTempK, default);
+        csv.WriteField(s.Mask.On ? "true" : "false");
+        csv.WriteField(s.Mask.Light, default);
+    }
 }
