@@ -61,7 +61,8 @@ public sealed class RecordAccessTests
             .Build();
         await hub.StartAsync();
         var hidden = await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync<SessionRecordDto>("GetSessionRecord", room1Session));
-        Assert.Contains($"There is no session '{room1Session}'", hidden.Message);
+        Assert.Contains(SettingControl.Host.Hubs.RoomsHub.RecordNotAvailable, hidden.Message);
+        Assert.DoesNotContain(room1Session, hidden.Message);
         Assert.Equal(room2Session, (await hub.InvokeAsync<SessionRecordDto>("GetSessionRecord", room2Session)).SessionId);
     }
 

@@ -22,6 +22,8 @@ public sealed class RoomsHub(
     public const string Path = "/hubs/rooms";
     public const string RoomChangedMethod = "RoomChanged";
 
+    public const string RecordNotAvailable = "This session's record is not available.";
+
     public static string GroupFor(string roomId) => "room:" + roomId;
 
     public Task<IReadOnlyList<RoomSnapshot>> GetRooms() => RoomDirectory.ListAsync(grains);
@@ -126,14 +128,17 @@ public sealed class RoomsHub(
     public async Task<RoomSnapshot> CompleteReminder(string roomId, string reminderId) =>
         await Command(roomId, room => room.CompleteReminder(reminderId ?? string.Empty, Actor()));
 
-    /// <summary>The record, if it exists and the caller may read its room; otherwise "no session", the same for both.</summary>
+    /// <summary>
+    /// The record, if it exists and the caller may read its room; otherwise the same plain refusal for both
+    /// (the room page shows it, so no identifier in it).
+    /// </summary>
     public async Task<SessionRecordDto> GetSessionRecord(string sessionId)
     {
         var record = await records.ReadAsync(sessionId, Access());
         if (record is null)
         {
             counters.NotFound();
-            throw new HubException($"There is no session '{sessionId}'.");
+            throw new HubException(RecordNotAvailable);
         }
 
         return record;
