@@ -39,7 +39,7 @@ public sealed class SessionRecords(IGrainFactory grains, ILogger<SessionRecords>
     /// </summary>
     public async Task RegisterAsync(string sessionId, string roomId)
     {
-        await EnsureLoadedAsync();
+        // The session has started whatever happens here: this never fails the command that started it.
         if (!_roomOfSession.TryAdd(sessionId, roomId))
         {
             return;
