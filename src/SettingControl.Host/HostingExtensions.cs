@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -71,16 +72,24 @@ public static class HostingExtensions
         services.AddSingleton<IDeviceLinkStatus>(sp => sp.GetRequiredService<MqttDeviceLink>());
         services.AddHostedService(sp => sp.GetRequiredService<MqttDeviceLink>());
 
+        // Added before the security filters so that it is the outermost one and sees their refusals too.
+        services.Configure<HubOptions>(o => o.AddFilter<HubRefusalLogFilter>());
         builder.AddSettingControlSecurity(storage.DataDirectory);
 
         // The music engine's clock runs beside the silo; grains reach the engine through IMusicPlayer.
         services.AddHostedService<MusicStatusForwarder>();
 
         services.AddSingleton<ApiCounters>();
+        services.AddSingleton<RefusalLog>();
+        services.AddSingleton<HubRefusalLogFilter>();
         services.AddSingleton<RoomObserverBridge>();
         services.AddHostedService(sp => sp.GetRequiredService<RoomObserverBridge>());
         services.AddHostedService<FacilitySeeder>();
         services.AddHostedService<RoomActivator>();
+        services.AddSingleton<KnownRooms>();
+        services.AddHostedService(sp => sp.GetRequiredService<KnownRooms>());
+        services.AddSingleton<SessionRecords>();
+        services.AddHostedService(sp => sp.GetRequiredService<SessionRecords>());
         services.AddSingleton<SimulationService>();
         services.AddHostedService(sp => sp.GetRequiredService<SimulationService>());
 
@@ -98,6 +107,14 @@ public static class HostingExtensions
                 o.ClientTimeoutInterval = TimeSpan.FromSeconds(6);
             })
             .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+
+        // Refused hub calls are logged (briefly, throttled) by HubRefusalLogFilter; SignalR logged each at error with a stack.
+        builder.Logging.AddFilter(HubRefusalLogFilter.DispatcherLogCategory, LogLevel.Critical);
+
+        // Every result logged "Setting HTTP status code 404" at information: a line per request anyone can make.
+        // 404s are counted in /api/diagnostics and logged, throttled, by RefusalLog.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Http.HttpResults", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Http.Result", LogLevel.Warning);
         return builder;
     }
 

@@ -14,6 +14,24 @@ public static class ApiResults
             ? new Actor(kind, name)
             : new Actor("api", http.Connection.RemoteIpAddress?.ToString() ?? "unknown");
 
+    /// <summary>
+    /// Routes with a <c>{roomId}</c>: a room the facility does not have is a 404 before any grain is touched
+    /// (checked against <see cref="KnownRooms"/>, in memory), counted and logged only in a throttled line.
+    /// </summary>
+    public static TBuilder ForKnownRooms<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(async (context, next) =>
+        {
+            var http = context.HttpContext;
+            if (http.GetRouteValue("roomId") is string roomId && !await http.RequestServices.GetRequiredService<KnownRooms>().ContainsAsync(roomId))
+            {
+                http.RequestServices.GetRequiredService<ApiCounters>().NotFound();
+                http.RequestServices.GetRequiredService<RefusalLog>().NotFound("room", roomId);
+                return RoomNotFound(roomId);
+            }
+
+            return await next(context);
+        });
+
     /// <summary>Reads a JSON body; a missing or malformed body is a 400 problem naming what is wrong.</summary>
     public static async Task<(T? Body, IResult? Problem)> ReadBody<T>(HttpContext http, ApiCounters counters)
         where T : class

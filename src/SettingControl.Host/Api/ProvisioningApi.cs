@@ -16,7 +16,7 @@ public static class ProvisioningApi
     {
         var staff = app.MapGroup("/api").ForStaff();
 
-        staff.MapPost("/rooms", async (HttpContext http, IGrainFactory grains, ApiCounters counters) =>
+        staff.MapPost("/rooms", async (HttpContext http, IGrainFactory grains, ApiCounters counters, KnownRooms knownRooms) =>
         {
             var (body, problem) = await ReadBody<CreateRoomBody>(http, counters);
             if (problem is not null)
@@ -28,9 +28,11 @@ public static class ProvisioningApi
             var errors = await Facility(grains).CreateRoom(roomId, body.Name ?? roomId);
             if (errors.Count > 0)
             {
-                var taken = Domain.Identifiers.IsValid(roomId) && await grains.GetGrain<IRoomGrain>(roomId).Exists();
+                var taken = await knownRooms.ContainsAsync(roomId);
                 return Refused(counters, errors, "The room was not created.", taken ? 409 : 400);
             }
+
+            await knownRooms.RefreshAsync();
 
             return Results.Created($"/api/rooms/{roomId}", await grains.GetGrain<IRoomGrain>(roomId).GetSnapshot());
         });
@@ -55,9 +57,10 @@ public static class ProvisioningApi
             return await RunRoomCommand(roomId, grains, counters, room => room.UpdateSettings(body, ActorOf(http)));
         });
 
-        staff.MapDelete("/rooms/{roomId}", async (string roomId, HttpContext http, IGrainFactory grains, ApiCounters counters) =>
+        staff.MapDelete("/rooms/{roomId}", async (string roomId, HttpContext http, IGrainFactory grains, ApiCounters counters, KnownRooms knownRooms) =>
         {
             var result = await Facility(grains).RetireRoom(roomId, ActorOf(http));
+            await knownRooms.RefreshAsync();
             return result.Outcome switch
             {
                 CommandOutcome.Accepted => Results.NoContent(),

@@ -11,7 +11,7 @@ public static class RoomApi
 {
     public static void MapRoomApi(this WebApplication app)
     {
-        var api = app.MapGroup("/api");
+        var api = app.MapGroup("/api").ForKnownRooms();
         var control = api.MapGroup("").ControlsRoom();
         api.MapGet("/rooms", async (IGrainFactory grains) => Results.Ok(await RoomDirectory.ListAsync(grains)));
         api.MapGet("/rooms/{roomId}", GetRoom);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using CsvHelper;
 using SettingControl.Contracts;
 using SettingControl.Host.Security;
 using SettingControl.Host.Services;
@@ -18,7 +19,7 @@ public static class SessionApi
 
     public static void MapSessionApi(this WebApplication app)
     {
-        var api = app.MapGroup("/api");
+        var api = app.MapGroup("/api").ForKnownRooms();
         var control = api.MapGroup("").ControlsRoom();
         var staff = api.MapGroup("").ForStaff();
 
@@ -61,10 +62,10 @@ public static class SessionApi
             return Results.NoContent();
         });
 
-        control.MapPost("/rooms/{roomId}/session", async (string roomId, HttpContext http, IGrainFactory grains, ApiCounters counters) =>
+        control.MapPost("/rooms/{roomId}/session", async (string roomId, HttpContext http, IGrainFactory grains, ApiCounters counters, SessionRecords records) =>
         {
             var (body, problem) = await ReadBody<StartSessionRequest>(http, counters);
-            return problem ?? await RunRoomCommand(roomId, grains, counters, room => room.StartSession(body!, ActorOf(http)),
+            return problem ?? await RunRoomCommand(roomId, grains, counters, room => StartSession(room, roomId, body!, ActorOf(http), records),
                 snapshot => Results.Created($"/api/sessions/{snapshot.Session!.SessionId}", new { sessionId = snapshot.Session.SessionId, room = snapshot }));
         });
         MapAction(control, "/rooms/{roomId}/session/t0", SessionAction.MarkDose);
@@ -111,13 +112,13 @@ public static class SessionApi
         control.MapPost("/rooms/{roomId}/music/previous", (string roomId, HttpContext http, IGrainFactory grains, ApiCounters counters) =>
             RunRoomCommand(roomId, grains, counters, room => room.SkipTrack(-1, ActorOf(http))));
 
-        api.MapGet("/sessions/{sessionId}", async (string sessionId, IGrainFactory grains) =>
-            await Record(grains, sessionId) is { } record ? Results.Ok(record) : SessionNotFound(sessionId));
-        api.MapGet("/sessions/{sessionId}/export", async (string sessionId, string? format, IGrainFactory grains) =>
+        api.MapGet("/sessions/{sessionId}", async (string sessionId, HttpContext http, SessionRecords records) =>
+            await ReadableRecord(http, sessionId, records) is { } record ? Results.Ok(record) : SessionNotFound(http, sessionId));
+        api.MapGet("/sessions/{sessionId}/export", async (string sessionId, string? format, HttpContext http, SessionRecords records) =>
         {
-            if (await Record(grains, sessionId) is not { } record)
+            if (await ReadableRecord(http, sessionId, records) is not { } record)
             {
-                return SessionNotFound(sessionId);
+                return SessionNotFound(http, sessionId);
             }
 
             return (format ?? "json").ToLowerInvariant() switch
@@ -135,11 +136,33 @@ public static class SessionApi
         api.MapPost(route, (string roomId, HttpContext http, IGrainFactory grains, ApiCounters counters) =>
             RunRoomCommand(roomId, grains, counters, room => room.SessionCommand(action, ActorOf(http))));
 
-    private static Task<SessionRecordDto?> Record(IGrainFactory grains, string sessionId) =>
-        Domain.Identifiers.IsValid(sessionId) ? grains.GetGrain<ISessionRecordGrain>(sessionId).Get() : Task.FromResult<SessionRecordDto?>(null);
+    /// <summary>Starts a session and lists it at once, so its record can be read (<see cref="SessionRecords"/>).</summary>
+    public static async Task<CommandResult> StartSession(IRoomGrain room, string roomId, StartSessionRequest request, Actor actor, SessionRecords records)
+    {
+        var result = await room.StartSession(request, actor);
+        if (result is { Outcome: CommandOutcome.Accepted, Snapshot.Session: { } session })
+        {
+            await records.RegisterAsync(session.SessionId, roomId);
+        }
 
-    private static IResult SessionNotFound(string sessionId) =>
-        Results.Problem(statusCode: 404, title: "Session not found", detail: $"There is no session '{sessionId}'.");
+        return result;
+    }
+
+    /// <summary>
+    /// The record if it exists and the caller may read its room. Another room's record is a 404, like one that
+    /// does not exist, so a caller limited to some rooms cannot learn which sessions the others had.
+    /// </summary>
+    private static async Task<SessionRecordDto?> ReadableRecord(HttpContext http, string sessionId, SessionRecords records) =>
+        await http.RequestServices.GetRequiredService<AccountService>().CurrentAsync(http.User) is { } access
+            ? await records.ReadAsync(sessionId, access)
+            : null;
+
+    private static IResult SessionNotFound(HttpContext http, string sessionId)
+    {
+        http.RequestServices.GetRequiredService<ApiCounters>().NotFound();
+        http.RequestServices.GetRequiredService<RefusalLog>().NotFound("session", sessionId);
+        return Results.Problem(statusCode: 404, title: "Session not found", detail: $"There is no session '{sessionId}'.");
+    }
 
     /// <summary>Adds a download file name to a JSON result.</summary>
     private sealed class AttachmentResult(IResult inner, string fileName) : IResult
@@ -152,39 +175,77 @@ public static class SessionApi
     }
 }
 
-/// <summary>The session record as CSV: one row per event, desired state before/after and what the devices showed.</summary>
+/// <summary>
+/// The session record as CSV: one row per event, desired state before/after and what the devices showed.
+/// Written with CsvHelper, which quotes fields as RFC 4180 says and escapes text that a spreadsheet would
+/// run as a formula (a note starting with =, +, -, @, tab or CR gets a leading ', so it shows as text).
+/// Numbers and times are written as numbers, so a negative one is not taken for a formula.
+/// </summary>
 public static class SessionCsv
 {
+    private static readonly string[] Header =
+    [
+        "sequence", "at", "elapsed_min", "type", "actor", "phase", "summary", "note", "reminder_id", "priority", "transition_ms",
+        "before_lights_on", "before_brightness", "before_color_temp_k", "before_mask_on", "before_mask_light",
+        "after_lights_on", "after_brightness", "after_color_temp_k", "after_mask_on", "after_mask_light", "actual",
+    ];
+
+    private static readonly CsvWriterOptions Options = CsvWriterOptions.Default with
+    {
+        Injection = CsvInjection.Escape,
+        FormatProvider = CultureInfo.InvariantCulture,
+
+        // As the export has always been written (one LF per line); fields with line breaks are quoted either way.
+        NewLine = "\n",
+        WriteByteOrderMark = false,
+    };
+
     public static string Write(SessionRecordDto record)
     {
-        var csv = new StringBuilder();
-        csv.AppendLine("sequence,at,elapsed_min,type,actor,phase,summary,note,reminder_id,priority,transition_ms," +
-                       "before_lights_on,before_brightness,before_color_temp_k,before_mask_on,before_mask_light," +
-                       "after_lights_on,after_brightness,after_color_temp_k,after_mask_on,after_mask_light,actual");
-        foreach (var e in record.Events)
+        using var text = new StringWriter(CultureInfo.InvariantCulture);
+        using (var csv = CsvWriter.Create(text, Options, leaveOpen: true))
         {
-            var actual = string.Join("; ", (e.Actual ?? []).Select(a =>
-                $"{a.DeviceId}={a.Availability}" + (a.Actual is { } s ? $" on={s.On} brightness={s.Brightness} colorTempK={s.ColorTempK} light={s.Light}" : string.Empty)));
-            string[] fields =
-            [
-                e.Sequence.ToString(CultureInfo.InvariantCulture),
-                e.At.ToString("O", CultureInfo.InvariantCulture),
-                (e.At - record.StartedAt).TotalMinutes.ToString("0.00", CultureInfo.InvariantCulture),
-                e.Type, e.Actor, e.Phase ?? string.Empty, e.Summary, e.Note ?? string.Empty, e.ReminderId ?? string.Empty, e.Priority ?? string.Empty,
-                e.TransitionMs?.ToString(CultureInfo.InvariantCulture) ?? string.Empty,
-                .. State(e.Before), .. State(e.After), actual,
-            ];
-            csv.AppendLine(string.Join(",", fields.Select(Quote)));
+            csv.WriteHeader(Header);
+            foreach (var e in record.Events)
+            {
+                csv.WriteField(e.Sequence, default);
+                csv.WriteField(e.At, "O");
+                csv.WriteField((e.At - record.StartedAt).TotalMinutes, "0.00");
+                csv.WriteField(e.Type);
+                csv.WriteField(e.Actor);
+                csv.WriteField(e.Phase ?? string.Empty);
+                csv.WriteField(e.Summary);
+                csv.WriteField(e.Note ?? string.Empty);
+                csv.WriteField(e.ReminderId ?? string.Empty);
+                csv.WriteField(e.Priority ?? string.Empty);
+                csv.WriteField(e.TransitionMs, default);
+                WriteState(csv, e.Before);
+                WriteState(csv, e.After);
+                csv.WriteField(string.Join("; ", (e.Actual ?? []).Select(a =>
+                    $"{a.DeviceId}={a.Availability}" + (a.Actual is { } s ? $" on={s.On} brightness={s.Brightness} colorTempK={s.ColorTempK} light={s.Light}" : string.Empty))));
+                csv.EndRecord();
+            }
         }
 
-        return csv.ToString();
+        return text.ToString();
     }
 
-    private static string[] State(DesiredStateDto? s) => s is null
-        ? ["", "", "", "", ""]
-        : [s.Lighting.On ? "true" : "false", s.Lighting.Brightness.ToString(CultureInfo.InvariantCulture), s.Lighting.ColorTempK.ToString(CultureInfo.InvariantCulture),
-           s.Mask.On ? "true" : "false", s.Mask.Light.ToString(CultureInfo.InvariantCulture)];
+    private static void WriteState(CsvWriter csv, DesiredStateDto? s)
+    {
+        if (s is null)
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                csv.WriteField(string.Empty);
+            }
 
-    private static string Quote(string value) =>
-        value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
+            return;
+        }
+
+        csv.WriteField(s.Lighting.On ? "true" : "false");
+        csv.WriteField(s.Lighting.Brightness, default);
+        csv.WriteField(s.Lighting.ColorTempK, default);
+        csv.WriteField(s.Mask.On ? "true" : "false");
+        csv.WriteField(s.Mask.Light, default);
+    }
 }

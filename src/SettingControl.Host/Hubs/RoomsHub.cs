@@ -11,10 +11,18 @@ namespace SettingControl.Host.Hubs;
 /// send commands back; every refusal is a <see cref="HubException"/> with a message a therapist can read.
 /// </summary>
 [Authorize]
-public sealed class RoomsHub(IGrainFactory grains, RoomObserverBridge bridge, ApiCounters counters, IPlaylistCatalog playlists) : Hub
+public sealed class RoomsHub(
+    IGrainFactory grains,
+    RoomObserverBridge bridge,
+    ApiCounters counters,
+    IPlaylistCatalog playlists,
+    KnownRooms knownRooms,
+    SessionRecords records) : Hub
 {
     public const string Path = "/hubs/rooms";
     public const string RoomChangedMethod = "RoomChanged";
+
+    public const string RecordNotAvailable = "This session's record is not available.";
 
     public static string GroupFor(string roomId) => "room:" + roomId;
 
@@ -36,14 +44,14 @@ public sealed class RoomsHub(IGrainFactory grains, RoomObserverBridge bridge, Ap
     public async Task<RoomSnapshot> SetLighting(string roomId, SetLightingRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return Unwrap(roomId, await Room(roomId).SetLighting(request, Actor()));
+        return await Command(roomId, room => room.SetLighting(request, Actor()));
     }
 
     [ControlsRoom]
     public async Task<RoomSnapshot> SetMask(string roomId, SetMaskRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return Unwrap(roomId, await Room(roomId).SetMask(request, Actor()));
+        return await Command(roomId, room => room.SetMask(request, Actor()));
     }
 
     public IReadOnlyList<PlaylistDto> GetPlaylists() => playlists.List();
@@ -52,14 +60,14 @@ public sealed class RoomsHub(IGrainFactory grains, RoomObserverBridge bridge, Ap
     public async Task<RoomSnapshot> SetMusic(string roomId, SetMusicRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return Unwrap(roomId, await Room(roomId).SetMusic(request, Actor()));
+        return await Command(roomId, room => room.SetMusic(request, Actor()));
     }
 
     [ControlsRoom]
-    public async Task<RoomSnapshot> NextTrack(string roomId) => Unwrap(roomId, await Room(roomId).SkipTrack(1, Actor()));
+    public async Task<RoomSnapshot> NextTrack(string roomId) => await Command(roomId, room => room.SkipTrack(1, Actor()));
 
     [ControlsRoom]
-    public async Task<RoomSnapshot> PreviousTrack(string roomId) => Unwrap(roomId, await Room(roomId).SkipTrack(-1, Actor()));
+    public async Task<RoomSnapshot> PreviousTrack(string roomId) => await Command(roomId, room => room.SkipTrack(-1, Actor()));
 
     public Task<IReadOnlyList<ProtocolSummaryDto>> GetProtocols() =>
         grains.GetGrain<IProtocolRegistryGrain>(IProtocolRegistryGrain.Key).List();
@@ -68,7 +76,7 @@ public sealed class RoomsHub(IGrainFactory grains, RoomObserverBridge bridge, Ap
     public async Task<RoomSnapshot> StartSession(string roomId, StartSessionRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return Unwrap(roomId, await Room(roomId).StartSession(request, Actor()));
+        return await Command(roomId, room => Api.SessionApi.StartSession(room, roomId, request, Actor(), records));
     }
 
     [ControlsRoom]
@@ -91,47 +99,61 @@ public sealed class RoomsHub(IGrainFactory grains, RoomObserverBridge bridge, Ap
 
     [ControlsRoom]
     public async Task<RoomSnapshot> ExtendPhase(string roomId, int minutes) =>
-        Unwrap(roomId, await Room(roomId).ExtendPhase(minutes, Actor()));
+        await Command(roomId, room => room.ExtendPhase(minutes, Actor()));
 
     [ControlsRoom]
     public async Task<RoomSnapshot> JumpToPhase(string roomId, string phaseId) =>
-        Unwrap(roomId, await Room(roomId).JumpToPhase(phaseId ?? string.Empty, Actor()));
+        await Command(roomId, room => room.JumpToPhase(phaseId ?? string.Empty, Actor()));
 
     [ControlsRoom]
     public async Task<RoomSnapshot> ReleaseOverride(string roomId, string attribute) =>
-        Unwrap(roomId, await Room(roomId).ReleaseOverride(attribute ?? string.Empty, Actor()));
+        await Command(roomId, room => room.ReleaseOverride(attribute ?? string.Empty, Actor()));
 
     [ControlsRoom]
     public async Task<RoomSnapshot> AddNote(string roomId, string text) =>
-        Unwrap(roomId, await Room(roomId).AddNote(text ?? string.Empty, Actor()));
+        await Command(roomId, room => room.AddNote(text ?? string.Empty, Actor()));
 
     [ControlsRoom]
     public async Task<RoomSnapshot> AddReminder(string roomId, AddReminderRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return Unwrap(roomId, await Room(roomId).AddReminder(request, Actor()));
+        return await Command(roomId, room => room.AddReminder(request, Actor()));
     }
 
     [ControlsRoom]
     public async Task<RoomSnapshot> AcknowledgeReminder(string roomId, string reminderId) =>
-        Unwrap(roomId, await Room(roomId).AcknowledgeReminder(reminderId ?? string.Empty, Actor()));
+        await Command(roomId, room => room.AcknowledgeReminder(reminderId ?? string.Empty, Actor()));
 
     [ControlsRoom]
     public async Task<RoomSnapshot> CompleteReminder(string roomId, string reminderId) =>
-        Unwrap(roomId, await Room(roomId).CompleteReminder(reminderId ?? string.Empty, Actor()));
+        await Command(roomId, room => room.CompleteReminder(reminderId ?? string.Empty, Actor()));
 
+    /// <summary>
+    /// The record, if it exists and the caller may read its room; otherwise the same plain refusal for both
+    /// (the room page shows it, so no identifier in it).
+    /// </summary>
     public async Task<SessionRecordDto> GetSessionRecord(string sessionId)
     {
-        var record = Domain.Identifiers.IsValid(sessionId) ? await grains.GetGrain<ISessionRecordGrain>(sessionId).Get() : null;
-        return record ?? throw new HubException($"There is no session '{sessionId}'.");
+        var record = await records.ReadAsync(sessionId, Access());
+        if (record is null)
+        {
+            counters.NotFound();
+            throw new HubException(RecordNotAvailable);
+        }
+
+        return record;
     }
 
-    private async Task<RoomSnapshot> Action(string roomId, SessionAction action) =>
-        Unwrap(roomId, await Room(roomId).SessionCommand(action, Actor()));
+    private Task<RoomSnapshot> Action(string roomId, SessionAction action) =>
+        Command(roomId, room => room.SessionCommand(action, Actor()));
 
-    private IRoomGrain Room(string roomId)
+    private async Task<RoomSnapshot> Command(string roomId, Func<IRoomGrain, Task<CommandResult>> command) =>
+        Unwrap(roomId, await command(await Room(roomId)));
+
+    /// <summary>The room's grain, only for a room the facility has: an unknown id activates nothing.</summary>
+    private async Task<IRoomGrain> Room(string roomId)
     {
-        if (!Domain.Identifiers.IsValid(roomId))
+        if (!await knownRooms.ContainsAsync(roomId))
         {
             counters.NotFound();
             throw new HubException($"Room '{roomId}' does not exist.");
@@ -142,7 +164,7 @@ public sealed class RoomsHub(IGrainFactory grains, RoomObserverBridge bridge, Ap
 
     private async Task<RoomSnapshot> SnapshotOrThrow(string roomId)
     {
-        var snapshot = await Room(roomId).GetSnapshot();
+        var snapshot = await (await Room(roomId)).GetSnapshot();
         if (snapshot is null)
         {
             counters.NotFound();
@@ -170,7 +192,9 @@ public sealed class RoomsHub(IGrainFactory grains, RoomObserverBridge bridge, Ap
     }
 
     /// <summary>The signed-in account or key, as checked for this very call by <see cref="HubAccessFilter"/>.</summary>
-    private Actor Actor() => Context.Items.TryGetValue(HubAccessFilter.AccessItem, out var access) && access is Access current
-        ? current.Actor
+    private Access Access() => Context.Items.TryGetValue(HubAccessFilter.AccessItem, out var access) && access is Access current
+        ? current
         : throw new HubException("Your sign-in has ended. Sign in again.");
+
+    private Actor Actor() => Access().Actor;
 }

@@ -23,6 +23,14 @@ public sealed record Access(string Kind, string Name, Role Role, IReadOnlyList<s
     public bool CanControl(string roomId) =>
         Role == Role.Admin || (Role == Role.Therapist && (Rooms.Count == 0 || Rooms.Contains(roomId, StringComparer.Ordinal)));
 
+    /// <summary>
+    /// Session records hold clinical notes, so they follow the rooms on the account: an account with rooms
+    /// listed reads only those rooms' records, whatever its role; one with none listed (and every admin and
+    /// API key, which have no room list) reads every room's. docs/accounts.md, "Who may read session records".
+    /// </summary>
+    public bool CanReadRecordsOf(string roomId) =>
+        Role == Role.Admin || Rooms.Count == 0 || Rooms.Contains(roomId, StringComparer.Ordinal);
+
     /// <summary>Why <see cref="CanControl"/> said no, in words for the person holding the tablet.</summary>
     public string RefusalFor(string roomId) => Role switch
     {
