@@ -38,6 +38,7 @@ public sealed class RoomGrain : Grain, IRoomGrain
     /// failed. The room keeps it, retries the write every tick and refuses every other change until it is stored.
     /// </summary>
     private string? _storageProblem;
+    private (string Reason, DateTimeOffset At)? _loggedStorageFailure;
 
     public RoomGrain(
         [PersistentState("room", StorageNames.Default)] IPersistentState<RoomState> state,
@@ -92,6 +93,12 @@ public sealed class RoomGrain : Grain, IRoomGrain
             return;
         }
 
+        // A room holding an unsaved Lights up must not reload over it (WriteOrReload would).
+        if (_storageProblem is not null && !await TryFlush())
+        {
+            throw new StorageUnavailableException(_storageProblem);
+        }
+
         _state.State.Provisioned = true;
         _state.State.Name = name;
         _state.State.Devices = assigned;
@@ -140,6 +147,11 @@ public sealed class RoomGrain : Grain, IRoomGrain
         if (Room.ActiveSession is not null)
         {
             return new CommandResult(CommandOutcome.Invalid, null, [new FieldError("session", "End the session before retiring the room.")]);
+        }
+
+        if (_storageProblem is not null && !await TryFlush())
+        {
+            return StorageRefused(_storageProblem);
         }
 
         _logger.LogInformation("Room {RoomId} retired by {Actor}", RoomId, actor);
@@ -511,6 +523,10 @@ public sealed class RoomGrain : Grain, IRoomGrain
                 var change = Room.Tick(now, Actual());
                 await Commit(change, now, actor: null);
             }
+            catch (StorageUnavailableException refused)
+            {
+                LogStorageFailure(refused, refused.PlainReason, "the phase clock could not move on; it will try again");
+            }
             catch (Exception ex)
             {
                 _logger.LogError(ex, "Room {RoomId}: the phase clock could not move on; it will try again", RoomId);
@@ -665,10 +681,14 @@ public sealed class RoomGrain : Grain, IRoomGrain
         catch (Exception ex)
         {
             var reason = PlainReason(ex);
-            _logger.LogError(ex, "Room {RoomId}: storing the change failed ({Reason}); the change is refused", RoomId, reason);
+            LogStorageFailure(ex, reason, "storing the change failed; the change is refused");
+            var shown = _state.State.Version;
             try
             {
                 await _state.ReadStateAsync();
+
+                // Dashboards drop snapshots older than the last they saw: the reloaded room must not count backwards.
+                _state.State.Version = Math.Max(shown, _state.State.Version) + 1;
             }
             catch (Exception readFailure)
             {
@@ -714,6 +734,23 @@ public sealed class RoomGrain : Grain, IRoomGrain
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// A full disk fails every write of every room each second: the first failure of a reason is logged whole, its
+    /// repeats for a minute only at Debug, so the log does not fill what is already full.
+    /// </summary>
+    private void LogStorageFailure(Exception failure, string reason, string what)
+    {
+        var now = _time.GetUtcNow();
+        if (_loggedStorageFailure is { } last && last.Reason == reason && now - last.At < TimeSpan.FromMinutes(1))
+        {
+            _logger.LogDebug("Room {RoomId}: {What} ({Reason}), again", RoomId, what, reason);
+            return;
+        }
+
+        _loggedStorageFailure = (reason, now);
+        _logger.LogError(failure, "Room {RoomId}: {What} ({Reason})", RoomId, what, reason);
     }
 
     private async Task Write()

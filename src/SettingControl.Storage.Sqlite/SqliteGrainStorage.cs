@@ -17,7 +17,7 @@ namespace SettingControl.Storage.Sqlite;
 /// A state that is <see cref="IJournaledState"/> brings append-only journal entries (session record events),
 /// which are inserted in the same transaction as the state: both are stored or neither is.
 /// </summary>
-public sealed class SqliteGrainStorage : IGrainStorage, IStorageHealth, IJournalReader, IDisposable
+public sealed class SqliteGrainStorage : IGrainStorage, IStorageHealth, IJournalReader, IStoredStateIndex, IDisposable
 {
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS grain_state (
@@ -192,9 +192,11 @@ public sealed class SqliteGrainStorage : IGrainStorage, IStorageHealth, IJournal
                     write.Done.TrySetException(failure);
                 }
 
-                // A connection that failed mid-transaction (a full disk, a vanished file) is not trusted again.
+                // A connection that failed mid-transaction (a full disk, a vanished file) is not trusted again,
+                // and not handed back to the pool either.
                 if (connection is not null)
                 {
+                    SqliteConnection.ClearPool(connection);
                     await connection.DisposeAsync();
                     connection = null;
                 }
@@ -304,6 +306,16 @@ public sealed class SqliteGrainStorage : IGrainStorage, IStorageHealth, IJournal
         }
 
         return entries;
+    }
+
+    public async Task<bool> HasStateAsync(string grainId, string stateName, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT 1 FROM grain_state WHERE grain_id = $id AND state_name = $name";
+        command.Parameters.AddWithValue("$id", grainId);
+        command.Parameters.AddWithValue("$name", stateName);
+        return await command.ExecuteScalarAsync(cancellationToken) is not null;
     }
 
     /// <summary>

@@ -14,6 +14,7 @@ public static class SqliteStorageExtensions
         services.AddKeyedSingleton<IGrainStorage>(providerName, (sp, key) => sp.GetRequiredKeyedService<SqliteGrainStorage>(key));
         services.AddSingleton<IStorageHealth>(sp => sp.GetRequiredKeyedService<SqliteGrainStorage>(providerName));
         services.AddSingleton<SettingControl.Contracts.Storage.IJournalReader>(sp => sp.GetRequiredKeyedService<SqliteGrainStorage>(providerName));
+        services.AddSingleton<SettingControl.Contracts.Storage.IStoredStateIndex>(sp => sp.GetRequiredKeyedService<SqliteGrainStorage>(providerName));
         return services;
     }
 }

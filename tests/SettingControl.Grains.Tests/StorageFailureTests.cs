@@ -98,7 +98,12 @@ public sealed class StorageFailureTests : IAsyncLifetime
         Assert.DoesNotContain(record.Events, e => e.Note == "written while the disk was full");
         Assert.DoesNotContain(record.Events, e => e.Type == "lighting-changed");
         Assert.Single(record.Events, e => e.Note == "written after");
-        Assert.Equal(Enumerable.Range(1, record.Events.Count).Select(i => (long)i), record.Events.Select(e => e.Sequence));
+
+        // As stored: one journal entry per recorded event (plus the header), each sequence number used once, in order.
+        var stored = await _cluster.Storage.ReadAsync(sessionId);
+        Assert.Equal(record.Events.Count, stored.Count(e => e.Kind == SessionJournal.EventKind));
+        Assert.Equal(stored.Select(e => e.Sequence).Order(), stored.Select(e => e.Sequence));
+        Assert.Equal(stored.Count, stored.Select(e => e.Sequence).Distinct().Count());
         Assert.DoesNotContain(_cluster.Devices.Sent, c => c.Brightness == 11);
     }
 

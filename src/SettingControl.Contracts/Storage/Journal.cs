@@ -22,6 +22,12 @@ public interface IJournalReader
     Task<IReadOnlyList<JournalEntry>> ReadAsync(string stream, CancellationToken cancellationToken = default);
 }
 
+/// <summary>Whether storage holds a grain's state, asked without activating the grain (ids a caller made up cost nothing).</summary>
+public interface IStoredStateIndex
+{
+    Task<bool> HasStateAsync(string grainId, string stateName, CancellationToken cancellationToken = default);
+}
+
 /// <summary>
 /// Storage refused a write (disk full, read-only file system, database gone). <see cref="PlainReason"/> is fit for
 /// a clinical screen ("the disk is full"); the inner exception keeps the technical detail for the log.

@@ -21,8 +21,8 @@ public static class AudioApi
     public static void MapAudioApi(this WebApplication app)
     {
         var api = app.MapGroup("/api");
-        api.MapGet("/rooms/{roomId}/audio-output", async (string roomId, IGrainFactory grains, EngineMusicPlayer music, ApiCounters counters) =>
-            await RoomExists(grains, roomId) ? Results.Ok(Describe(roomId, music)) : NotFound(roomId, counters));
+        api.MapGet("/rooms/{roomId}/audio-output", async (string roomId, HttpContext http, IGrainFactory grains, EngineMusicPlayer music, ApiCounters counters) =>
+            await RoomExists(http, grains, roomId) ? Results.Ok(Describe(roomId, music)) : NotFound(roomId, counters));
         api.MapPut("/rooms/{roomId}/audio-output", async (string roomId, HttpContext http, IGrainFactory grains, EngineMusicPlayer music, ApiCounters counters) =>
         {
             var (body, problem) = await ReadBody<AudioOutputBody>(http, counters);
@@ -31,7 +31,7 @@ public static class AudioApi
                 return problem;
             }
 
-            if (!await RoomExists(grains, roomId))
+            if (!await RoomExists(http, grains, roomId))
             {
                 return NotFound(roomId, counters);
             }
@@ -58,8 +58,9 @@ public static class AudioApi
         return new AudioOutputDto(setting.Kind, setting.Device, setting.Path, music.IsConfigured(roomId), now?.Output ?? "not started", now?.OutputState ?? "not started");
     }
 
-    private static async Task<bool> RoomExists(IGrainFactory grains, string roomId) =>
-        Domain.Identifiers.IsValid(roomId) && await grains.GetGrain<IRoomGrain>(roomId).Exists();
+    /// <summary>Checked against the facility's room list first, so an unknown id never activates a room grain.</summary>
+    private static async Task<bool> RoomExists(HttpContext http, IGrainFactory grains, string roomId) =>
+        await http.RequestServices.GetRequiredService<KnownRooms>().ContainsAsync(roomId) && await grains.GetGrain<IRoomGrain>(roomId).Exists();
 
     private static IResult NotFound(string roomId, ApiCounters counters)
     {

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using SettingControl.Contracts;
+using SettingControl.Contracts.Storage;
+using SettingControl.Grains;
 using SettingControl.Host.Security;
 
 namespace SettingControl.Host.Services;
@@ -9,7 +11,7 @@ namespace SettingControl.Host.Services;
 /// never started, or whose room the caller may not read, is "not found" without a record grain being
 /// activated for it. Which ids exist is kept in memory, loaded at start from <see cref="ISessionDirectoryGrain"/>.
 /// </summary>
-public sealed class SessionRecords(IGrainFactory grains, ILogger<SessionRecords> logger) : IHostedService
+public sealed class SessionRecords(IGrainFactory grains, IJournalReader journal, IStoredStateIndex stored, ILogger<SessionRecords> logger) : IHostedService
 {
     private readonly ConcurrentDictionary<string, string> _roomOfSession = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _loading = new(1, 1);
@@ -24,7 +26,13 @@ public sealed class SessionRecords(IGrainFactory grains, ILogger<SessionRecords>
     public async Task<SessionRecordDto?> ReadAsync(string? sessionId, Access access)
     {
         await EnsureLoadedAsync();
-        if (sessionId is null || !_roomOfSession.TryGetValue(sessionId, out var roomId) || !access.CanReadRecordsOf(roomId))
+        if (sessionId is null || !Domain.Identifiers.IsValid(sessionId))
+        {
+            return null;
+        }
+
+        var roomId = _roomOfSession.TryGetValue(sessionId, out var listed) ? listed : await FindStoredAsync(sessionId);
+        if (roomId is null || !access.CanReadRecordsOf(roomId))
         {
             return null;
         }
@@ -53,6 +61,27 @@ public sealed class SessionRecords(IGrainFactory grains, ILogger<SessionRecords>
         {
             logger.LogWarning("Session {SessionId} started, but the list of session records could not be stored: {Reason}", sessionId, ex.Message);
         }
+    }
+
+    /// <summary>
+    /// A record the list does not name (its listing failed, or it was written before the list existed) is found in
+    /// storage itself, by key, without activating a grain: its journal stream, or a record stored whole by an
+    /// earlier version (grain type "sessionrecord", state "record"). Found, it is listed from then on.
+    /// </summary>
+    private async Task<string?> FindStoredAsync(string sessionId)
+    {
+        var roomId = SessionJournal.Read(await journal.ReadAsync(sessionId), earlier: null)?.RoomId;
+        if (roomId is null && await stored.HasStateAsync(GrainId.Create("sessionrecord", sessionId).ToString(), "record"))
+        {
+            roomId = (await grains.GetGrain<ISessionRecordGrain>(sessionId).Get())?.RoomId;
+        }
+
+        if (roomId is not null)
+        {
+            await RegisterAsync(sessionId, roomId);
+        }
+
+        return roomId;
     }
 
     public async Task StartAsync(CancellationToken cancellationToken)
