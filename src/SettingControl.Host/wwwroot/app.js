@@ -605,6 +605,19 @@ function lightsAtFull(snap) {
   return `${full}/${lights.length} lights at 100 %${silent ? ` · ${silent} not reporting` : ''}`;
 }
 
+/**
+ * The room's speakers in plain words for the therapist. The output's name and its technical state (a device name,
+ * an errno) are for staff, who see them in the console; here only what it means for the room.
+ */
+function speakersText(now) {
+  if (!now) return { text: 'Music player not started', warning: false };
+  const state = String(now.outputState ?? '');
+  if (state.startsWith('refused')) return { text: 'Speakers off after a safety check · ask staff to choose the room\'s audio output again', warning: true };
+  if (state.startsWith('unavailable')) return { text: 'Speakers not working · the music carries on silently; ask staff to check the room\'s audio output', warning: true };
+  if (String(now.output ?? '').startsWith('none')) return { text: 'No speakers chosen for this room', warning: false };
+  return { text: 'Playing to the room\'s speakers', warning: false };
+}
+
 /** What the Lights up control says for a room: { text, level } with level idle | sending | bad | up. */
 function lightsUpStatus(snap) {
   const p = lightsUpPending.get(snap.roomId);
@@ -2038,9 +2051,9 @@ function mountMusic(roomId) {
     now = m.nowPlaying;
     receivedAt = Date.now();
     setText(track, now?.trackTitle ?? (m.playing ? 'starting…' : 'silence'));
-    const unavailable = !!now && now.outputState.startsWith('unavailable');
-    setText(output, !now ? 'no player' : unavailable ? `${now.output} · audio output ${now.outputState}` : `${now.output} · ${now.outputState}`);
-    output.classList.toggle('is-warning', unavailable);
+    const speakers = speakersText(now);
+    setText(output, speakers.text);
+    output.classList.toggle('is-warning', speakers.warning);
     setHidden(note, !playlistsError);
     if (playlistsError) setText(note, `Playlists unavailable: ${playlistsError}`);
     tick();
