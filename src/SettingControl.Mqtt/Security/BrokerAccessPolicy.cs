@@ -105,6 +105,9 @@ public static class MosquittoConfig
         return text.ToString();
     }
 
+    /// <summary>The largest MQTT packet an external Mosquitto accepts: a device payload at its limit, plus 1 KiB of topic and headers.</summary>
+    public const int MaxPacketBytes = SettingControl.DeviceProtocol.PayloadParser.MaxPayloadBytes + 1024;
+
     /// <summary>A mosquitto.conf for one listener with the generated files (and TLS when a certificate is given).</summary>
     public static string BrokerConfig(int port, string bindAddress, string passwordFile, string aclFile, MosquittoTls? tls = null)
     {
@@ -115,6 +118,10 @@ public static class MosquittoConfig
         text.Append("password_file ").Append(passwordFile).Append('\n');
         text.Append("acl_file ").Append(aclFile).Append('\n');
         text.Append("persistence false\n");
+
+        // The device protocol's payload limit plus room for the topic and headers: Mosquitto drops the client that
+        // sends a bigger packet before reading it whole, so nothing oversized is held or retained.
+        text.Append("max_packet_size ").Append(MaxPacketBytes).Append('\n');
         text.Append("listener ").Append(port).Append(' ').Append(bindAddress).Append('\n');
         if (tls is not null)
         {
