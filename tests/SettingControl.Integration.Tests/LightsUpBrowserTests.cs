@@ -127,6 +127,35 @@ public sealed class LightsUpBrowserTests() : BrowserTestBase(simulatedRooms: 2)
     }
 
     [Fact]
+    public async Task A_Lights_up_held_while_the_page_still_says_connected_on_a_dead_link_becomes_NOT_CONFIRMED_and_is_sent_when_the_link_is_back()
+    {
+        await using var link = new FreezableTcpProxy(Host.BaseUrl.Port);
+        var viaLink = new Uri($"http://127.0.0.1:{link.Port}/");
+        var page = await NewTabletPageAsync(baseUrl: viaLink);
+        await page.GotoAsync(PageUrl("#/rooms/room-1", viaLink));
+        var connection = page.GetByTestId("connection-status");
+        await Assertions.Expect(connection).ToHaveTextAsync("connected");
+        await Assertions.Expect(page.GetByTestId("device-room-1-light-1-availability")).ToHaveTextAsync("online");
+        await page.EvaluateAsync(WatchForLibraryText);
+
+        // The press comes before the page can know: nothing has been missed yet, so it still says "connected".
+        link.Freeze();
+        await HoldAsync(page, page.GetByTestId("lights-up-button"));
+
+        // The room never acknowledges it, so the tablet says so, loudly, whatever the link indicator said.
+        var unconfirmed = page.GetByTestId("lights-up-unconfirmed-room-1");
+        await Assertions.Expect(unconfirmed).ToContainTextAsync("LIGHTS UP NOT CONFIRMED", new() { Timeout = 10_000 });
+        await Assertions.Expect(unconfirmed).ToContainTextAsync("Use the room's wall switch.");
+        Assert.NotEqual(true, (await Host.GetRoomAsync("room-1")).LightsUp?.Active);
+
+        link.Thaw();
+        await Assertions.Expect(page.GetByTestId("lights-up-status")).ToHaveTextAsync("Lights up confirmed · 2/2 lights at 100 %", new() { Timeout = 30_000 });
+        await Assertions.Expect(unconfirmed).ToHaveCountAsync(0);
+        Assert.True((await Host.GetRoomAsync("room-1")).LightsUp?.Active);
+        Assert.Empty(await page.EvaluateAsync<string[]>("() => window.__libraryTextSeen"));
+    }
+
+    [Fact]
     public async Task Cancelling_a_Lights_up_that_was_not_confirmed_stops_it_being_sent_when_the_link_is_back()
     {
         await using var link = new FreezableTcpProxy(Host.BaseUrl.Port);
