@@ -26,6 +26,7 @@ public sealed class RoomGrain : Grain, IRoomGrain
     private readonly IMusicPlayer _music;
     private readonly TimeProvider _time;
     private readonly ILogger<RoomGrain> _logger;
+    private readonly RoomsAheadOfStorage _ahead;
     private readonly ObserverManager<IRoomObserver> _observers;
     private readonly Dictionary<string, LiveDevice> _live = new(StringComparer.Ordinal);
     private readonly HashSet<string> _continueDevices = new(StringComparer.Ordinal);
@@ -45,8 +46,10 @@ public sealed class RoomGrain : Grain, IRoomGrain
         IDeviceCommands devices,
         IMusicPlayer music,
         TimeProvider time,
+        RoomsAheadOfStorage ahead,
         ILogger<RoomGrain> logger)
     {
+        _ahead = ahead;
         _state = state;
         _devices = devices;
         _music = music;
@@ -717,6 +720,7 @@ public sealed class RoomGrain : Grain, IRoomGrain
             {
                 _logger.LogError(ex, "Room {RoomId}: the room's state could not be stored ({Reason}); it is kept in memory and retried", RoomId, reason);
                 _storageProblem = reason;
+                _ahead.Ahead(RoomId, reason);
                 _state.State.Version++;
                 Notify();
             }
@@ -729,6 +733,7 @@ public sealed class RoomGrain : Grain, IRoomGrain
         {
             _logger.LogWarning("Room {RoomId}: storage works again; the room's state is stored", RoomId);
             _storageProblem = null;
+            _ahead.InStep(RoomId);
             _state.State.Version++;
             Notify();
         }

@@ -33,6 +33,7 @@ public static class HostingExtensions
         services.Configure<StorageOptions>(config.GetSection(StorageOptions.Section));
         services.Configure<SimulationOptions>(config.GetSection(SimulationOptions.Section));
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<SettingControl.Contracts.Storage.RoomsAheadOfStorage>();
 
         // First of all hosted services: the data directory is the host user's alone before anything writes to it.
         services.AddHostedService<DataDirectoryPermissions>();

@@ -77,6 +77,7 @@ public sealed class RoomCluster : IAsyncDisposable
             silo.Services.AddSingleton<IDeviceCommands>(devices);
             silo.Services.AddSingleton<IMusicPlayer>(music);
             silo.Services.AddSingleton<TimeProvider>(time ?? TimeProvider.System);
+            silo.Services.AddSingleton<SettingControl.Contracts.Storage.RoomsAheadOfStorage>();
             silo.Services.AddSingleton<IBuiltInProtocols>(new RepositoryProtocols());
         });
         var cluster = builder.Build();

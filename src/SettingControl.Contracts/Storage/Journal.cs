@@ -40,3 +40,18 @@ public sealed class StorageUnavailableException(string plainReason, Exception? i
 
 /// <summary>What storage last said about writing: null while writes succeed.</summary>
 public sealed record StorageWriteProblem(string PlainReason, DateTimeOffset Since);
+
+/// <summary>
+/// Which rooms are running ahead of storage (holding a Lights up that could not be stored). Readiness asks it, so a
+/// host is not "ready" while any room's state lives only in memory, even if a small probe write succeeds.
+/// </summary>
+public sealed class RoomsAheadOfStorage
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _rooms = new(StringComparer.Ordinal);
+
+    public int Count => _rooms.Count;
+
+    public void Ahead(string roomId, string reason) => _rooms[roomId] = reason;
+
+    public void InStep(string roomId) => _rooms.TryRemove(roomId, out _);
+}

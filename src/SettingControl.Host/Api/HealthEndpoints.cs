@@ -1,4 +1,5 @@
 using SettingControl.Contracts;
+using SettingControl.Contracts.Storage;
 using SettingControl.Mqtt;
 using SettingControl.Storage.Sqlite;
 
@@ -16,9 +17,9 @@ public static class HealthEndpoints
         // The cheapest answer Kestrel can give: a liveness probe, and the HTTP floor the benchmarks compare against.
         app.MapGet("/ping", () => Results.Text("pong")).AllowAnonymous();
 
-        app.MapGet("/readyz", async (IGrainFactory grains, IStorageHealth storage, IDeviceLinkStatus link, CancellationToken ct) =>
+        app.MapGet("/readyz", async (IGrainFactory grains, IStorageHealth storage, RoomsAheadOfStorage unsaved, IDeviceLinkStatus link, CancellationToken ct) =>
         {
-            var readiness = await CheckAsync(grains, storage, link, ct);
+            var readiness = await CheckAsync(grains, storage, unsaved, link, ct);
             return Results.Json(
                 new
                 {
@@ -35,9 +36,9 @@ public static class HealthEndpoints
                 statusCode: readiness.Ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
         }).AllowAnonymous();
 
-        app.MapGet("/healthz", async (IGrainFactory grains, IStorageHealth storage, IDeviceLinkStatus link, CancellationToken ct) =>
+        app.MapGet("/healthz", async (IGrainFactory grains, IStorageHealth storage, RoomsAheadOfStorage unsaved, IDeviceLinkStatus link, CancellationToken ct) =>
         {
-            var readiness = await CheckAsync(grains, storage, link, ct);
+            var readiness = await CheckAsync(grains, storage, unsaved, link, ct);
             var body = new
             {
                 status = readiness.Ready ? "healthy" : "unhealthy",
@@ -49,7 +50,7 @@ public static class HealthEndpoints
         }).AllowAnonymous();
     }
 
-    private static async Task<Readiness> CheckAsync(IGrainFactory grains, IStorageHealth storage, IDeviceLinkStatus link, CancellationToken ct)
+    private static async Task<Readiness> CheckAsync(IGrainFactory grains, IStorageHealth storage, RoomsAheadOfStorage unsaved, IDeviceLinkStatus link, CancellationToken ct)
     {
         var reasons = new List<string>();
         var siloUp = false;
@@ -65,7 +66,13 @@ public static class HealthEndpoints
 
         // Readiness follows the last write, not just a read: a full disk still reads but stores nothing.
         var storageAnswers = await storage.IsHealthyAsync(ct);
-        var storageUp = storageAnswers && storage.LastWriteProblem is null;
+        var ahead = unsaved.Count;
+        var storageUp = storageAnswers && storage.LastWriteProblem is null && ahead == 0;
+        if (ahead > 0 && storage.LastWriteProblem is null)
+        {
+            reasons.Add($"storage write failing: {ahead} room(s) hold a Lights up not yet saved");
+        }
+
         if (storage.LastWriteProblem is { } problem)
         {
             reasons.Add($"storage write failing: {problem.PlainReason} (since {problem.Since:HH:mm:ss} UTC)");
