@@ -27,6 +27,7 @@ public sealed class RoomGrain : Grain, IRoomGrain
     private readonly TimeProvider _time;
     private readonly ILogger<RoomGrain> _logger;
     private readonly RoomsAheadOfStorage _ahead;
+    private readonly ILightsUpLatch _latch;
     private readonly ObserverManager<IRoomObserver> _observers;
     private readonly Dictionary<string, LiveDevice> _live = new(StringComparer.Ordinal);
     private readonly HashSet<string> _continueDevices = new(StringComparer.Ordinal);
@@ -47,9 +48,11 @@ public sealed class RoomGrain : Grain, IRoomGrain
         IMusicPlayer music,
         TimeProvider time,
         RoomsAheadOfStorage ahead,
+        ILightsUpLatch latch,
         ILogger<RoomGrain> logger)
     {
         _ahead = ahead;
+        _latch = latch;
         _state = state;
         _devices = devices;
         _music = music;
@@ -62,17 +65,33 @@ public sealed class RoomGrain : Grain, IRoomGrain
 
     private TreatmentRoom Room => _state.State.Room;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         // A session survives restarts: the clock is recomputed from persisted timestamps on the first tick,
         // and the room's music picks up where the room wants it.
         EnsureTimer();
-        if (_state.State.Provisioned)
+        if (!_state.State.Provisioned)
         {
-            _music.Apply(RoomId, Room.Music, Room.MusicDucked);
+            return;
         }
 
-        return Task.CompletedTask;
+        _music.Apply(RoomId, Room.Music, Room.MusicDucked);
+
+        // The host stopped while this room held a Lights up storage could not save: the lights are up, and the
+        // room must not dim them to the state it last managed to store. Lights up again, then release the latch.
+        if (_latch.Find(RoomId) is { } latched)
+        {
+            if (Room.LightsUp is null)
+            {
+                _logger.LogWarning("Room {RoomId}: Lights up pressed at {Since} was not saved before the host stopped; it is on again", RoomId, latched.Since);
+                await Execute(Actor.System, (room, now, _) => room.LightsUpOn(latched.By, now), safety: true);
+            }
+
+            if (_storageProblem is null)
+            {
+                _latch.Release(RoomId);
+            }
+        }
     }
 
     // ---- provisioning and queries ---------------------------------------------------------------
@@ -721,6 +740,10 @@ public sealed class RoomGrain : Grain, IRoomGrain
                 _logger.LogError(ex, "Room {RoomId}: the room's state could not be stored ({Reason}); it is kept in memory and retried", RoomId, reason);
                 _storageProblem = reason;
                 _ahead.Ahead(RoomId, reason);
+                if (Room.LightsUp is { } up && !_latch.Hold(RoomId, new LatchedLightsUp(up.Since, up.By)))
+                {
+                    _logger.LogError("Room {RoomId}: the Lights up latch could not be written either; if the host stops now, the room's lights may dim when it restarts", RoomId);
+                }
                 _state.State.Version++;
                 Notify();
             }
@@ -734,6 +757,7 @@ public sealed class RoomGrain : Grain, IRoomGrain
             _logger.LogWarning("Room {RoomId}: storage works again; the room's state is stored", RoomId);
             _storageProblem = null;
             _ahead.InStep(RoomId);
+            _latch.Release(RoomId);
             _state.State.Version++;
             Notify();
         }

@@ -14,6 +14,9 @@ public static class SqliteStorageExtensions
         services.AddKeyedSingleton<IGrainStorage>(providerName, (sp, key) => sp.GetRequiredKeyedService<SqliteGrainStorage>(key));
         services.AddSingleton<IStorageHealth>(sp => sp.GetRequiredKeyedService<SqliteGrainStorage>(providerName));
         services.AddSingleton<SettingControl.Contracts.Storage.IJournalReader>(sp => sp.GetRequiredKeyedService<SqliteGrainStorage>(providerName));
+        services.AddSingleton<SettingControl.Contracts.Storage.ILightsUpLatch>(sp => new FileLightsUpLatch(
+            Path.Combine(Path.GetDirectoryName(Path.GetFullPath(databasePath))!, "lights-up.latch"),
+            sp.GetRequiredService<ILogger<FileLightsUpLatch>>()));
         services.AddSingleton<SettingControl.Contracts.Storage.IStoredStateIndex>(sp => sp.GetRequiredKeyedService<SqliteGrainStorage>(providerName));
         return services;
     }

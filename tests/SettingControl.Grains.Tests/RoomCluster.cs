@@ -78,6 +78,7 @@ public sealed class RoomCluster : IAsyncDisposable
             silo.Services.AddSingleton<IMusicPlayer>(music);
             silo.Services.AddSingleton<TimeProvider>(time ?? TimeProvider.System);
             silo.Services.AddSingleton<SettingControl.Contracts.Storage.RoomsAheadOfStorage>();
+            silo.Services.AddSingleton<SettingControl.Contracts.Storage.ILightsUpLatch>(new FileLightsUpLatch(databasePath + ".latch", NullLogger<FileLightsUpLatch>.Instance));
             silo.Services.AddSingleton<IBuiltInProtocols>(new RepositoryProtocols());
         });
         var cluster = builder.Build();

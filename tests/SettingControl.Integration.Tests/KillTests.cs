@@ -130,6 +130,34 @@ public sealed class KillTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.All(acknowledged, brightness => Assert.Contains(brightness, recorded));
     }
 
+    [Fact]
+    public async Task A_kill_9_while_a_full_disk_holds_Lights_up_unsaved_restarts_the_room_in_Lights_up_not_dimmed()
+    {
+        using var disk = SmallDisk.Mount(megabytes: 48);
+        var data = Path.Combine(disk.Path, "data");
+        var mqttPort = FreePorts.Next();
+        using (var first = HostProcess.Start(data, mqttPort))
+        {
+            await first.WaitReadyAsync();
+            (await first.Http.PutAsJsonAsync("/api/rooms/room-1/lighting", new { brightness = 20, colorTempK = 2200 })).EnsureSuccessStatusCode();
+            disk.Fill();
+            var up = await first.Http.PostAsync("/api/rooms/room-1/lights-up", null);
+            up.EnsureSuccessStatusCode();
+            Assert.False((await up.Content.ReadFromJsonAsync<RoomSnapshot>())!.Storage!.Saved);
+            first.Kill();
+        }
+
+        disk.Free();
+        using var second = HostProcess.Start(data, mqttPort);
+        await second.WaitReadyAsync();
+        await Eventually.TrueAsync(
+            async () => (await second.Http.GetFromJsonAsync<RoomSnapshot>("/api/rooms/room-1"))! is { LightsUp.Active: true, Storage.Saved: true } room &&
+                        room.Desired.Lighting == new LightingDto(true, 100, 4000) &&
+                        room.Devices.Where(d => d.Kind == "light").All(d => d.Actual is { On: true, Brightness: 100, ColorTempK: 4000 }),
+            TimeSpan.FromSeconds(30),
+            "the restarted room is in Lights up, stored, with both lights at full neutral light");
+    }
+
     private sealed record SessionStarted(string SessionId);
 
     /// <summary>The host started as `dotnet SettingControl.Host.dll`, a process of its own that can be killed.</summary>

@@ -29,17 +29,11 @@ public sealed class StorageFaultTests(Xunit.Abstractions.ITestOutputHelper outpu
         (await host.Http.PutAsJsonAsync("/api/rooms/room-1/lighting", new { brightness = 42, transitionMs = 600_000 })).EnsureSuccessStatusCode();
 
         await using var browser = await Browser.LaunchAsync();
-        var page = await browser.NewTabletPageAsync();
-        await page.GotoAsync(new Uri(host.BaseUrl, "/#/").ToString());
-        await page.GetByTestId("signin-username").FillAsync("therapist");
-        await page.GetByTestId("signin-password").FillAsync(HostUnderTest.DemoPassword);
-        await page.GetByTestId("signin-submit").ClickAsync();
+        var page = await SignedInTabletAsync(browser, host);
         await page.GotoAsync(new Uri(host.BaseUrl, "/#/rooms/room-1").ToString());
-        var overview = await browser.NewTabletPageAsync();
-        await overview.GotoAsync(new Uri(host.BaseUrl, "/#/").ToString());
-        await overview.GetByTestId("signin-username").FillAsync("therapist");
-        await overview.GetByTestId("signin-password").FillAsync(HostUnderTest.DemoPassword);
-        await overview.GetByTestId("signin-submit").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("lights-up-button")).ToBeVisibleAsync();
+        var overview = await SignedInTabletAsync(browser, host);
+        await Assertions.Expect(overview.GetByTestId("room-card-room-1-lights-up-button")).ToBeVisibleAsync();
 
         disk.Fill();
         var up = await host.Http.PostAsync("/api/rooms/room-1/lights-up", null);
@@ -136,6 +130,18 @@ public sealed class StorageFaultTests(Xunit.Abstractions.ITestOutputHelper outpu
         var line = Assert.Single(lines);
         Assert.StartsWith($"SettingControl cannot start: the data directory {disk.Path} is not writable (Read-only file system", line);
         Assert.DoesNotContain("   at ", all);
+    }
+
+    /// <summary>A tablet page signed in as the therapist through the form, on the overview once sign-in has finished.</summary>
+    private static async Task<IPage> SignedInTabletAsync(Browser browser, HostUnderTest host)
+    {
+        var page = await browser.NewTabletPageAsync();
+        await page.GotoAsync(new Uri(host.BaseUrl, "/#/").ToString());
+        await page.GetByTestId("signin-username").FillAsync("therapist");
+        await page.GetByTestId("signin-password").FillAsync(HostUnderTest.DemoPassword);
+        await page.GetByTestId("signin-submit").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("user-pill")).ToContainTextAsync("therapist");
+        return page;
     }
 
     private sealed record SessionStarted(string SessionId);

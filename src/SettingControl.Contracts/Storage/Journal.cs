@@ -55,3 +55,22 @@ public sealed class RoomsAheadOfStorage
 
     public void InStep(string roomId) => _rooms.TryRemove(roomId, out _);
 }
+
+/// <summary>A Lights up that could not be stored: when it was pressed and by whom.</summary>
+public sealed record LatchedLightsUp(DateTimeOffset Since, string By);
+
+/// <summary>
+/// The last line of defence for Lights up when storage fails: a small file, allocated in full while the disk still
+/// had room, that notes which rooms hold a Lights up their storage could not save. Overwriting it needs no new
+/// space, so it works on a full disk; a host restarted after a crash puts those rooms back into Lights up rather
+/// than dimming their lights to the last stored state.
+/// </summary>
+public interface ILightsUpLatch
+{
+    /// <summary>Notes the room's unsaved Lights up; false when even the latch could not be written.</summary>
+    bool Hold(string roomId, LatchedLightsUp lightsUp);
+
+    void Release(string roomId);
+
+    LatchedLightsUp? Find(string roomId);
+}
