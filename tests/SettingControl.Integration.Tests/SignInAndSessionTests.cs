@@ -49,9 +49,17 @@ public sealed class SignInAndSessionTests : IAsyncLifetime
 
         // Megabytes of username are not even read: refused by their length, or stopped at 4 KB when sent without one.
         var huge = System.Text.Json.JsonSerializer.Serialize(new { username = new string('y', 5 * 1024 * 1024), password = "whatever-password" });
-        var tooLarge = await client.PostAsync("/api/auth/sign-in", new StringContent(huge, System.Text.Encoding.UTF8, "application/json"));
+        // The host answers 413 from the length alone and closes the connection rather than read 5 MB: a client that
+        // writes the whole body at once can hit that close mid-write (a broken pipe) before it reads the answer. A
+        // client that asks first (Expect: 100-continue) always gets the 413 and never sends the body.
+        using var asking = new HttpClient(new SocketsHttpHandler { Expect100ContinueTimeout = TimeSpan.FromSeconds(30) }) { BaseAddress = _host.BaseUrl };
+        asking.DefaultRequestHeaders.ExpectContinue = true;
+        var tooLarge = await asking.PostAsync("/api/auth/sign-in", new StringContent(huge, System.Text.Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
-        var streamed = await client.PostAsJsonAsync("/api/auth/sign-in", new { username = new string('y', 5 * 1024 * 1024), password = "whatever-password" });
+        // Sent without a length, the body is read up to 4 KB and refused there. 64 KB is sixteen times the limit and
+        // small enough to sit in the socket's buffer, so the client has finished writing when the refusal comes (a
+        // multi-megabyte stream would be cut off mid-write by the same refusal, a broken pipe instead of an answer).
+        var streamed = await client.PostAsJsonAsync("/api/auth/sign-in", new { username = new string('y', 64 * 1024), password = "whatever-password" });
         Assert.Equal(HttpStatusCode.BadRequest, streamed.StatusCode);
         Assert.Contains("too large", await streamed.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
 
