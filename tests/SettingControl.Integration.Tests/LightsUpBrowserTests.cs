@@ -164,6 +164,9 @@ public sealed class LightsUpBrowserTests() : BrowserTestBase(simulatedRooms: 2)
         await page.GotoAsync(PageUrl("#/rooms/room-1", viaLink));
         var connection = page.GetByTestId("connection-status");
         await Assertions.Expect(connection).ToHaveTextAsync("connected");
+
+        // The room's live state is on the page (it came over the hub) before the link dies, as in the test above.
+        await Assertions.Expect(page.GetByTestId("device-room-1-light-1-availability")).ToHaveTextAsync("online");
         await page.EvaluateAsync(WatchForLibraryText);
 
         link.Freeze();
