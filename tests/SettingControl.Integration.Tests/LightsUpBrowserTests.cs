@@ -90,13 +90,7 @@ public sealed class LightsUpBrowserTests() : BrowserTestBase(simulatedRooms: 2)
     public async Task A_silently_dead_link_says_not_connected_and_a_Lights_up_held_then_is_sent_again_when_the_link_is_back()
     {
         await using var link = new FreezableTcpProxy(Host.BaseUrl.Port);
-        var viaLink = new Uri($"http://127.0.0.1:{link.Port}/");
-        var page = await NewTabletPageAsync(baseUrl: viaLink);
-        await page.GotoAsync(PageUrl("#/rooms/room-1", viaLink));
-        var connection = page.GetByTestId("connection-status");
-        await Assertions.Expect(connection).ToHaveTextAsync("connected");
-        await Assertions.Expect(page.GetByTestId("device-room-1-light-1-availability")).ToHaveTextAsync("online");
-        await page.EvaluateAsync(WatchForLibraryText);
+        var (page, connection, viaLink) = await RoomPageThroughAsync(link);
 
         // The Wi-Fi stays up and carries nothing: no close, no reset. The page must find out by itself.
         link.Freeze();
@@ -130,13 +124,7 @@ public sealed class LightsUpBrowserTests() : BrowserTestBase(simulatedRooms: 2)
     public async Task A_Lights_up_held_while_the_page_still_says_connected_on_a_dead_link_becomes_NOT_CONFIRMED_and_is_sent_when_the_link_is_back()
     {
         await using var link = new FreezableTcpProxy(Host.BaseUrl.Port);
-        var viaLink = new Uri($"http://127.0.0.1:{link.Port}/");
-        var page = await NewTabletPageAsync(baseUrl: viaLink);
-        await page.GotoAsync(PageUrl("#/rooms/room-1", viaLink));
-        var connection = page.GetByTestId("connection-status");
-        await Assertions.Expect(connection).ToHaveTextAsync("connected");
-        await Assertions.Expect(page.GetByTestId("device-room-1-light-1-availability")).ToHaveTextAsync("online");
-        await page.EvaluateAsync(WatchForLibraryText);
+        var (page, connection, viaLink) = await RoomPageThroughAsync(link);
 
         // The press comes before the page can know: nothing has been missed yet, so it still says "connected".
         link.Freeze();
@@ -159,15 +147,7 @@ public sealed class LightsUpBrowserTests() : BrowserTestBase(simulatedRooms: 2)
     public async Task Cancelling_a_Lights_up_that_was_not_confirmed_stops_it_being_sent_when_the_link_is_back()
     {
         await using var link = new FreezableTcpProxy(Host.BaseUrl.Port);
-        var viaLink = new Uri($"http://127.0.0.1:{link.Port}/");
-        var page = await NewTabletPageAsync(baseUrl: viaLink);
-        await page.GotoAsync(PageUrl("#/rooms/room-1", viaLink));
-        var connection = page.GetByTestId("connection-status");
-        await Assertions.Expect(connection).ToHaveTextAsync("connected");
-
-        // The room's live state is on the page (it came over the hub) before the link dies, as in the test above.
-        await Assertions.Expect(page.GetByTestId("device-room-1-light-1-availability")).ToHaveTextAsync("online");
-        await page.EvaluateAsync(WatchForLibraryText);
+        var (page, connection, viaLink) = await RoomPageThroughAsync(link);
 
         link.Freeze();
         await Assertions.Expect(connection).ToHaveTextAsync("not connected", new() { Timeout = 10_000 });
@@ -191,6 +171,22 @@ public sealed class LightsUpBrowserTests() : BrowserTestBase(simulatedRooms: 2)
         Assert.NotEqual(true, (await Host.GetRoomAsync("room-1")).LightsUp?.Active);
         await Assertions.Expect(page.GetByTestId("lights-up-banner")).ToHaveCountAsync(0);
         Assert.Empty(await page.EvaluateAsync<string[]>("() => window.__libraryTextSeen"));
+    }
+
+    /// <summary>
+    /// Room 1's page loaded through <paramref name="link"/>, connected, showing the room's live state (it came over the
+    /// hub), and watching for library text: where every dead-link test starts.
+    /// </summary>
+    private async Task<(IPage Page, ILocator Connection, Uri ViaLink)> RoomPageThroughAsync(FreezableTcpProxy link)
+    {
+        var viaLink = new Uri($"http://127.0.0.1:{link.Port}/");
+        var page = await NewTabletPageAsync(baseUrl: viaLink);
+        await page.GotoAsync(PageUrl("#/rooms/room-1", viaLink));
+        var connection = page.GetByTestId("connection-status");
+        await Assertions.Expect(connection).ToHaveTextAsync("connected");
+        await Assertions.Expect(page.GetByTestId("device-room-1-light-1-availability")).ToHaveTextAsync("online");
+        await page.EvaluateAsync(WatchForLibraryText);
+        return (page, connection, viaLink);
     }
 
     /// <summary>Press and hold as a finger does, until the button reports that the hold went off, then let go.</summary>
