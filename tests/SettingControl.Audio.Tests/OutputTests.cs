@@ -361,8 +361,16 @@ public sealed class OutputTests : IDisposable
     {
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
         var header = new byte[58];
-        var got = file.ReadAtLeast(header, 58, throwOnEndOfStream: false);
-        var length = file.Length;
+        int got;
+        long length;
+        using (var headerLock = WavFileOutput.LockHeaderForReading(file.SafeFileHandle))
+        {
+            // A reader following the file live holds the header lock, so it never sees half a header update.
+            Assert.NotNull(headerLock);
+            got = file.ReadAtLeast(header, 58, throwOnEndOfStream: false);
+            length = file.Length;
+        }
+
         Assert.Equal(58, got);
         Assert.True(header.AsSpan(0, 4).SequenceEqual("RIFF"u8) && header.AsSpan(8, 4).SequenceEqual("WAVE"u8));
         var riff = BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(4));

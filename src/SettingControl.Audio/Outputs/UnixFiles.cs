@@ -102,6 +102,57 @@ internal static partial class UnixFiles
         return new Identity(device, inode, birthSeconds, birthNanoseconds, (mode & TypeMask) == RegularFile, links);
     }
 
+    /// <summary>
+    /// Holds an open-file-description lock (F_OFD_SETLKW) on the first <paramref name="length"/> bytes
+    /// until disposed: shared for a reader, exclusive for the writer. OFD locks belong to the descriptor,
+    /// not the process, so a reader and the writer in one process exclude each other too, and they never
+    /// meet .NET's own whole-file flock. Returns null where the lock cannot be had (the caller goes on
+    /// without it rather than stop the audio).
+    /// </summary>
+    public static HeaderLock? LockStart(SafeFileHandle handle, int length, bool exclusive)
+    {
+        var range = new FileRangeLock { Type = exclusive ? WriteLock : ReadLock, Whence = 0, Start = 0, Length = length };
+        int rc;
+        do
+        {
+            rc = fcntl((int)handle.DangerousGetHandle(), SetOpenFileLockAndWait, ref range);
+        }
+        while (rc < 0 && Marshal.GetLastPInvokeError() == Interrupted);
+
+        return rc < 0 ? null : new HeaderLock(handle, length);
+    }
+
+    /// <summary>Releases the range lock taken by <see cref="LockStart"/>.</summary>
+    public sealed class HeaderLock(SafeFileHandle handle, int length) : IDisposable
+    {
+        public void Dispose()
+        {
+            var range = new FileRangeLock { Type = Unlocked, Whence = 0, Start = 0, Length = length };
+            _ = fcntl((int)handle.DangerousGetHandle(), SetOpenFileLock, ref range);
+        }
+    }
+
+    private const int SetOpenFileLock = 37;
+    private const int SetOpenFileLockAndWait = 38;
+    private const int Interrupted = 4;
+    private const short ReadLock = 0;
+    private const short WriteLock = 1;
+    private const short Unlocked = 2;
+
+    /// <summary>struct flock as the 64-bit Linux ABIs lay it out; l_pid must be 0 for OFD locks.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    private struct FileRangeLock
+    {
+        public short Type;
+        public short Whence;
+        public long Start;
+        public long Length;
+        public int ProcessId;
+    }
+
+    [LibraryImport("libc.so.6", SetLastError = true)]
+    private static partial int fcntl(int fd, int command, ref FileRangeLock range);
+
     [LibraryImport("libc.so.6", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int open(string path, int flags, uint mode);
 

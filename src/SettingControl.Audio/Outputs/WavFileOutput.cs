@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
 using SettingControl.Audio.Chain;
 
 namespace SettingControl.Audio.Outputs;
@@ -251,16 +252,28 @@ public sealed class WavFileOutput : IAudioOutput
             BinaryPrimitives.WriteUInt32LittleEndian(_header.AsSpan(RiffSizeAt), (uint)(HeaderBytes - 8 + _dataBytes));
             BinaryPrimitives.WriteUInt32LittleEndian(_header.AsSpan(FactFramesAt), (uint)FramesWritten);
             BinaryPrimitives.WriteUInt32LittleEndian(_header.AsSpan(DataSizeAt), (uint)_dataBytes);
-            _file.Seek(0, SeekOrigin.Begin);
-            _file.Write(_header);
-            _file.Seek(0, SeekOrigin.End);
-            _file.Flush();
+            // The kernel does not make a read atomic against a write of the same bytes: a reader can see
+            // half of the old header and half of the new. A reader that takes a shared lock on the header
+            // (LockHeaderForReading) therefore never meets this write; one that does not can at worst see
+            // sizes of two successive blocks, each of which the file already holds.
+            using (OperatingSystem.IsWindows() ? null : UnixFiles.LockStart(_file.SafeFileHandle, HeaderBytes, exclusive: true))
+            {
+                RandomAccess.Write(_file.SafeFileHandle, _header, 0);
+            }
         }
         catch (IOException ex)
         {
             _state = $"unavailable: writing failed: {ex.Message}";
         }
     }
+
+    /// <summary>
+    /// For a reader that follows the file while it grows: holds a shared lock on the header of the file
+    /// <paramref name="reading"/> is open on, so the three sizes it reads are of one moment. Hold it only
+    /// for the header read; the writer waits for it.
+    /// </summary>
+    public static IDisposable? LockHeaderForReading(SafeFileHandle reading) =>
+        OperatingSystem.IsWindows() ? null : UnixFiles.LockStart(reading, HeaderBytes, exclusive: false);
 
     public void Dispose() => _file?.Dispose();
 }
