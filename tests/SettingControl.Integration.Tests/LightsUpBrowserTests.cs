@@ -144,6 +144,33 @@ public sealed class LightsUpBrowserTests() : BrowserTestBase(simulatedRooms: 2)
     }
 
     [Fact]
+    public async Task A_link_that_dies_while_the_room_page_is_still_loading_leaves_the_page_working_and_saying_not_connected()
+    {
+        // The overview is loaded and connected; the link dies just as the therapist opens the room, so the room page's
+        // first requests (its playlists among them) are never answered. The page once spun on those failures without
+        // end: frozen, still saying "connected", with a Lights up button that did nothing.
+        await using var link = new FreezableTcpProxy(Host.BaseUrl.Port);
+        var viaLink = new Uri($"http://127.0.0.1:{link.Port}/");
+        var page = await NewTabletPageAsync(baseUrl: viaLink);
+        var connection = page.GetByTestId("connection-status");
+        await Assertions.Expect(connection).ToHaveTextAsync("connected");
+        await Assertions.Expect(page.GetByTestId("room-card-room-1-health")).ToContainTextAsync("3/3 online");
+
+        link.Freeze();
+        await page.GetByTestId("room-card-room-1").Locator("a.card-link").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("lights-up-button")).ToBeVisibleAsync();
+        await Assertions.Expect(connection).ToHaveTextAsync("not connected", new() { Timeout = 10_000 });
+
+        await HoldAsync(page, page.GetByTestId("lights-up-button"));
+        await Assertions.Expect(page.GetByTestId("lights-up-unconfirmed-room-1")).ToContainTextAsync("LIGHTS UP NOT CONFIRMED");
+
+        link.Thaw();
+        await Assertions.Expect(connection).ToHaveTextAsync("connected", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.GetByTestId("lights-up-status")).ToHaveTextAsync("Lights up confirmed · 2/2 lights at 100 %", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.GetByTestId("music-playlist-select").Locator("option", new() { HasText = "Choose a playlist…" })).ToHaveCountAsync(1, new() { Timeout = 30_000 });
+    }
+
+    [Fact]
     public async Task Cancelling_a_Lights_up_that_was_not_confirmed_stops_it_being_sent_when_the_link_is_back()
     {
         await using var link = new FreezableTcpProxy(Host.BaseUrl.Port);
@@ -180,10 +207,23 @@ public sealed class LightsUpBrowserTests() : BrowserTestBase(simulatedRooms: 2)
     private async Task<(IPage Page, ILocator Connection, Uri ViaLink)> RoomPageThroughAsync(FreezableTcpProxy link)
     {
         var viaLink = new Uri($"http://127.0.0.1:{link.Port}/");
-        var page = await NewTabletPageAsync(baseUrl: viaLink);
+        var page = await Browser.NewTabletPageAsync(viewport: null);
+        var hubSockets = 0;
+        page.WebSocket += (_, socket) =>
+        {
+            if (socket.Url.Contains("/hubs/rooms", StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref hubSockets);
+            }
+        };
+        await SignInAsync(page, "therapist", HostUnderTest.DemoPassword, viaLink);
+        await Assertions.Expect(page.GetByTestId("user-pill")).ToContainTextAsync("therapist");
         await page.GotoAsync(PageUrl("#/rooms/room-1", viaLink));
         var connection = page.GetByTestId("connection-status");
         await Assertions.Expect(connection).ToHaveTextAsync("connected");
+
+        // The hub link is a WebSocket, the one transport with a server timeout: only then can a dead link be noticed.
+        Assert.Equal(1, Volatile.Read(ref hubSockets));
         await Assertions.Expect(page.GetByTestId("device-room-1-light-1-availability")).ToHaveTextAsync("online");
         await page.EvaluateAsync(WatchForLibraryText);
         return (page, connection, viaLink);

@@ -407,7 +407,9 @@ async function loadProtocols(force) {
 // ---------------------------------------------------------------- connection
 
 const connection = new signalR.HubConnectionBuilder()
-  .withUrl(HUB_URL, { timeout: HTTP_TIMEOUT_MS })
+  // WebSockets only: the library would otherwise fall back to long polling when a WebSocket is slow to open, and
+  // long polling has no server timeout, so a dead link would go on saying "connected" for as long as a poll lasts.
+  .withUrl(HUB_URL, { timeout: HTTP_TIMEOUT_MS, transport: signalR.HttpTransportType.WebSockets })
   .withAutomaticReconnect({
     nextRetryDelayInMilliseconds(context) {
       // Refused (signed out, or no longer allowed): stop; onclose checks the sign-in and shows the form.
@@ -430,6 +432,7 @@ connection.onreconnecting(() => {
 
 connection.onreconnected(() => {
   protocolsError = null; // worth another try on a fresh connection
+  playlistsError = null;
   setConnState('connected');
   joined = new Set(); // a new connection id: the server forgot our groups
   resendLightsUp(); // first: nothing a tablet sends matters more
@@ -458,6 +461,7 @@ async function startConnection() {
   try {
     await connection.start();
     protocolsError = null;
+    playlistsError = null;
     setConnState('connected');
     joined = new Set();
     resendLightsUp();
@@ -1951,8 +1955,13 @@ let playlists = null;
 let playlistsError = null;
 let playlistsLoading = false;
 
+/**
+ * Loads the playlists once per connection. A failure is kept until the next connection: every redraw asks for the
+ * playlists, and a failed request redraws, so retrying on failure would spin the page without end on a dead link.
+ */
 async function loadPlaylists() {
-  if (playlists || playlistsLoading) return;
+  if (playlists || playlistsError || playlistsLoading) return;
+  if (connection.state !== signalR.HubConnectionState.Connected) return;
   playlistsLoading = true;
   try {
     playlists = await connection.invoke('GetPlaylists');
