@@ -1,7 +1,7 @@
 using System.Text;
 using SettingControl.DeviceProtocol;
 
-namespace SettingControl.Domain.Tests;
+namespace SettingControl.Mqtt.Tests;
 
 public class DeviceProtocolTests
 {
