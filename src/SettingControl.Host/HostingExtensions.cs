@@ -14,6 +14,8 @@ using SettingControl.Host.Hubs;
 using SettingControl.Host.Security;
 using SettingControl.Host.Services;
 using SettingControl.Mqtt;
+using SettingControl.Mqtt.Conventions;
+using SettingControl.Mqtt.Conventions.SettingControlV1;
 using SettingControl.Mqtt.Security;
 using SettingControl.Storage.Sqlite;
 
@@ -65,7 +67,9 @@ public static class HostingExtensions
         });
 
         services.AddSingleton(sp => new DeviceTopics(sp.GetRequiredService<IOptions<MqttOptions>>().Value.BaseTopic));
-        services.AddSingleton<IDeviceProfile, SettingControlV1Profile>();
+        // The first convention is the default for devices not yet heard from.
+        services.AddSingleton<IDeviceConvention, SettingControlV1Convention>();
+        services.AddSingleton<DeviceConventionRegistry>();
         services.AddSingleton<DeviceLinkMetrics>();
         services.AddHostedService<FacilityGauges>();
         services.AddSingleton<MqttDeviceLink>();
@@ -134,7 +138,7 @@ public static class HostingExtensions
             credentialsDirectory,
             [sp.GetRequiredService<ControllerAccount>().Username, sp.GetRequiredService<IOptions<MqttOptions>>().Value.ClientId],
             sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(sp => new BrokerAccessPolicy(sp.GetRequiredService<DeviceTopics>()));
+        services.AddSingleton(sp => new BrokerAccessPolicy(sp.GetRequiredService<DeviceConventionRegistry>().AccessRules));
         services.AddSingleton(sp => new BrokerAccess(
             sp.GetRequiredService<ControllerAccount>(),
             sp.GetRequiredService<MqttAccountStore>(),

@@ -7,6 +7,7 @@ using MQTTnet.Protocol;
 using SettingControl.Contracts;
 using SettingControl.DeviceProtocol;
 using SettingControl.Domain;
+using SettingControl.Mqtt.Conventions;
 using SettingControl.Mqtt.Security;
 
 namespace SettingControl.Mqtt;
@@ -15,7 +16,8 @@ namespace SettingControl.Mqtt;
 /// The controller's one MQTT connection. It owns its reconnect loop (MQTTnet 5 has no managed client):
 /// a loop checks the connection and pings, never reconnecting from inside the disconnect handler;
 /// after every connect it re-subscribes, which makes the broker re-deliver every device's retained
-/// announce/availability/state. Incoming messages are parsed on the receive thread and routed to device
+/// announce/availability/state. Incoming messages are parsed on the receive thread, by the device convention that
+/// owns their topic (<see cref="DeviceConventionRegistry"/>), and routed to device
 /// grains by per-device partitions (so one device's messages stay in order); outgoing commands go
 /// through a coalescing queue that survives disconnects.
 /// </summary>
@@ -36,7 +38,7 @@ public sealed class MqttDeviceLink : BackgroundService, IDeviceCommands, IDevice
 
     private readonly MqttOptions _options;
     private readonly ControllerAccount _account;
-    private readonly IDeviceProfile _profile;
+    private readonly DeviceConventionRegistry _conventions;
     private readonly IGrainFactory _grains;
     private readonly DeviceLinkMetrics _metrics;
     private readonly TimeProvider _time;
@@ -54,7 +56,7 @@ public sealed class MqttDeviceLink : BackgroundService, IDeviceCommands, IDevice
     public MqttDeviceLink(
         IOptions<MqttOptions> options,
         ControllerAccount account,
-        IDeviceProfile profile,
+        DeviceConventionRegistry conventions,
         IGrainFactory grains,
         DeviceLinkMetrics metrics,
         TimeProvider time,
@@ -62,7 +64,7 @@ public sealed class MqttDeviceLink : BackgroundService, IDeviceCommands, IDevice
     {
         _options = options.Value;
         _account = account;
-        _profile = profile;
+        _conventions = conventions;
         _grains = grains;
         _metrics = metrics;
         _time = time;
@@ -197,7 +199,7 @@ public sealed class MqttDeviceLink : BackgroundService, IDeviceCommands, IDevice
         }
 
         var subscribe = new MqttClientSubscribeOptionsBuilder();
-        foreach (var filter in _profile.SubscriptionFilters)
+        foreach (var filter in _conventions.SubscriptionFilters)
         {
             subscribe = subscribe.WithTopicFilter(filter, MqttQualityOfServiceLevel.AtLeastOnce);
         }
@@ -223,22 +225,26 @@ public sealed class MqttDeviceLink : BackgroundService, IDeviceCommands, IDevice
         try
         {
             var message = e.ApplicationMessage;
-            if (_profile.TryParse(message.Topic, message.Payload, out var parsed, out var reason))
+            var parse = _conventions.Parse(message.Topic, message.Payload);
+            if (parse.Accepted)
             {
-                _metrics.MessageIn(parsed switch
+                foreach (var parsed in parse.Messages)
                 {
-                    InboundDeviceMessage.Announced => "announce",
-                    InboundDeviceMessage.AvailabilityChanged => "availability",
-                    _ => "state",
-                });
-                var partition = (int)((uint)StringComparer.Ordinal.GetHashCode(parsed!.DeviceId) % InboundPartitions);
-                _inbound[partition].Writer.TryWrite(parsed);
+                    _metrics.MessageIn(parsed switch
+                    {
+                        InboundDeviceMessage.Announced => "announce",
+                        InboundDeviceMessage.AvailabilityChanged => "availability",
+                        _ => "state",
+                    });
+                    var partition = (int)((uint)StringComparer.Ordinal.GetHashCode(parsed.DeviceId) % InboundPartitions);
+                    _inbound[partition].Writer.TryWrite(parsed);
+                }
             }
             else
             {
                 _metrics.MessageIn("rejected");
-                _metrics.Dropped(reason);
-                _logger.LogDebug("Dropped device message on {Topic}: {Reason}", message.Topic, reason);
+                _metrics.Dropped(parse.Reason);
+                _logger.LogDebug("Dropped device message on {Topic}: {Reason}", message.Topic, parse.Reason);
             }
         }
         catch (Exception ex)
@@ -370,7 +376,7 @@ public sealed class MqttDeviceLink : BackgroundService, IDeviceCommands, IDevice
     {
         try
         {
-            var (topic, payload) = _profile.BuildCommand(pending.Command, pending.CommandId);
+            var (topic, payload) = _conventions.BuildCommand(pending.Command, pending.CommandId);
             var message = new MqttApplicationMessageBuilder()
                 .WithTopic(topic)
                 .WithPayload(payload)

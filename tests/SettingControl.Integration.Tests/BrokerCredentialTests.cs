@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using SettingControl.DeviceProtocol;
 using SettingControl.Mqtt;
+using SettingControl.Mqtt.Conventions.SettingControlV1;
 using SettingControl.Mqtt.Security;
 
 namespace SettingControl.Integration.Tests;
@@ -88,7 +89,7 @@ public sealed class BrokerCredentialTests
     public void The_acl_lets_each_account_do_only_its_part()
     {
         var topics = new DeviceTopics();
-        var policy = new BrokerAccessPolicy(topics);
+        var policy = new BrokerAccessPolicy([new SettingControlV1AccessRules(topics)]);
         var device = new MqttPrincipal("room-1-light-1", MqttPrincipalKind.Device);
         var controller = new MqttPrincipal("settingcontrol-controller", MqttPrincipalKind.Controller);
         var gateway = new MqttPrincipal("bridge", MqttPrincipalKind.Gateway);

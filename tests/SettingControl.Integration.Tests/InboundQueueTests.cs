@@ -9,6 +9,8 @@ using Orleans;
 using SettingControl.Contracts;
 using SettingControl.Integration.Tests.Infrastructure;
 using SettingControl.Mqtt;
+using SettingControl.Mqtt.Conventions;
+using SettingControl.Mqtt.Conventions.SettingControlV1;
 
 namespace SettingControl.Integration.Tests;
 
@@ -33,7 +35,7 @@ public sealed class InboundQueueTests
         var link = new MqttDeviceLink(
             Options.Create(new MqttOptions { Port = broker.Port }),
             accounts.Controller,
-            new SettingControlV1Profile(accounts.Topics),
+            new DeviceConventionRegistry([new SettingControlV1Convention(accounts.Topics)]),
             UnansweringSilo.Create(silo.Task),
             metrics,
             TimeProvider.System,

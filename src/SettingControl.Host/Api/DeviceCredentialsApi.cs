@@ -59,8 +59,8 @@ public static class DeviceCredentialsApi
         var mosquitto = app.MapGroup("/api/mqtt/mosquitto").WithTags("mosquitto-config");
         mosquitto.MapGet("/passwd", (ControllerAccount controller, MqttAccountStore accounts) =>
             Results.Text(MosquittoConfig.PasswordFile(controller, accounts), "text/plain"));
-        mosquitto.MapGet("/acl", ([FromServices] DeviceTopics topics, ControllerAccount controller, MqttAccountStore accounts) =>
-            Results.Text(MosquittoConfig.AclFile(topics, controller, accounts), "text/plain"));
+        mosquitto.MapGet("/acl", ([FromServices] BrokerAccessPolicy policy, ControllerAccount controller, MqttAccountStore accounts) =>
+            Results.Text(MosquittoConfig.AclFile(policy, controller, accounts), "text/plain"));
         return (credentials, mosquitto);
     }
 

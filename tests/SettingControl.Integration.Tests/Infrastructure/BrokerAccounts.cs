@@ -1,6 +1,7 @@
 using SettingControl.DeviceProtocol;
 using SettingControl.FirmwareSim;
 using SettingControl.Mqtt;
+using SettingControl.Mqtt.Conventions.SettingControlV1;
 using SettingControl.Mqtt.Security;
 
 namespace SettingControl.Integration.Tests.Infrastructure;
@@ -31,7 +32,9 @@ public sealed class BrokerAccounts
 
     public DeviceTopics Topics { get; } = new();
 
-    public BrokerAccess Access => new(Controller, Store, new BrokerAccessPolicy(Topics));
+    public BrokerAccessPolicy Policy => new([new SettingControlV1AccessRules(Topics)]);
+
+    public BrokerAccess Access => new(Controller, Store, Policy);
 
     public string PasswordOf(string deviceId) => _passwords[deviceId];
 

@@ -34,7 +34,7 @@ public sealed class MosquittoBroker : IAsyncDisposable
         var acl = Path.Combine(directory, "acl");
         var conf = Path.Combine(directory, "mosquitto.conf");
         SecretFiles.WriteAllText(passwd, MosquittoConfig.PasswordFile(accounts.Controller, accounts.Store));
-        SecretFiles.WriteAllText(acl, MosquittoConfig.AclFile(accounts.Topics, accounts.Controller, accounts.Store));
+        SecretFiles.WriteAllText(acl, MosquittoConfig.AclFile(accounts.Policy, accounts.Controller, accounts.Store));
 
         // Started as root (CI), Mosquitto would switch to its own user and lose access to these 0600 files.
         File.WriteAllText(conf, MosquittoConfig.BrokerConfig(chosenPort, "127.0.0.1", passwd, acl, tls) + "user root\nlog_dest stderr\n");

@@ -1,0 +1,91 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using MQTTnet;
+using SettingControl.DeviceProtocol;
+using SettingControl.Domain;
+
+namespace SettingControl.Mqtt.Conventions;
+
+/// <summary>
+/// The conventions this controller speaks, and which one each device speaks. Inbound messages go to the convention
+/// whose subscription filters match their topic; a device is recorded under the convention it was heard from (its
+/// announcement settles it), and its commands are built by that convention. A device never heard from gets the
+/// default, the first convention registered (SettingControl v1 in the host).
+/// </summary>
+public sealed class DeviceConventionRegistry
+{
+    private readonly ConcurrentDictionary<string, IDeviceConvention> _byDevice = new(StringComparer.Ordinal);
+
+    public DeviceConventionRegistry(IEnumerable<IDeviceConvention> conventions)
+    {
+        Conventions = conventions.ToArray();
+        if (Conventions.Count == 0)
+        {
+            throw new ArgumentException("At least one device convention is needed.", nameof(conventions));
+        }
+
+        var names = Conventions.GroupBy(c => c.Name, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToArray();
+        if (names.Length > 0)
+        {
+            throw new ArgumentException($"Device conventions registered twice: {string.Join(", ", names)}.", nameof(conventions));
+        }
+
+        SubscriptionFilters = Conventions.SelectMany(c => c.SubscriptionFilters).Distinct(StringComparer.Ordinal).ToArray();
+    }
+
+    public IReadOnlyList<IDeviceConvention> Conventions { get; }
+
+    public IDeviceConvention Default => Conventions[0];
+
+    /// <summary>Every convention's filters, once each: what the controller subscribes to.</summary>
+    public IReadOnlyList<string> SubscriptionFilters { get; }
+
+    /// <summary>The broker ACL of all conventions together.</summary>
+    public IEnumerable<IBrokerAccessRules> AccessRules => Conventions.Select(c => c.AccessRules);
+
+    /// <summary>Parses a message with the convention that owns its topic, and records that convention for the devices in it.</summary>
+    public ConventionParse Parse(string topic, ReadOnlySequence<byte> payload)
+    {
+        if (OwnerOf(topic) is not { } convention)
+        {
+            return ConventionParse.Dropped(DropReason.UnknownTopic);
+        }
+
+        var parsed = convention.Parse(topic, payload);
+        foreach (var message in parsed.Messages)
+        {
+            if (message is InboundDeviceMessage.Announced)
+            {
+                _byDevice[message.DeviceId] = convention;
+            }
+            else
+            {
+                _byDevice.TryAdd(message.DeviceId, convention);
+            }
+        }
+
+        return parsed;
+    }
+
+    /// <summary>The convention a device speaks: the one it was heard from, else the default.</summary>
+    public IDeviceConvention ConventionOf(string deviceId) => _byDevice.GetValueOrDefault(deviceId, Default);
+
+    public (string Topic, byte[] Payload) BuildCommand(DeviceCommand command, string commandId) =>
+        ConventionOf(command.DeviceId).BuildCommand(command, commandId);
+
+    private IDeviceConvention? OwnerOf(string topic)
+    {
+        foreach (var convention in Conventions)
+        {
+            foreach (var filter in convention.SubscriptionFilters)
+            {
+                if (MqttTopicFilterComparer.Compare(topic, filter) == MqttTopicFilterCompareResult.IsMatch)
+                {
+                    return convention;
+                }
+            }
+        }
+
+        return null;
+    }
+}
