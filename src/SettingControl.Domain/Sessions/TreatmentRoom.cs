@@ -59,7 +59,7 @@ public sealed class TreatmentRoom
             change.LightsChanged = true;
         }
 
-        change.Events.Add(new RoomEvent("settings-changed", $"brightness limit {maxBrightness}%", actor, now)
+        change.Events.Add(new RoomEvent(RoomEventTypes.SettingsChanged, $"brightness limit {maxBrightness}%", actor, now)
         {
             Before = before,
             After = Lights.Desired,
@@ -77,7 +77,7 @@ public sealed class TreatmentRoom
 
         DefaultPlaylistId = playlistId;
         var change = new RoomChange { StateChanged = true };
-        change.Events.Add(new RoomEvent("settings-changed", playlistId is null ? "no default playlist" : $"default playlist {playlistId}", actor, now));
+        change.Events.Add(new RoomEvent(RoomEventTypes.SettingsChanged, playlistId is null ? "no default playlist" : $"default playlist {playlistId}", actor, now));
         return change;
     }
 
@@ -117,7 +117,7 @@ public sealed class TreatmentRoom
             TakeOver(ProgramAttribute.ColorTempK, actor);
         }
 
-        change.Events.Add(new RoomEvent("lighting-changed", Describe(command), actor, now)
+        change.Events.Add(new RoomEvent(RoomEventTypes.LightingChanged, Describe(command), actor, now)
         {
             Before = before,
             After = Lights.Desired,
@@ -149,7 +149,7 @@ public sealed class TreatmentRoom
             TakeOver(ProgramAttribute.MaskLight, actor);
         }
 
-        change.Events.Add(new RoomEvent("mask-changed", Describe(command), actor, now)
+        change.Events.Add(new RoomEvent(RoomEventTypes.MaskChanged, Describe(command), actor, now)
         {
             Before = before,
             After = Lights.Desired,
@@ -185,7 +185,7 @@ public sealed class TreatmentRoom
         }
 
         var change = new RoomChange { MusicChanged = true, StateChanged = true };
-        change.Events.Add(new RoomEvent("music-changed", DescribeMusic(before, Music), actor, now) { Phase = ActiveSession?.Phase.Name });
+        change.Events.Add(new RoomEvent(RoomEventTypes.MusicChanged, DescribeMusic(before, Music), actor, now) { Phase = ActiveSession?.Phase.Name });
         return change;
     }
 
@@ -197,7 +197,7 @@ public sealed class TreatmentRoom
         }
 
         var change = new RoomChange { MusicSkip = Math.Sign(direction) };
-        change.Events.Add(new RoomEvent(direction > 0 ? "music-next" : "music-previous", direction > 0 ? "Next track" : "Previous track", actor, now)
+        change.Events.Add(new RoomEvent(direction > 0 ? RoomEventTypes.MusicNext : RoomEventTypes.MusicPrevious, direction > 0 ? "Next track" : "Previous track", actor, now)
         {
             Phase = ActiveSession?.Phase.Name,
         });
@@ -228,7 +228,7 @@ public sealed class TreatmentRoom
             PhaseStartedAt = now,
         };
         var change = new RoomChange { StateChanged = true };
-        change.Events.Add(new RoomEvent("session-started", $"Session '{label}' started with protocol '{protocol.Name}'", actor, now));
+        change.Events.Add(new RoomEvent(RoomEventTypes.SessionStarted, $"Session '{label}' started with protocol '{protocol.Name}'", actor, now));
         EnterPhase(0, now, now, actual, change);
         return change;
     }
@@ -247,7 +247,7 @@ public sealed class TreatmentRoom
 
         session.DoseAt = now;
         var change = new RoomChange { StateChanged = true };
-        change.Events.Add(new RoomEvent("dose-marked", "T0: dose given", actor, now) { Phase = session.Phase.Name });
+        change.Events.Add(new RoomEvent(RoomEventTypes.DoseMarked, "T0: dose given", actor, now) { Phase = session.Phase.Name });
         if (session.Protocol.DosePhaseIndex is { } dosePhase && dosePhase > session.PhaseIndex)
         {
             EnterPhase(dosePhase, now, now, actual, change);
@@ -271,7 +271,7 @@ public sealed class TreatmentRoom
         session.HeldSince = now;
         session.HeldByLightsUp = false;
         var change = new RoomChange { StateChanged = true };
-        change.Events.Add(new RoomEvent("clock-held", "Phase clock held", actor, now) { Phase = session.Phase.Name });
+        change.Events.Add(new RoomEvent(RoomEventTypes.ClockHeld, "Phase clock held", actor, now) { Phase = session.Phase.Name });
         return change;
     }
 
@@ -289,7 +289,7 @@ public sealed class TreatmentRoom
 
         Resume(session, now);
         var change = new RoomChange { StateChanged = true };
-        change.Events.Add(new RoomEvent("clock-resumed", "Phase clock resumed", actor, now) { Phase = session.Phase.Name });
+        change.Events.Add(new RoomEvent(RoomEventTypes.ClockResumed, "Phase clock resumed", actor, now) { Phase = session.Phase.Name });
         return change;
     }
 
@@ -312,7 +312,7 @@ public sealed class TreatmentRoom
 
         session.PhaseExtensionMs += minutes * 60_000L;
         var change = new RoomChange { StateChanged = true };
-        change.Events.Add(new RoomEvent("phase-extended", $"Phase '{session.Phase.Name}' extended by {minutes} min", actor, now) { Phase = session.Phase.Name });
+        change.Events.Add(new RoomEvent(RoomEventTypes.PhaseExtended, $"Phase '{session.Phase.Name}' extended by {minutes} min", actor, now) { Phase = session.Phase.Name });
         return change;
     }
 
@@ -330,7 +330,7 @@ public sealed class TreatmentRoom
         }
 
         var change = new RoomChange { StateChanged = true };
-        change.Events.Add(new RoomEvent("phase-jumped", $"Jumped to phase '{session.Protocol.Phases[index].Name}'", actor, now) { Phase = session.Phase.Name });
+        change.Events.Add(new RoomEvent(RoomEventTypes.PhaseJumped, $"Jumped to phase '{session.Protocol.Phases[index].Name}'", actor, now) { Phase = session.Phase.Name });
         EnterPhase(index, now, now, actual, change);
         return change;
     }
@@ -354,7 +354,7 @@ public sealed class TreatmentRoom
         }
 
         var change = new RoomChange { StateChanged = true };
-        change.Events.Add(new RoomEvent("session-ended", $"Session '{session.Label}' ended", actor, now) { Phase = session.Phase.Name });
+        change.Events.Add(new RoomEvent(RoomEventTypes.SessionEnded, $"Session '{session.Label}' ended", actor, now) { Phase = session.Phase.Name });
         return change;
     }
 
@@ -378,7 +378,7 @@ public sealed class TreatmentRoom
             ApplyScene(session.Phase.Scene, now, now, ReturnFadeMs, actual, change, only: attribute);
         }
 
-        change.Events.Add(new RoomEvent("override-released", $"{Wire(attribute)} handed back to the program", actor, now)
+        change.Events.Add(new RoomEvent(RoomEventTypes.OverrideReleased, $"{Wire(attribute)} handed back to the program", actor, now)
         {
             Before = before,
             After = Lights.Desired,
@@ -400,7 +400,7 @@ public sealed class TreatmentRoom
         if (LightsUp is { } active)
         {
             var again = new RoomChange { LightsChanged = true, MaskChanged = true, MusicChanged = true, IsSafetyAction = true };
-            again.Events.Add(new RoomEvent("lights-up-resent", $"Lights up pressed again (on since {active.Since:HH:mm:ss}): sent to every device once more", actor, now)
+            again.Events.Add(new RoomEvent(RoomEventTypes.LightsUpResent, $"Lights up pressed again (on since {active.Since:HH:mm:ss}): sent to every device once more", actor, now)
             {
                 Before = Lights.Desired,
                 After = Lights.Desired,
@@ -424,7 +424,7 @@ public sealed class TreatmentRoom
             session.HeldByLightsUp = true;
         }
 
-        change.Events.Add(new RoomEvent("lights-up", "LIGHTS UP: full neutral light, mask light off, clock held", actor, now)
+        change.Events.Add(new RoomEvent(RoomEventTypes.LightsUp, "LIGHTS UP: full neutral light, mask light off, clock held", actor, now)
         {
             Before = before,
             After = Lights.Desired,
@@ -463,7 +463,7 @@ public sealed class TreatmentRoom
             }
         }
 
-        change.Events.Add(new RoomEvent("lights-up-resumed", "Lights up ended: room returns to the program", actor, now)
+        change.Events.Add(new RoomEvent(RoomEventTypes.LightsUpResumed, "Lights up ended: room returns to the program", actor, now)
         {
             Before = before,
             After = Lights.Desired,
@@ -489,7 +489,7 @@ public sealed class TreatmentRoom
         }
 
         var change = new RoomChange { StateChanged = false };
-        change.Events.Add(new RoomEvent("note", "Note", actor, now) { Note = text, Phase = session.Phase.Name });
+        change.Events.Add(new RoomEvent(RoomEventTypes.Note, "Note", actor, now) { Note = text, Phase = session.Phase.Name });
         return change;
     }
 
@@ -519,7 +519,7 @@ public sealed class TreatmentRoom
         var reminder = NewReminder(session, title, priority, now.AddMinutes(dueInMinutes), "therapist");
         reminder.RealertAfterMinutes = realertAfterMinutes;
         var change = new RoomChange { StateChanged = true };
-        change.Events.Add(new RoomEvent("reminder-created", $"Reminder '{title}' due {reminder.DueAt:HH:mm}", actor, now)
+        change.Events.Add(new RoomEvent(RoomEventTypes.ReminderCreated, $"Reminder '{title}' due {reminder.DueAt:HH:mm}", actor, now)
         {
             ReminderId = reminder.Id,
             Priority = priority.ToString().ToLowerInvariant(),
@@ -544,7 +544,7 @@ public sealed class TreatmentRoom
         reminder.AcknowledgedAt = now;
         reminder.AcknowledgedBy = actor;
         var change = new RoomChange { StateChanged = true };
-        change.Events.Add(new RoomEvent("reminder-acknowledged", $"Reminder '{reminder.Title}' acknowledged", actor, now) { ReminderId = reminder.Id });
+        change.Events.Add(new RoomEvent(RoomEventTypes.ReminderAcknowledged, $"Reminder '{reminder.Title}' acknowledged", actor, now) { ReminderId = reminder.Id });
         return change;
     }
 
@@ -564,7 +564,7 @@ public sealed class TreatmentRoom
         reminder.DoneAt = now;
         reminder.DoneBy = actor;
         var change = new RoomChange { StateChanged = true };
-        change.Events.Add(new RoomEvent("reminder-done", $"Reminder '{reminder.Title}' done", actor, now) { ReminderId = reminder.Id });
+        change.Events.Add(new RoomEvent(RoomEventTypes.ReminderDone, $"Reminder '{reminder.Title}' done", actor, now) { ReminderId = reminder.Id });
         return change;
     }
 
@@ -625,7 +625,7 @@ public sealed class TreatmentRoom
 
         session.Overrides.Clear();
         var phase = session.Phase;
-        change.Events.Add(new RoomEvent("phase-started", $"Phase '{phase.Name}'", Actors.Program, start) { Phase = phase.Name });
+        change.Events.Add(new RoomEvent(RoomEventTypes.PhaseStarted, $"Phase '{phase.Name}'", Actors.Program, start) { Phase = phase.Name });
         ScheduleReminders(session, phase, start);
         if (LightsUp is null)
         {
@@ -633,7 +633,7 @@ public sealed class TreatmentRoom
             ApplyScene(phase.Scene, start, now, phase.FadeSeconds * 1000L, actual, change);
             if (change.LightsChanged || change.MaskChanged)
             {
-                change.Events.Add(new RoomEvent("scene-applied", $"Scene of '{phase.Name}' over {phase.FadeSeconds} s", Actors.Program, start)
+                change.Events.Add(new RoomEvent(RoomEventTypes.SceneApplied, $"Scene of '{phase.Name}' over {phase.FadeSeconds} s", Actors.Program, start)
                 {
                     Before = before,
                     After = Lights.Desired,
@@ -774,7 +774,7 @@ public sealed class TreatmentRoom
                 reminder.State = ReminderState.Due;
                 reminder.AlertedAt = now;
                 change.StateChanged = true;
-                change.Events.Add(new RoomEvent("reminder-due", $"Due: {reminder.Title}", Actors.Program, reminder.DueAt)
+                change.Events.Add(new RoomEvent(RoomEventTypes.ReminderDue, $"Due: {reminder.Title}", Actors.Program, reminder.DueAt)
                 {
                     ReminderId = reminder.Id,
                     Priority = reminder.Priority.ToString().ToLowerInvariant(),
@@ -798,7 +798,7 @@ public sealed class TreatmentRoom
                 reminder.RealertCount++;
                 reminder.AlertedAt = now;
                 change.StateChanged = true;
-                change.Events.Add(new RoomEvent("reminder-realerted", $"Not acknowledged: {reminder.Title}", Actors.Program, now)
+                change.Events.Add(new RoomEvent(RoomEventTypes.ReminderRealerted, $"Not acknowledged: {reminder.Title}", Actors.Program, now)
                 {
                     ReminderId = reminder.Id,
                     Priority = reminder.Priority.ToString().ToLowerInvariant(),
