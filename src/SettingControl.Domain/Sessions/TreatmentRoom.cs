@@ -493,80 +493,14 @@ public sealed class TreatmentRoom
         return change;
     }
 
-    public RoomChange AddReminder(string title, ReminderPriority priority, int dueInMinutes, string actor, DateTimeOffset now, int realertAfterMinutes = 5)
-    {
-        if (ActiveSession is not { } session)
-        {
-            return NoSession();
-        }
+    public RoomChange AddReminder(string title, ReminderPriority priority, int dueInMinutes, string actor, DateTimeOffset now, int realertAfterMinutes = 5) =>
+        ActiveSession is { } session ? ReminderBook.Add(session, title, priority, dueInMinutes, actor, now, realertAfterMinutes) : NoSession();
 
-        title = title?.Trim() ?? string.Empty;
-        if (title.Length is 0 or > 200)
-        {
-            return RoomChange.Refuse("title", "A reminder needs a title of 1–200 characters.");
-        }
+    public RoomChange AcknowledgeReminder(string reminderId, string actor, DateTimeOffset now) =>
+        ReminderBook.Acknowledge(ActiveSession, reminderId, actor, now);
 
-        if (dueInMinutes is < 0 or > 1440)
-        {
-            return RoomChange.Refuse("dueInMinutes", $"'dueInMinutes' must be between 0 and 1440; got {dueInMinutes}.");
-        }
-
-        if (realertAfterMinutes is < 1 or > 120)
-        {
-            return RoomChange.Refuse("realertAfterMinutes", $"'realertAfterMinutes' must be between 1 and 120; got {realertAfterMinutes}.");
-        }
-
-        var reminder = NewReminder(session, title, priority, now.AddMinutes(dueInMinutes), "therapist");
-        reminder.RealertAfterMinutes = realertAfterMinutes;
-        var change = new RoomChange { StateChanged = true };
-        change.Events.Add(new RoomEvent(RoomEventTypes.ReminderCreated, $"Reminder '{title}' due {reminder.DueAt:HH:mm}", actor, now)
-        {
-            ReminderId = reminder.Id,
-            Priority = priority.ToString().ToLowerInvariant(),
-        });
-        DueReminders(session, now, change);
-        return change;
-    }
-
-    public RoomChange AcknowledgeReminder(string reminderId, string actor, DateTimeOffset now)
-    {
-        if (FindReminder(reminderId) is not { } reminder)
-        {
-            return RoomChange.Refuse("reminderId", $"There is no reminder '{reminderId}' in this session.");
-        }
-
-        if (reminder.State != ReminderState.Due)
-        {
-            return RoomChange.Refuse("reminderId", $"Reminder '{reminder.Title}' is {reminder.State.ToString().ToLowerInvariant()}, not due.");
-        }
-
-        reminder.State = ReminderState.Acknowledged;
-        reminder.AcknowledgedAt = now;
-        reminder.AcknowledgedBy = actor;
-        var change = new RoomChange { StateChanged = true };
-        change.Events.Add(new RoomEvent(RoomEventTypes.ReminderAcknowledged, $"Reminder '{reminder.Title}' acknowledged", actor, now) { ReminderId = reminder.Id });
-        return change;
-    }
-
-    public RoomChange CompleteReminder(string reminderId, string actor, DateTimeOffset now)
-    {
-        if (FindReminder(reminderId) is not { } reminder)
-        {
-            return RoomChange.Refuse("reminderId", $"There is no reminder '{reminderId}' in this session.");
-        }
-
-        if (reminder.State == ReminderState.Done)
-        {
-            return RoomChange.Refuse("reminderId", $"Reminder '{reminder.Title}' is already done.");
-        }
-
-        reminder.State = ReminderState.Done;
-        reminder.DoneAt = now;
-        reminder.DoneBy = actor;
-        var change = new RoomChange { StateChanged = true };
-        change.Events.Add(new RoomEvent(RoomEventTypes.ReminderDone, $"Reminder '{reminder.Title}' done", actor, now) { ReminderId = reminder.Id });
-        return change;
-    }
+    public RoomChange CompleteReminder(string reminderId, string actor, DateTimeOffset now) =>
+        ReminderBook.Complete(ActiveSession, reminderId, actor, now);
 
     // ---- time passing ---------------------------------------------------------------------------
 
@@ -595,13 +529,12 @@ public sealed class TreatmentRoom
             EnterPhase(session.PhaseIndex + 1, endedAt, now, actual, change);
         }
 
-        DueReminders(session, now, change);
+        ReminderBook.FallDue(session, now, change);
         return change;
     }
 
     /// <summary>Reminders that are due or acknowledged (not done), most urgent first.</summary>
-    public IEnumerable<ReminderInstance> OpenReminders =>
-        (ActiveSession?.Reminders ?? []).Where(r => r.IsOpen).OrderByDescending(r => r.Priority).ThenBy(r => r.DueAt);
+    public IEnumerable<ReminderInstance> OpenReminders => ReminderBook.Open(ActiveSession);
 
     // ---- internals ------------------------------------------------------------------------------
 
@@ -626,7 +559,7 @@ public sealed class TreatmentRoom
         session.Overrides.Clear();
         var phase = session.Phase;
         change.Events.Add(new RoomEvent(RoomEventTypes.PhaseStarted, $"Phase '{phase.Name}'", Actors.Program, start) { Phase = phase.Name });
-        ScheduleReminders(session, phase, start);
+        ReminderBook.ScheduleFor(session, phase, start);
         if (LightsUp is null)
         {
             var before = Lights.Desired;
@@ -643,7 +576,7 @@ public sealed class TreatmentRoom
             }
         }
 
-        DueReminders(session, now, change);
+        ReminderBook.FallDue(session, now, change);
     }
 
     /// <summary>
@@ -735,80 +668,6 @@ public sealed class TreatmentRoom
         session.HeldSince = null;
         session.HeldByLightsUp = false;
     }
-
-    private static void ScheduleReminders(Session session, PhaseDefinition phase, DateTimeOffset phaseStart)
-    {
-        foreach (var definition in phase.Reminders ?? [])
-        {
-            var anchor = definition.From == ReminderAnchor.Dose && session.DoseAt is { } dose ? dose : phaseStart;
-            var reminder = NewReminder(session, definition.Title, definition.Priority, anchor.AddMinutes(definition.AtMinutes), "protocol");
-            reminder.EveryMinutes = definition.EveryMinutes;
-            reminder.RepeatUntil = definition.UntilMinutes is { } until ? anchor.AddMinutes(until) : null;
-            reminder.RealertAfterMinutes = definition.RealertAfterMinutes;
-        }
-    }
-
-    private static ReminderInstance NewReminder(Session session, string title, ReminderPriority priority, DateTimeOffset dueAt, string source)
-    {
-        var reminder = new ReminderInstance
-        {
-            Id = $"r{++session.ReminderSequence}",
-            Title = title,
-            Priority = priority,
-            DueAt = dueAt,
-            State = ReminderState.Scheduled,
-            Source = source,
-        };
-        session.Reminders.Add(reminder);
-        return reminder;
-    }
-
-    private static void DueReminders(Session session, DateTimeOffset now, RoomChange change)
-    {
-        // Index loop: a repeating reminder that falls due adds its next occurrence to the list.
-        for (var i = 0; i < session.Reminders.Count && i < 1000; i++)
-        {
-            var reminder = session.Reminders[i];
-            if (reminder.State == ReminderState.Scheduled && reminder.DueAt <= now)
-            {
-                reminder.State = ReminderState.Due;
-                reminder.AlertedAt = now;
-                change.StateChanged = true;
-                change.Events.Add(new RoomEvent(RoomEventTypes.ReminderDue, $"Due: {reminder.Title}", Actors.Program, reminder.DueAt)
-                {
-                    ReminderId = reminder.Id,
-                    Priority = reminder.Priority.ToString().ToLowerInvariant(),
-                    Phase = session.Phase.Name,
-                });
-                if (reminder.EveryMinutes is { } every)
-                {
-                    var next = reminder.DueAt.AddMinutes(every);
-                    if (reminder.RepeatUntil is null || next <= reminder.RepeatUntil)
-                    {
-                        var repeat = NewReminder(session, reminder.Title, reminder.Priority, next, reminder.Source);
-                        repeat.EveryMinutes = every;
-                        repeat.RepeatUntil = reminder.RepeatUntil;
-                        repeat.RealertAfterMinutes = reminder.RealertAfterMinutes;
-                    }
-                }
-            }
-            else if (reminder.State == ReminderState.Due && reminder.AlertedAt is { } alerted &&
-                     now - alerted >= TimeSpan.FromMinutes(reminder.RealertAfterMinutes))
-            {
-                reminder.RealertCount++;
-                reminder.AlertedAt = now;
-                change.StateChanged = true;
-                change.Events.Add(new RoomEvent(RoomEventTypes.ReminderRealerted, $"Not acknowledged: {reminder.Title}", Actors.Program, now)
-                {
-                    ReminderId = reminder.Id,
-                    Priority = reminder.Priority.ToString().ToLowerInvariant(),
-                });
-            }
-        }
-    }
-
-    private ReminderInstance? FindReminder(string reminderId) =>
-        ActiveSession?.Reminders.FirstOrDefault(r => r.Id == reminderId);
 
     private static RoomChange NoSession() => RoomChange.Refuse("session", "No session is running in this room; start one first.");
 
