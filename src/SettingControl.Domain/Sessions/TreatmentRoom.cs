@@ -117,7 +117,7 @@ public sealed class TreatmentRoom
             TakeOver(ProgramAttribute.ColorTempK, actor);
         }
 
-        change.Events.Add(new RoomEvent(RoomEventTypes.LightingChanged, Describe(command), actor, now)
+        change.Events.Add(new RoomEvent(RoomEventTypes.LightingChanged, RoomEventText.Describe(command), actor, now)
         {
             Before = before,
             After = Lights.Desired,
@@ -149,7 +149,7 @@ public sealed class TreatmentRoom
             TakeOver(ProgramAttribute.MaskLight, actor);
         }
 
-        change.Events.Add(new RoomEvent(RoomEventTypes.MaskChanged, Describe(command), actor, now)
+        change.Events.Add(new RoomEvent(RoomEventTypes.MaskChanged, RoomEventText.Describe(command), actor, now)
         {
             Before = before,
             After = Lights.Desired,
@@ -185,7 +185,7 @@ public sealed class TreatmentRoom
         }
 
         var change = new RoomChange { MusicChanged = true, StateChanged = true };
-        change.Events.Add(new RoomEvent(RoomEventTypes.MusicChanged, DescribeMusic(before, Music), actor, now) { Phase = ActiveSession?.Phase.Name });
+        change.Events.Add(new RoomEvent(RoomEventTypes.MusicChanged, RoomEventText.DescribeMusic(before, Music), actor, now) { Phase = ActiveSession?.Phase.Name });
         return change;
     }
 
@@ -368,7 +368,7 @@ public sealed class TreatmentRoom
 
         if (!session.Overrides.Remove(attribute))
         {
-            return RoomChange.Refuse("attribute", $"'{Wire(attribute)}' is not overridden; the program already controls it.");
+            return RoomChange.Refuse("attribute", $"'{ProgramAttributeNames.Wire(attribute)}' is not overridden; the program already controls it.");
         }
 
         var change = new RoomChange { StateChanged = true };
@@ -378,7 +378,7 @@ public sealed class TreatmentRoom
             ApplyScene(session.Phase.Scene, now, now, ReturnFadeMs, actual, change, only: attribute);
         }
 
-        change.Events.Add(new RoomEvent(RoomEventTypes.OverrideReleased, $"{Wire(attribute)} handed back to the program", actor, now)
+        change.Events.Add(new RoomEvent(RoomEventTypes.OverrideReleased, $"{ProgramAttributeNames.Wire(attribute)} handed back to the program", actor, now)
         {
             Before = before,
             After = Lights.Desired,
@@ -670,59 +670,4 @@ public sealed class TreatmentRoom
     }
 
     private static RoomChange NoSession() => RoomChange.Refuse("session", "No session is running in this room; start one first.");
-
-    public static string Wire(ProgramAttribute attribute) => attribute switch
-    {
-        ProgramAttribute.LightsOn => "lightsOn",
-        ProgramAttribute.Brightness => "brightness",
-        ProgramAttribute.ColorTempK => "colorTempK",
-        ProgramAttribute.MaskOn => "maskOn",
-        ProgramAttribute.MaskLight => "maskLight",
-        ProgramAttribute.MusicPlaylist => "musicPlaylist",
-        ProgramAttribute.MusicPlaying => "musicPlaying",
-        ProgramAttribute.MusicVolume => "musicVolume",
-        _ => attribute.ToString(),
-    };
-
-    public static bool TryParseAttribute(string? wire, out ProgramAttribute attribute)
-    {
-        foreach (var candidate in Enum.GetValues<ProgramAttribute>())
-        {
-            if (Wire(candidate) == wire)
-            {
-                attribute = candidate;
-                return true;
-            }
-        }
-
-        attribute = default;
-        return false;
-    }
-
-    private static string Describe(LightingCommand c)
-    {
-        var parts = new List<string>(4);
-        if (c.On is { } on) parts.Add(on ? "lights on" : "lights off");
-        if (c.Brightness is { } b) parts.Add($"brightness {b}%");
-        if (c.ColorTempK is { } k) parts.Add($"colour {k} K");
-        if (c.TransitionMs is { } t and > 0) parts.Add($"over {t / 1000.0:0.#} s");
-        return string.Join(", ", parts);
-    }
-
-    private static string DescribeMusic(MusicSetting before, MusicSetting after)
-    {
-        var parts = new List<string>(3);
-        if (before.PlaylistId != after.PlaylistId) parts.Add($"playlist {after.PlaylistId ?? "none"}");
-        if (before.Playing != after.Playing) parts.Add(after.Playing ? "music on" : "music off (silence)");
-        if (before.Volume != after.Volume) parts.Add($"volume {after.Volume}%");
-        return parts.Count == 0 ? "music unchanged" : string.Join(", ", parts);
-    }
-
-    private static string Describe(MaskCommand c)
-    {
-        var parts = new List<string>(2);
-        if (c.On is { } on) parts.Add(on ? "mask light on" : "mask light off");
-        if (c.Light is { } l) parts.Add($"mask light {l}%");
-        return string.Join(", ", parts);
-    }
 }
