@@ -256,65 +256,14 @@ public sealed class TreatmentRoom
         return change;
     }
 
-    public RoomChange HoldClock(string actor, DateTimeOffset now)
-    {
-        if (ActiveSession is not { } session)
-        {
-            return NoSession();
-        }
+    public RoomChange HoldClock(string actor, DateTimeOffset now) =>
+        ActiveSession is { } session ? PhaseClock.Hold(session, actor, now) : NoSession();
 
-        if (session.IsHeld)
-        {
-            return RoomChange.Refuse("clock", "The clock is already held.");
-        }
+    public RoomChange ResumeClock(string actor, DateTimeOffset now) =>
+        ActiveSession is { } session ? PhaseClock.ResumeByHand(session, actor, now) : NoSession();
 
-        session.HeldSince = now;
-        session.HeldByLightsUp = false;
-        var change = new RoomChange { StateChanged = true };
-        change.Events.Add(new RoomEvent(RoomEventTypes.ClockHeld, "Phase clock held", actor, now) { Phase = session.Phase.Name });
-        return change;
-    }
-
-    public RoomChange ResumeClock(string actor, DateTimeOffset now)
-    {
-        if (ActiveSession is not { } session)
-        {
-            return NoSession();
-        }
-
-        if (!session.IsHeld)
-        {
-            return RoomChange.Refuse("clock", "The clock is not held.");
-        }
-
-        Resume(session, now);
-        var change = new RoomChange { StateChanged = true };
-        change.Events.Add(new RoomEvent(RoomEventTypes.ClockResumed, "Phase clock resumed", actor, now) { Phase = session.Phase.Name });
-        return change;
-    }
-
-    public RoomChange ExtendPhase(int minutes, string actor, DateTimeOffset now)
-    {
-        if (ActiveSession is not { } session)
-        {
-            return NoSession();
-        }
-
-        if (minutes is < 1 or > 240)
-        {
-            return RoomChange.Refuse("minutes", $"'minutes' must be between 1 and 240; got {minutes}.");
-        }
-
-        if (session.Phase.DurationMinutes is null)
-        {
-            return RoomChange.Refuse("minutes", $"Phase '{session.Phase.Name}' has no set length; it lasts until you move on.");
-        }
-
-        session.PhaseExtensionMs += minutes * 60_000L;
-        var change = new RoomChange { StateChanged = true };
-        change.Events.Add(new RoomEvent(RoomEventTypes.PhaseExtended, $"Phase '{session.Phase.Name}' extended by {minutes} min", actor, now) { Phase = session.Phase.Name });
-        return change;
-    }
+    public RoomChange ExtendPhase(int minutes, string actor, DateTimeOffset now) =>
+        ActiveSession is { } session ? PhaseClock.Extend(session, minutes, actor, now) : NoSession();
 
     public RoomChange JumpToPhase(string phaseId, string actor, DateTimeOffset now, ActualLevels actual)
     {
@@ -335,28 +284,8 @@ public sealed class TreatmentRoom
         return change;
     }
 
-    public RoomChange EndSession(string actor, DateTimeOffset now)
-    {
-        if (ActiveSession is not { } session)
-        {
-            return NoSession();
-        }
-
-        if (session.IsHeld)
-        {
-            Resume(session, now);
-        }
-
-        session.EndedAt = now;
-        if (session.Visits.Count > 0 && session.Visits[^1].EndedAt is null)
-        {
-            session.Visits[^1] = session.Visits[^1] with { EndedAt = now };
-        }
-
-        var change = new RoomChange { StateChanged = true };
-        change.Events.Add(new RoomEvent(RoomEventTypes.SessionEnded, $"Session '{session.Label}' ended", actor, now) { Phase = session.Phase.Name });
-        return change;
-    }
+    public RoomChange EndSession(string actor, DateTimeOffset now) =>
+        ActiveSession is { } session ? PhaseClock.End(session, actor, now) : NoSession();
 
     /// <summary>Hands an attribute the therapist took over back to the program, with a short fade.</summary>
     public RoomChange ReleaseOverride(ProgramAttribute attribute, string actor, DateTimeOffset now, ActualLevels actual)
@@ -459,7 +388,7 @@ public sealed class TreatmentRoom
             ApplyScene(session.Phase.Scene, now, now, ReturnFadeMs, actual, change);
             if (session.HeldByLightsUp && session.IsHeld)
             {
-                Resume(session, now);
+                PhaseClock.Resume(session, now);
             }
         }
 
@@ -656,17 +585,6 @@ public sealed class TreatmentRoom
         {
             session.Overrides.Add(attribute);
         }
-    }
-
-    private static void Resume(Session session, DateTimeOffset now)
-    {
-        if (session.HeldSince is { } since)
-        {
-            session.HeldInPhaseMs += (long)(now - since).TotalMilliseconds;
-        }
-
-        session.HeldSince = null;
-        session.HeldByLightsUp = false;
     }
 
     private static RoomChange NoSession() => RoomChange.Refuse("session", "No session is running in this room; start one first.");
