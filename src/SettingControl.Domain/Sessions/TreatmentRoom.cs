@@ -508,72 +508,9 @@ public sealed class TreatmentRoom
         ReminderBook.FallDue(session, now, change);
     }
 
-    /// <summary>
-    /// Starts ramps toward a scene. A live change (now ≈ start) fades from where the devices actually
-    /// are; a catch-up after downtime computes the fade from the persisted moment it began, so the
-    /// room shows the right fade position rather than starting it over.
-    /// </summary>
-    private void ApplyScene(Scene scene, DateTimeOffset start, DateTimeOffset now, long fadeMs, ActualLevels actual, RoomChange change, ProgramAttribute? only = null)
-    {
-        var overrides = Session?.Overrides ?? [];
-        var live = now - start < TimeSpan.FromSeconds(2);
-        bool Applies(ProgramAttribute a) => (only is null || only == a) && !overrides.Contains(a);
-
-        Ramp Toward(Ramp current, double to, double? actualLevel) => live
-            ? new Ramp(actualLevel ?? current.ValueAt(now), to, now, Math.Max(0, fadeMs - (long)(now - start).TotalMilliseconds))
-            : new Ramp(current.ValueAt(start), to, start, fadeMs);
-
-        if (scene.Lighting is { } lighting)
-        {
-            if (Applies(ProgramAttribute.LightsOn) && Lights.LightsOn != lighting.On)
-            {
-                Lights.LightsOn = lighting.On;
-                change.LightsChanged = true;
-            }
-
-            if (Applies(ProgramAttribute.Brightness))
-            {
-                Lights.Brightness = Toward(Lights.Brightness, Math.Min(lighting.Brightness, MaxBrightness), actual.Brightness);
-                change.LightsChanged = true;
-            }
-
-            if (Applies(ProgramAttribute.ColorTempK))
-            {
-                Lights.ColorTempK = Toward(Lights.ColorTempK, lighting.ColorTempK, actual.ColorTempK);
-                change.LightsChanged = true;
-            }
-        }
-
-        if (scene.Mask is { } mask)
-        {
-            if (Applies(ProgramAttribute.MaskOn) && Lights.MaskOn != mask.On)
-            {
-                Lights.MaskOn = mask.On;
-                change.MaskChanged = true;
-            }
-
-            if (Applies(ProgramAttribute.MaskLight))
-            {
-                Lights.MaskLight = Toward(Lights.MaskLight, mask.Light, actual.MaskLight);
-                change.MaskChanged = true;
-            }
-        }
-
-        if (scene.Music is { } music)
-        {
-            var next = new MusicSetting(
-                Applies(ProgramAttribute.MusicPlaylist) ? music.PlaylistId ?? Music.PlaylistId : Music.PlaylistId,
-                Applies(ProgramAttribute.MusicPlaying) ? music.Playing : Music.Playing,
-                Applies(ProgramAttribute.MusicVolume) ? music.Volume : Music.Volume);
-            if (next != Music)
-            {
-                Music = next;
-                change.MusicChanged = true;
-            }
-        }
-
-        change.StateChanged |= change.LightsChanged || change.MaskChanged || change.MusicChanged;
-    }
+    /// <summary>Starts ramps toward a scene (<see cref="SceneApplication"/>), within the room's brightness limit and its overrides.</summary>
+    private void ApplyScene(Scene scene, DateTimeOffset start, DateTimeOffset now, long fadeMs, ActualLevels actual, RoomChange change, ProgramAttribute? only = null) =>
+        Music = SceneApplication.Apply(scene, Lights, Music, MaxBrightness, Session?.Overrides ?? [], start, now, fadeMs, actual, change, only);
 
     private static Ramp StartRamp(Ramp current, double to, DateTimeOffset now, long durationMs, double? actualLevel) =>
         durationMs <= 0 ? Ramp.Steady(to, now) : new Ramp(actualLevel ?? current.ValueAt(now), to, now, durationMs);
