@@ -250,7 +250,7 @@ public sealed class RoomGrain : Grain, IRoomGrain
         Execute(actor, (room, now, actual) => room.JumpToPhase(phaseId, actor.ToString(), now, actual));
 
     public Task<CommandResult> ReleaseOverride(string attribute, Actor actor) =>
-        Execute(actor, (room, now, actual) => TreatmentRoom.TryParseAttribute(attribute, out var parsed)
+        Execute(actor, (room, now, actual) => ProgramAttributeNames.TryParse(attribute, out var parsed)
             ? room.ReleaseOverride(parsed, actor.ToString(), now, actual)
             : RoomChange.Refuse("attribute", $"'{attribute}' is not one of lightsOn, brightness, colorTempK, maskOn, maskLight."));
 

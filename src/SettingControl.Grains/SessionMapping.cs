@@ -66,7 +66,7 @@ internal static class SessionMapping
             session.PhaseElapsed(now).TotalSeconds,
             session.PhaseRemaining(now)?.TotalSeconds,
             session.PlanDto(now),
-            session.Overrides.Select(TreatmentRoom.Wire).ToArray(),
+            session.Overrides.Select(ProgramAttributeNames.Wire).ToArray(),
             order.Select(r => r.ToDto()).ToArray(),
             fade);
     }

@@ -59,7 +59,7 @@ public sealed class TreatmentRoom
             change.LightsChanged = true;
         }
 
-        change.Events.Add(new RoomEvent("settings-changed", $"brightness limit {maxBrightness}%", actor, now)
+        change.Events.Add(new RoomEvent(RoomEventTypes.SettingsChanged, $"brightness limit {maxBrightness}%", actor, now)
         {
             Before = before,
             After = Lights.Desired,
@@ -77,7 +77,7 @@ public sealed class TreatmentRoom
 
         DefaultPlaylistId = playlistId;
         var change = new RoomChange { StateChanged = true };
-        change.Events.Add(new RoomEvent("settings-changed", playlistId is null ? "no default playlist" : $"default playlist {playlistId}", actor, now));
+        change.Events.Add(new RoomEvent(RoomEventTypes.SettingsChanged, playlistId is null ? "no default playlist" : $"default playlist {playlistId}", actor, now));
         return change;
     }
 
@@ -117,7 +117,7 @@ public sealed class TreatmentRoom
             TakeOver(ProgramAttribute.ColorTempK, actor);
         }
 
-        change.Events.Add(new RoomEvent("lighting-changed", Describe(command), actor, now)
+        change.Events.Add(new RoomEvent(RoomEventTypes.LightingChanged, RoomEventText.Describe(command), actor, now)
         {
             Before = before,
             After = Lights.Desired,
@@ -149,7 +149,7 @@ public sealed class TreatmentRoom
             TakeOver(ProgramAttribute.MaskLight, actor);
         }
 
-        change.Events.Add(new RoomEvent("mask-changed", Describe(command), actor, now)
+        change.Events.Add(new RoomEvent(RoomEventTypes.MaskChanged, RoomEventText.Describe(command), actor, now)
         {
             Before = before,
             After = Lights.Desired,
@@ -185,7 +185,7 @@ public sealed class TreatmentRoom
         }
 
         var change = new RoomChange { MusicChanged = true, StateChanged = true };
-        change.Events.Add(new RoomEvent("music-changed", DescribeMusic(before, Music), actor, now) { Phase = ActiveSession?.Phase.Name });
+        change.Events.Add(new RoomEvent(RoomEventTypes.MusicChanged, RoomEventText.DescribeMusic(before, Music), actor, now) { Phase = ActiveSession?.Phase.Name });
         return change;
     }
 
@@ -197,7 +197,7 @@ public sealed class TreatmentRoom
         }
 
         var change = new RoomChange { MusicSkip = Math.Sign(direction) };
-        change.Events.Add(new RoomEvent(direction > 0 ? "music-next" : "music-previous", direction > 0 ? "Next track" : "Previous track", actor, now)
+        change.Events.Add(new RoomEvent(direction > 0 ? RoomEventTypes.MusicNext : RoomEventTypes.MusicPrevious, direction > 0 ? "Next track" : "Previous track", actor, now)
         {
             Phase = ActiveSession?.Phase.Name,
         });
@@ -228,7 +228,7 @@ public sealed class TreatmentRoom
             PhaseStartedAt = now,
         };
         var change = new RoomChange { StateChanged = true };
-        change.Events.Add(new RoomEvent("session-started", $"Session '{label}' started with protocol '{protocol.Name}'", actor, now));
+        change.Events.Add(new RoomEvent(RoomEventTypes.SessionStarted, $"Session '{label}' started with protocol '{protocol.Name}'", actor, now));
         EnterPhase(0, now, now, actual, change);
         return change;
     }
@@ -247,7 +247,7 @@ public sealed class TreatmentRoom
 
         session.DoseAt = now;
         var change = new RoomChange { StateChanged = true };
-        change.Events.Add(new RoomEvent("dose-marked", "T0: dose given", actor, now) { Phase = session.Phase.Name });
+        change.Events.Add(new RoomEvent(RoomEventTypes.DoseMarked, "T0: dose given", actor, now) { Phase = session.Phase.Name });
         if (session.Protocol.DosePhaseIndex is { } dosePhase && dosePhase > session.PhaseIndex)
         {
             EnterPhase(dosePhase, now, now, actual, change);
@@ -256,65 +256,14 @@ public sealed class TreatmentRoom
         return change;
     }
 
-    public RoomChange HoldClock(string actor, DateTimeOffset now)
-    {
-        if (ActiveSession is not { } session)
-        {
-            return NoSession();
-        }
+    public RoomChange HoldClock(string actor, DateTimeOffset now) =>
+        ActiveSession is { } session ? PhaseClock.Hold(session, actor, now) : NoSession();
 
-        if (session.IsHeld)
-        {
-            return RoomChange.Refuse("clock", "The clock is already held.");
-        }
+    public RoomChange ResumeClock(string actor, DateTimeOffset now) =>
+        ActiveSession is { } session ? PhaseClock.ResumeByHand(session, actor, now) : NoSession();
 
-        session.HeldSince = now;
-        session.HeldByLightsUp = false;
-        var change = new RoomChange { StateChanged = true };
-        change.Events.Add(new RoomEvent("clock-held", "Phase clock held", actor, now) { Phase = session.Phase.Name });
-        return change;
-    }
-
-    public RoomChange ResumeClock(string actor, DateTimeOffset now)
-    {
-        if (ActiveSession is not { } session)
-        {
-            return NoSession();
-        }
-
-        if (!session.IsHeld)
-        {
-            return RoomChange.Refuse("clock", "The clock is not held.");
-        }
-
-        Resume(session, now);
-        var change = new RoomChange { StateChanged = true };
-        change.Events.Add(new RoomEvent("clock-resumed", "Phase clock resumed", actor, now) { Phase = session.Phase.Name });
-        return change;
-    }
-
-    public RoomChange ExtendPhase(int minutes, string actor, DateTimeOffset now)
-    {
-        if (ActiveSession is not { } session)
-        {
-            return NoSession();
-        }
-
-        if (minutes is < 1 or > 240)
-        {
-            return RoomChange.Refuse("minutes", $"'minutes' must be between 1 and 240; got {minutes}.");
-        }
-
-        if (session.Phase.DurationMinutes is null)
-        {
-            return RoomChange.Refuse("minutes", $"Phase '{session.Phase.Name}' has no set length; it lasts until you move on.");
-        }
-
-        session.PhaseExtensionMs += minutes * 60_000L;
-        var change = new RoomChange { StateChanged = true };
-        change.Events.Add(new RoomEvent("phase-extended", $"Phase '{session.Phase.Name}' extended by {minutes} min", actor, now) { Phase = session.Phase.Name });
-        return change;
-    }
+    public RoomChange ExtendPhase(int minutes, string actor, DateTimeOffset now) =>
+        ActiveSession is { } session ? PhaseClock.Extend(session, minutes, actor, now) : NoSession();
 
     public RoomChange JumpToPhase(string phaseId, string actor, DateTimeOffset now, ActualLevels actual)
     {
@@ -330,33 +279,13 @@ public sealed class TreatmentRoom
         }
 
         var change = new RoomChange { StateChanged = true };
-        change.Events.Add(new RoomEvent("phase-jumped", $"Jumped to phase '{session.Protocol.Phases[index].Name}'", actor, now) { Phase = session.Phase.Name });
+        change.Events.Add(new RoomEvent(RoomEventTypes.PhaseJumped, $"Jumped to phase '{session.Protocol.Phases[index].Name}'", actor, now) { Phase = session.Phase.Name });
         EnterPhase(index, now, now, actual, change);
         return change;
     }
 
-    public RoomChange EndSession(string actor, DateTimeOffset now)
-    {
-        if (ActiveSession is not { } session)
-        {
-            return NoSession();
-        }
-
-        if (session.IsHeld)
-        {
-            Resume(session, now);
-        }
-
-        session.EndedAt = now;
-        if (session.Visits.Count > 0 && session.Visits[^1].EndedAt is null)
-        {
-            session.Visits[^1] = session.Visits[^1] with { EndedAt = now };
-        }
-
-        var change = new RoomChange { StateChanged = true };
-        change.Events.Add(new RoomEvent("session-ended", $"Session '{session.Label}' ended", actor, now) { Phase = session.Phase.Name });
-        return change;
-    }
+    public RoomChange EndSession(string actor, DateTimeOffset now) =>
+        ActiveSession is { } session ? PhaseClock.End(session, actor, now) : NoSession();
 
     /// <summary>Hands an attribute the therapist took over back to the program, with a short fade.</summary>
     public RoomChange ReleaseOverride(ProgramAttribute attribute, string actor, DateTimeOffset now, ActualLevels actual)
@@ -368,7 +297,7 @@ public sealed class TreatmentRoom
 
         if (!session.Overrides.Remove(attribute))
         {
-            return RoomChange.Refuse("attribute", $"'{Wire(attribute)}' is not overridden; the program already controls it.");
+            return RoomChange.Refuse("attribute", $"'{ProgramAttributeNames.Wire(attribute)}' is not overridden; the program already controls it.");
         }
 
         var change = new RoomChange { StateChanged = true };
@@ -378,7 +307,7 @@ public sealed class TreatmentRoom
             ApplyScene(session.Phase.Scene, now, now, ReturnFadeMs, actual, change, only: attribute);
         }
 
-        change.Events.Add(new RoomEvent("override-released", $"{Wire(attribute)} handed back to the program", actor, now)
+        change.Events.Add(new RoomEvent(RoomEventTypes.OverrideReleased, $"{ProgramAttributeNames.Wire(attribute)} handed back to the program", actor, now)
         {
             Before = before,
             After = Lights.Desired,
@@ -400,7 +329,7 @@ public sealed class TreatmentRoom
         if (LightsUp is { } active)
         {
             var again = new RoomChange { LightsChanged = true, MaskChanged = true, MusicChanged = true, IsSafetyAction = true };
-            again.Events.Add(new RoomEvent("lights-up-resent", $"Lights up pressed again (on since {active.Since:HH:mm:ss}): sent to every device once more", actor, now)
+            again.Events.Add(new RoomEvent(RoomEventTypes.LightsUpResent, $"Lights up pressed again (on since {active.Since:HH:mm:ss}): sent to every device once more", actor, now)
             {
                 Before = Lights.Desired,
                 After = Lights.Desired,
@@ -424,7 +353,7 @@ public sealed class TreatmentRoom
             session.HeldByLightsUp = true;
         }
 
-        change.Events.Add(new RoomEvent("lights-up", "LIGHTS UP: full neutral light, mask light off, clock held", actor, now)
+        change.Events.Add(new RoomEvent(RoomEventTypes.LightsUp, "LIGHTS UP: full neutral light, mask light off, clock held", actor, now)
         {
             Before = before,
             After = Lights.Desired,
@@ -459,11 +388,11 @@ public sealed class TreatmentRoom
             ApplyScene(session.Phase.Scene, now, now, ReturnFadeMs, actual, change);
             if (session.HeldByLightsUp && session.IsHeld)
             {
-                Resume(session, now);
+                PhaseClock.Resume(session, now);
             }
         }
 
-        change.Events.Add(new RoomEvent("lights-up-resumed", "Lights up ended: room returns to the program", actor, now)
+        change.Events.Add(new RoomEvent(RoomEventTypes.LightsUpResumed, "Lights up ended: room returns to the program", actor, now)
         {
             Before = before,
             After = Lights.Desired,
@@ -489,84 +418,18 @@ public sealed class TreatmentRoom
         }
 
         var change = new RoomChange { StateChanged = false };
-        change.Events.Add(new RoomEvent("note", "Note", actor, now) { Note = text, Phase = session.Phase.Name });
+        change.Events.Add(new RoomEvent(RoomEventTypes.Note, "Note", actor, now) { Note = text, Phase = session.Phase.Name });
         return change;
     }
 
-    public RoomChange AddReminder(string title, ReminderPriority priority, int dueInMinutes, string actor, DateTimeOffset now, int realertAfterMinutes = 5)
-    {
-        if (ActiveSession is not { } session)
-        {
-            return NoSession();
-        }
+    public RoomChange AddReminder(string title, ReminderPriority priority, int dueInMinutes, string actor, DateTimeOffset now, int realertAfterMinutes = 5) =>
+        ActiveSession is { } session ? ReminderBook.Add(session, title, priority, dueInMinutes, actor, now, realertAfterMinutes) : NoSession();
 
-        title = title?.Trim() ?? string.Empty;
-        if (title.Length is 0 or > 200)
-        {
-            return RoomChange.Refuse("title", "A reminder needs a title of 1–200 characters.");
-        }
+    public RoomChange AcknowledgeReminder(string reminderId, string actor, DateTimeOffset now) =>
+        ReminderBook.Acknowledge(ActiveSession, reminderId, actor, now);
 
-        if (dueInMinutes is < 0 or > 1440)
-        {
-            return RoomChange.Refuse("dueInMinutes", $"'dueInMinutes' must be between 0 and 1440; got {dueInMinutes}.");
-        }
-
-        if (realertAfterMinutes is < 1 or > 120)
-        {
-            return RoomChange.Refuse("realertAfterMinutes", $"'realertAfterMinutes' must be between 1 and 120; got {realertAfterMinutes}.");
-        }
-
-        var reminder = NewReminder(session, title, priority, now.AddMinutes(dueInMinutes), "therapist");
-        reminder.RealertAfterMinutes = realertAfterMinutes;
-        var change = new RoomChange { StateChanged = true };
-        change.Events.Add(new RoomEvent("reminder-created", $"Reminder '{title}' due {reminder.DueAt:HH:mm}", actor, now)
-        {
-            ReminderId = reminder.Id,
-            Priority = priority.ToString().ToLowerInvariant(),
-        });
-        DueReminders(session, now, change);
-        return change;
-    }
-
-    public RoomChange AcknowledgeReminder(string reminderId, string actor, DateTimeOffset now)
-    {
-        if (FindReminder(reminderId) is not { } reminder)
-        {
-            return RoomChange.Refuse("reminderId", $"There is no reminder '{reminderId}' in this session.");
-        }
-
-        if (reminder.State != ReminderState.Due)
-        {
-            return RoomChange.Refuse("reminderId", $"Reminder '{reminder.Title}' is {reminder.State.ToString().ToLowerInvariant()}, not due.");
-        }
-
-        reminder.State = ReminderState.Acknowledged;
-        reminder.AcknowledgedAt = now;
-        reminder.AcknowledgedBy = actor;
-        var change = new RoomChange { StateChanged = true };
-        change.Events.Add(new RoomEvent("reminder-acknowledged", $"Reminder '{reminder.Title}' acknowledged", actor, now) { ReminderId = reminder.Id });
-        return change;
-    }
-
-    public RoomChange CompleteReminder(string reminderId, string actor, DateTimeOffset now)
-    {
-        if (FindReminder(reminderId) is not { } reminder)
-        {
-            return RoomChange.Refuse("reminderId", $"There is no reminder '{reminderId}' in this session.");
-        }
-
-        if (reminder.State == ReminderState.Done)
-        {
-            return RoomChange.Refuse("reminderId", $"Reminder '{reminder.Title}' is already done.");
-        }
-
-        reminder.State = ReminderState.Done;
-        reminder.DoneAt = now;
-        reminder.DoneBy = actor;
-        var change = new RoomChange { StateChanged = true };
-        change.Events.Add(new RoomEvent("reminder-done", $"Reminder '{reminder.Title}' done", actor, now) { ReminderId = reminder.Id });
-        return change;
-    }
+    public RoomChange CompleteReminder(string reminderId, string actor, DateTimeOffset now) =>
+        ReminderBook.Complete(ActiveSession, reminderId, actor, now);
 
     // ---- time passing ---------------------------------------------------------------------------
 
@@ -595,13 +458,12 @@ public sealed class TreatmentRoom
             EnterPhase(session.PhaseIndex + 1, endedAt, now, actual, change);
         }
 
-        DueReminders(session, now, change);
+        ReminderBook.FallDue(session, now, change);
         return change;
     }
 
     /// <summary>Reminders that are due or acknowledged (not done), most urgent first.</summary>
-    public IEnumerable<ReminderInstance> OpenReminders =>
-        (ActiveSession?.Reminders ?? []).Where(r => r.IsOpen).OrderByDescending(r => r.Priority).ThenBy(r => r.DueAt);
+    public IEnumerable<ReminderInstance> OpenReminders => ReminderBook.Open(ActiveSession);
 
     // ---- internals ------------------------------------------------------------------------------
 
@@ -625,15 +487,15 @@ public sealed class TreatmentRoom
 
         session.Overrides.Clear();
         var phase = session.Phase;
-        change.Events.Add(new RoomEvent("phase-started", $"Phase '{phase.Name}'", Actors.Program, start) { Phase = phase.Name });
-        ScheduleReminders(session, phase, start);
+        change.Events.Add(new RoomEvent(RoomEventTypes.PhaseStarted, $"Phase '{phase.Name}'", Actors.Program, start) { Phase = phase.Name });
+        ReminderBook.ScheduleFor(session, phase, start);
         if (LightsUp is null)
         {
             var before = Lights.Desired;
             ApplyScene(phase.Scene, start, now, phase.FadeSeconds * 1000L, actual, change);
             if (change.LightsChanged || change.MaskChanged)
             {
-                change.Events.Add(new RoomEvent("scene-applied", $"Scene of '{phase.Name}' over {phase.FadeSeconds} s", Actors.Program, start)
+                change.Events.Add(new RoomEvent(RoomEventTypes.SceneApplied, $"Scene of '{phase.Name}' over {phase.FadeSeconds} s", Actors.Program, start)
                 {
                     Before = before,
                     After = Lights.Desired,
@@ -643,75 +505,12 @@ public sealed class TreatmentRoom
             }
         }
 
-        DueReminders(session, now, change);
+        ReminderBook.FallDue(session, now, change);
     }
 
-    /// <summary>
-    /// Starts ramps toward a scene. A live change (now ≈ start) fades from where the devices actually
-    /// are; a catch-up after downtime computes the fade from the persisted moment it began, so the
-    /// room shows the right fade position rather than starting it over.
-    /// </summary>
-    private void ApplyScene(Scene scene, DateTimeOffset start, DateTimeOffset now, long fadeMs, ActualLevels actual, RoomChange change, ProgramAttribute? only = null)
-    {
-        var overrides = Session?.Overrides ?? [];
-        var live = now - start < TimeSpan.FromSeconds(2);
-        bool Applies(ProgramAttribute a) => (only is null || only == a) && !overrides.Contains(a);
-
-        Ramp Toward(Ramp current, double to, double? actualLevel) => live
-            ? new Ramp(actualLevel ?? current.ValueAt(now), to, now, Math.Max(0, fadeMs - (long)(now - start).TotalMilliseconds))
-            : new Ramp(current.ValueAt(start), to, start, fadeMs);
-
-        if (scene.Lighting is { } lighting)
-        {
-            if (Applies(ProgramAttribute.LightsOn) && Lights.LightsOn != lighting.On)
-            {
-                Lights.LightsOn = lighting.On;
-                change.LightsChanged = true;
-            }
-
-            if (Applies(ProgramAttribute.Brightness))
-            {
-                Lights.Brightness = Toward(Lights.Brightness, Math.Min(lighting.Brightness, MaxBrightness), actual.Brightness);
-                change.LightsChanged = true;
-            }
-
-            if (Applies(ProgramAttribute.ColorTempK))
-            {
-                Lights.ColorTempK = Toward(Lights.ColorTempK, lighting.ColorTempK, actual.ColorTempK);
-                change.LightsChanged = true;
-            }
-        }
-
-        if (scene.Mask is { } mask)
-        {
-            if (Applies(ProgramAttribute.MaskOn) && Lights.MaskOn != mask.On)
-            {
-                Lights.MaskOn = mask.On;
-                change.MaskChanged = true;
-            }
-
-            if (Applies(ProgramAttribute.MaskLight))
-            {
-                Lights.MaskLight = Toward(Lights.MaskLight, mask.Light, actual.MaskLight);
-                change.MaskChanged = true;
-            }
-        }
-
-        if (scene.Music is { } music)
-        {
-            var next = new MusicSetting(
-                Applies(ProgramAttribute.MusicPlaylist) ? music.PlaylistId ?? Music.PlaylistId : Music.PlaylistId,
-                Applies(ProgramAttribute.MusicPlaying) ? music.Playing : Music.Playing,
-                Applies(ProgramAttribute.MusicVolume) ? music.Volume : Music.Volume);
-            if (next != Music)
-            {
-                Music = next;
-                change.MusicChanged = true;
-            }
-        }
-
-        change.StateChanged |= change.LightsChanged || change.MaskChanged || change.MusicChanged;
-    }
+    /// <summary>Starts ramps toward a scene (<see cref="SceneApplication"/>), within the room's brightness limit and its overrides.</summary>
+    private void ApplyScene(Scene scene, DateTimeOffset start, DateTimeOffset now, long fadeMs, ActualLevels actual, RoomChange change, ProgramAttribute? only = null) =>
+        Music = SceneApplication.Apply(scene, Lights, Music, MaxBrightness, Session?.Overrides ?? [], start, now, fadeMs, actual, change, only);
 
     private static Ramp StartRamp(Ramp current, double to, DateTimeOffset now, long durationMs, double? actualLevel) =>
         durationMs <= 0 ? Ramp.Steady(to, now) : new Ramp(actualLevel ?? current.ValueAt(now), to, now, durationMs);
@@ -725,145 +524,5 @@ public sealed class TreatmentRoom
         }
     }
 
-    private static void Resume(Session session, DateTimeOffset now)
-    {
-        if (session.HeldSince is { } since)
-        {
-            session.HeldInPhaseMs += (long)(now - since).TotalMilliseconds;
-        }
-
-        session.HeldSince = null;
-        session.HeldByLightsUp = false;
-    }
-
-    private static void ScheduleReminders(Session session, PhaseDefinition phase, DateTimeOffset phaseStart)
-    {
-        foreach (var definition in phase.Reminders ?? [])
-        {
-            var anchor = definition.From == ReminderAnchor.Dose && session.DoseAt is { } dose ? dose : phaseStart;
-            var reminder = NewReminder(session, definition.Title, definition.Priority, anchor.AddMinutes(definition.AtMinutes), "protocol");
-            reminder.EveryMinutes = definition.EveryMinutes;
-            reminder.RepeatUntil = definition.UntilMinutes is { } until ? anchor.AddMinutes(until) : null;
-            reminder.RealertAfterMinutes = definition.RealertAfterMinutes;
-        }
-    }
-
-    private static ReminderInstance NewReminder(Session session, string title, ReminderPriority priority, DateTimeOffset dueAt, string source)
-    {
-        var reminder = new ReminderInstance
-        {
-            Id = $"r{++session.ReminderSequence}",
-            Title = title,
-            Priority = priority,
-            DueAt = dueAt,
-            State = ReminderState.Scheduled,
-            Source = source,
-        };
-        session.Reminders.Add(reminder);
-        return reminder;
-    }
-
-    private static void DueReminders(Session session, DateTimeOffset now, RoomChange change)
-    {
-        // Index loop: a repeating reminder that falls due adds its next occurrence to the list.
-        for (var i = 0; i < session.Reminders.Count && i < 1000; i++)
-        {
-            var reminder = session.Reminders[i];
-            if (reminder.State == ReminderState.Scheduled && reminder.DueAt <= now)
-            {
-                reminder.State = ReminderState.Due;
-                reminder.AlertedAt = now;
-                change.StateChanged = true;
-                change.Events.Add(new RoomEvent("reminder-due", $"Due: {reminder.Title}", Actors.Program, reminder.DueAt)
-                {
-                    ReminderId = reminder.Id,
-                    Priority = reminder.Priority.ToString().ToLowerInvariant(),
-                    Phase = session.Phase.Name,
-                });
-                if (reminder.EveryMinutes is { } every)
-                {
-                    var next = reminder.DueAt.AddMinutes(every);
-                    if (reminder.RepeatUntil is null || next <= reminder.RepeatUntil)
-                    {
-                        var repeat = NewReminder(session, reminder.Title, reminder.Priority, next, reminder.Source);
-                        repeat.EveryMinutes = every;
-                        repeat.RepeatUntil = reminder.RepeatUntil;
-                        repeat.RealertAfterMinutes = reminder.RealertAfterMinutes;
-                    }
-                }
-            }
-            else if (reminder.State == ReminderState.Due && reminder.AlertedAt is { } alerted &&
-                     now - alerted >= TimeSpan.FromMinutes(reminder.RealertAfterMinutes))
-            {
-                reminder.RealertCount++;
-                reminder.AlertedAt = now;
-                change.StateChanged = true;
-                change.Events.Add(new RoomEvent("reminder-realerted", $"Not acknowledged: {reminder.Title}", Actors.Program, now)
-                {
-                    ReminderId = reminder.Id,
-                    Priority = reminder.Priority.ToString().ToLowerInvariant(),
-                });
-            }
-        }
-    }
-
-    private ReminderInstance? FindReminder(string reminderId) =>
-        ActiveSession?.Reminders.FirstOrDefault(r => r.Id == reminderId);
-
     private static RoomChange NoSession() => RoomChange.Refuse("session", "No session is running in this room; start one first.");
-
-    public static string Wire(ProgramAttribute attribute) => attribute switch
-    {
-        ProgramAttribute.LightsOn => "lightsOn",
-        ProgramAttribute.Brightness => "brightness",
-        ProgramAttribute.ColorTempK => "colorTempK",
-        ProgramAttribute.MaskOn => "maskOn",
-        ProgramAttribute.MaskLight => "maskLight",
-        ProgramAttribute.MusicPlaylist => "musicPlaylist",
-        ProgramAttribute.MusicPlaying => "musicPlaying",
-        ProgramAttribute.MusicVolume => "musicVolume",
-        _ => attribute.ToString(),
-    };
-
-    public static bool TryParseAttribute(string? wire, out ProgramAttribute attribute)
-    {
-        foreach (var candidate in Enum.GetValues<ProgramAttribute>())
-        {
-            if (Wire(candidate) == wire)
-            {
-                attribute = candidate;
-                return true;
-            }
-        }
-
-        attribute = default;
-        return false;
-    }
-
-    private static string Describe(LightingCommand c)
-    {
-        var parts = new List<string>(4);
-        if (c.On is { } on) parts.Add(on ? "lights on" : "lights off");
-        if (c.Brightness is { } b) parts.Add($"brightness {b}%");
-        if (c.ColorTempK is { } k) parts.Add($"colour {k} K");
-        if (c.TransitionMs is { } t and > 0) parts.Add($"over {t / 1000.0:0.#} s");
-        return string.Join(", ", parts);
-    }
-
-    private static string DescribeMusic(MusicSetting before, MusicSetting after)
-    {
-        var parts = new List<string>(3);
-        if (before.PlaylistId != after.PlaylistId) parts.Add($"playlist {after.PlaylistId ?? "none"}");
-        if (before.Playing != after.Playing) parts.Add(after.Playing ? "music on" : "music off (silence)");
-        if (before.Volume != after.Volume) parts.Add($"volume {after.Volume}%");
-        return parts.Count == 0 ? "music unchanged" : string.Join(", ", parts);
-    }
-
-    private static string Describe(MaskCommand c)
-    {
-        var parts = new List<string>(2);
-        if (c.On is { } on) parts.Add(on ? "mask light on" : "mask light off");
-        if (c.Light is { } l) parts.Add($"mask light {l}%");
-        return string.Join(", ", parts);
-    }
 }
