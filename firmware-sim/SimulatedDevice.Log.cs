@@ -3,18 +3,12 @@ using SettingControl.DeviceProtocol;
 
 namespace SettingControl.FirmwareSim;
 
-/// <summary>Source-generated log messages: one line per applied command, plus lifecycle and fault events.</summary>
+/// <summary>
+/// Source-generated log messages: one line per applied command, plus lifecycle and fault events. The connection's own
+/// events (ids 1-3, 8-10) are in <see cref="Connection.DeviceConnection"/>.
+/// </summary>
 public sealed partial class SimulatedDevice
 {
-    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "{DeviceId} connected to {Host}:{Port} and announced")]
-    private partial void LogConnected(string deviceId, string host, int port);
-
-    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "{DeviceId} waiting for broker {Host}:{Port}: {Reason}")]
-    private partial void LogWaitingForBroker(string deviceId, string host, int port, string reason);
-
-    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "{DeviceId} lost its broker connection; reconnecting")]
-    private partial void LogConnectionLost(string deviceId);
-
     [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "{DeviceId} applied {CommandId}: {Change} over {TransitionMs} ms")]
     private partial void LogCommandApplied(string deviceId, string commandId, string change, int transitionMs);
 
@@ -26,15 +20,6 @@ public sealed partial class SimulatedDevice
 
     [LoggerMessage(EventId = 7, Level = LogLevel.Debug, Message = "{DeviceId} dropped a set (fault switch DropCommands)")]
     private partial void LogCommandDropped(string deviceId);
-
-    [LoggerMessage(EventId = 8, Level = LogLevel.Debug, Message = "{DeviceId} could not publish state: {Reason}")]
-    private partial void LogPublishFailed(string deviceId, string reason);
-
-    [LoggerMessage(EventId = 9, Level = LogLevel.Information, Message = "{DeviceId} stopped (offline published)")]
-    private partial void LogStopped(string deviceId);
-
-    [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "{DeviceId} could not stop cleanly: {Reason}")]
-    private partial void LogStopFailed(string deviceId, string reason);
 
     [LoggerMessage(EventId = 11, Level = LogLevel.Information, Message = "{DeviceId} crashed (connection dropped without DISCONNECT)")]
     private partial void LogCrashed(string deviceId);

@@ -1,4 +1,5 @@
 using SettingControl.DeviceProtocol;
+using SettingControl.FirmwareSim.Model;
 
 namespace SettingControl.FirmwareSim.Tests;
 

@@ -1,5 +1,6 @@
 using MQTTnet.Server;
 using SettingControl.DeviceProtocol;
+using SettingControl.FirmwareSim.Wire;
 using Xunit.Abstractions;
 
 namespace SettingControl.FirmwareSim.Tests;

@@ -1,4 +1,5 @@
 using SettingControl.DeviceProtocol;
+using SettingControl.FirmwareSim.Wire;
 
 namespace SettingControl.FirmwareSim.Tests;
 

@@ -1,7 +1,8 @@
 using System.Text;
 using SettingControl.DeviceProtocol;
+using SettingControl.FirmwareSim.Model;
 
-namespace SettingControl.FirmwareSim;
+namespace SettingControl.FirmwareSim.Wire;
 
 /// <summary>
 /// Malformed payloads for a device's own announce, state and availability topics, to prove the controller's parser
@@ -49,8 +50,8 @@ internal static class GarbagePayloads
         var model = new DeviceModel(kind);
         return topic switch
         {
-            DeviceTopicKind.Announce => PayloadWriter.Write(new AnnouncePayload(deviceId, kind, "sim", "1.0.0", DeviceModel.CapabilitiesFor(kind))),
-            DeviceTopicKind.State => PayloadWriter.Write(DeviceModel.ToPayload(model.Snapshot)),
+            DeviceTopicKind.Announce => PayloadWriter.Write(new AnnouncePayload(deviceId, kind, "sim", "1.0.0", SettingControlV1Wire.CapabilitiesFor(kind))),
+            DeviceTopicKind.State => PayloadWriter.Write(SettingControlV1Wire.ToPayload(model.Snapshot)),
             _ => PayloadWriter.WriteAvailability(online: true),
         };
     }

@@ -1,4 +1,4 @@
-namespace SettingControl.FirmwareSim;
+namespace SettingControl.FirmwareSim.Model;
 
 /// <summary>
 /// The last few hundred command ids, so a QoS 1 redelivery (or a controller retry) is applied once.

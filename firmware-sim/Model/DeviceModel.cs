@@ -1,11 +1,11 @@
 using SettingControl.DeviceProtocol;
 
-namespace SettingControl.FirmwareSim;
+namespace SettingControl.FirmwareSim.Model;
 
 /// <summary>
 /// The device's output stage, free of I/O and clocks: callers pass "now" as time elapsed since an arbitrary origin,
-/// which keeps the fade arithmetic deterministic and unit-testable. Not thread-safe: <see cref="SimulatedDevice"/>
-/// serialises access.
+/// which keeps the fade arithmetic deterministic and unit-testable. Not thread-safe: <see cref="DeviceState"/>
+/// serialises access. Knows nothing of any wire format.
 /// </summary>
 internal sealed class DeviceModel
 {
@@ -36,13 +36,6 @@ internal sealed class DeviceModel
     public DeviceSnapshot Snapshot => _isLight
         ? new DeviceSnapshot(_on, _level, _colorTempK, null, null, null)
         : new DeviceSnapshot(_on, null, null, _level, true, 100);
-
-    public static CapabilitiesPayload CapabilitiesFor(string kind) => kind == DeviceKinds.Light
-        ? new CapabilitiesPayload(MinColorTempK, MaxColorTempK, MaxTransitionMs)
-        : new CapabilitiesPayload(MaxTransitionMs: MaxTransitionMs);
-
-    public static StatePayload ToPayload(DeviceSnapshot s) =>
-        new(s.On, s.Brightness, s.ColorTempK, s.Light, s.Worn, s.Battery);
 
     /// <summary>Power-on state: on, full level, 4000 K, nothing in flight.</summary>
     public void ResetToFactory()
