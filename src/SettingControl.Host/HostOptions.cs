@@ -8,6 +8,12 @@ public sealed class StorageOptions
     /// <summary>Where the grain database lives. Created on first start.</summary>
     public string DataDirectory { get; set; } = "./data";
 
+    /// <summary>
+    /// Which grain storage the silo uses (<c>Storage:Provider</c>): <c>sqlite</c>, one file in
+    /// <see cref="DataDirectory"/>. Any other value stops the start with one line naming the known providers.
+    /// </summary>
+    public string Provider { get; set; } = StorageProviders.Sqlite;
+
     public string DatabasePath => Path.Combine(DataDirectory, "settingcontrol.db");
 }
 

@@ -1,33 +1,48 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.SignalR;
-using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using Orleans.Configuration;
 using SettingControl.Audio;
-using SettingControl.DeviceProtocol;
 using SettingControl.Domain;
 using SettingControl.Domain.Sessions;
-using SettingControl.Grains;
 using SettingControl.Host.Api;
 using SettingControl.Host.Hubs;
 using SettingControl.Host.Security;
 using SettingControl.Host.Services;
 using SettingControl.Mqtt;
-using SettingControl.Mqtt.Conventions;
-using SettingControl.Mqtt.Conventions.SettingControlV1;
-using SettingControl.Mqtt.Security;
-using SettingControl.Storage.Sqlite;
 
 namespace SettingControl.Host;
 
 public static class HostingExtensions
 {
     /// <summary>
-    /// Wires every part. Hosted services start in registration order, which matters here: broker, then
-    /// silo, then the device link (it routes into grains), then seeding and simulated devices.
+    /// Wires every part, one line each. Hosted services start in registration order, which matters: the data
+    /// directory's permissions first, then the broker, the silo, the device link (it routes into grains), the music
+    /// clock, the room services, and the simulated devices last.
     /// </summary>
     public static WebApplicationBuilder AddSettingControl(this WebApplicationBuilder builder)
+    {
+        var config = builder.Configuration;
+        var mqtt = config.GetSection(MqttOptions.Section).Get<MqttOptions>() ?? new MqttOptions();
+        var storage = config.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        var silo = config.GetSection(SiloOptions.Section).Get<SiloOptions>() ?? new SiloOptions();
+
+        builder.AddHostBasics();
+        builder.Services.AddMusic(config);
+        builder.Services.AddDeviceBroker(mqtt, mqtt.CredentialsDirectory ?? storage.DataDirectory);
+        builder.AddSiloWithStorage(silo, storage);
+        builder.Services.AddDeviceLink();
+        builder.AddHubAndApi();
+        builder.AddSettingControlSecurity(storage.DataDirectory);
+        builder.Services.AddRoomServices();
+        builder.Services.AddSimulation();
+        builder.Services.AddMetrics(config);
+        return builder;
+    }
+
+    /// <summary>Options, the clock, and the data directory made the host user's alone before anything writes to it.</summary>
+    private static WebApplicationBuilder AddHostBasics(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
         var config = builder.Configuration;
@@ -36,25 +51,24 @@ public static class HostingExtensions
         services.Configure<SimulationOptions>(config.GetSection(SimulationOptions.Section));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<SettingControl.Contracts.Storage.RoomsAheadOfStorage>();
-
-        // First of all hosted services: the data directory is the host user's alone before anything writes to it.
         services.AddHostedService<DataDirectoryPermissions>();
         services.AddSingleton<IBuiltInProtocols, BuiltInProtocols>();
+        return builder;
+    }
+
+    /// <summary>The audio engine the rooms' music plays through; grains reach it through <see cref="IMusicPlayer"/>.</summary>
+    private static IServiceCollection AddMusic(this IServiceCollection services, IConfiguration config)
+    {
         services.Configure<AudioOptions>(config.GetSection(AudioOptions.Section));
         services.AddSingleton<EngineMusicPlayer>();
         services.AddSingleton<IMusicPlayer>(sp => sp.GetRequiredService<EngineMusicPlayer>());
         services.AddSingleton<IPlaylistCatalog>(sp => sp.GetRequiredService<EngineMusicPlayer>());
+        return services;
+    }
 
-        var mqtt = config.GetSection(MqttOptions.Section).Get<MqttOptions>() ?? new MqttOptions();
-        var storage = config.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
-        AddBrokerSecurity(services, mqtt.CredentialsDirectory ?? storage.DataDirectory);
-        if (mqtt.Mode == BrokerMode.Embedded)
-        {
-            services.AddSingleton<EmbeddedBroker>();
-            services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBroker>());
-        }
-
-        var silo = config.GetSection(SiloOptions.Section).Get<SiloOptions>() ?? new SiloOptions();
+    /// <summary>The Orleans silo (localhost clustering on the configured ports) and its grain storage.</summary>
+    private static WebApplicationBuilder AddSiloWithStorage(this WebApplicationBuilder builder, SiloOptions silo, StorageOptions storage)
+    {
         builder.UseOrleans(orleans =>
         {
             orleans.UseLocalhostClustering(silo.SiloPort, silo.GatewayPort);
@@ -63,42 +77,22 @@ public static class HostingExtensions
                 o.ClusterId = "settingcontrol";
                 o.ServiceId = "settingcontrol";
             });
-            orleans.Services.AddSqliteGrainStorage(StorageNames.Default, storage.DatabasePath);
+            StorageProviders.Add(orleans.Services, storage);
         });
+        return builder;
+    }
 
-        services.AddSingleton(sp => new DeviceTopics(sp.GetRequiredService<IOptions<MqttOptions>>().Value.BaseTopic));
-        // The first convention is the default for devices not yet heard from.
-        services.AddSingleton<IDeviceConvention, SettingControlV1Convention>();
-        services.AddSingleton<DeviceConventionRegistry>();
-        services.AddSingleton<DeviceLinkMetrics>();
+    /// <summary>The SignalR hub (with its keep-alive), the REST API's JSON and problem details, and log filters.</summary>
+    private static WebApplicationBuilder AddHubAndApi(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
         services.AddHostedService<FacilityGauges>();
-        services.AddSingleton<MqttDeviceLink>();
-        services.AddSingleton<IDeviceCommands>(sp => sp.GetRequiredService<MqttDeviceLink>());
-        services.AddSingleton<IDeviceLinkStatus>(sp => sp.GetRequiredService<MqttDeviceLink>());
-        services.AddHostedService(sp => sp.GetRequiredService<MqttDeviceLink>());
 
         // Added before the security filters so that it is the outermost one and sees their refusals too.
         services.Configure<HubOptions>(o => o.AddFilter<HubRefusalLogFilter>());
-        builder.AddSettingControlSecurity(storage.DataDirectory);
-
-        // The music engine's clock runs beside the silo; grains reach the engine through IMusicPlayer.
-        services.AddHostedService<MusicStatusForwarder>();
-
         services.AddSingleton<ApiCounters>();
         services.AddSingleton<RefusalLog>();
         services.AddSingleton<HubRefusalLogFilter>();
-        services.AddSingleton<RoomObserverBridge>();
-        services.AddHostedService(sp => sp.GetRequiredService<RoomObserverBridge>());
-        services.AddHostedService<FacilitySeeder>();
-        services.AddHostedService<RoomActivator>();
-        services.AddSingleton<KnownRooms>();
-        services.AddHostedService(sp => sp.GetRequiredService<KnownRooms>());
-        services.AddSingleton<SessionRecords>();
-        services.AddHostedService(sp => sp.GetRequiredService<SessionRecords>());
-        services.AddSingleton<SimulationService>();
-        services.AddHostedService(sp => sp.GetRequiredService<SimulationService>());
-
-        AddMetrics(services, config);
         services.AddProblemDetails();
         services.AddOpenApi();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
@@ -124,33 +118,36 @@ public static class HostingExtensions
     }
 
     /// <summary>
-    /// The controller's broker login (configured, or generated and kept in the data directory), the device and
-    /// gateway accounts, and the topic ACL the embedded broker enforces.
+    /// What runs beside the grains: the music clock, the bridge that pushes room changes to dashboards, seeding and
+    /// activating rooms, and the in-memory lists of known rooms and session records.
     /// </summary>
-    private static void AddBrokerSecurity(IServiceCollection services, string credentialsDirectory)
+    private static IServiceCollection AddRoomServices(this IServiceCollection services)
     {
-        services.AddSingleton(sp =>
-        {
-            Directory.CreateDirectory(credentialsDirectory);
-            return ControllerAccount.Resolve(sp.GetRequiredService<IOptions<MqttOptions>>().Value, credentialsDirectory);
-        });
-        services.AddSingleton(sp => new MqttAccountStore(
-            credentialsDirectory,
-            [sp.GetRequiredService<ControllerAccount>().Username, sp.GetRequiredService<IOptions<MqttOptions>>().Value.ClientId],
-            sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(sp => new BrokerAccessPolicy(sp.GetRequiredService<DeviceConventionRegistry>().AccessRules));
-        services.AddSingleton(sp => new BrokerAccess(
-            sp.GetRequiredService<ControllerAccount>(),
-            sp.GetRequiredService<MqttAccountStore>(),
-            sp.GetRequiredService<BrokerAccessPolicy>(),
-            sp.GetRequiredService<IOptions<MqttOptions>>().Value.ClientId));
+        services.AddHostedService<MusicStatusForwarder>();
+        services.AddSingleton<RoomObserverBridge>();
+        services.AddHostedService(sp => sp.GetRequiredService<RoomObserverBridge>());
+        services.AddHostedService<FacilitySeeder>();
+        services.AddHostedService<RoomActivator>();
+        services.AddSingleton<KnownRooms>();
+        services.AddHostedService(sp => sp.GetRequiredService<KnownRooms>());
+        services.AddSingleton<SessionRecords>();
+        services.AddHostedService(sp => sp.GetRequiredService<SessionRecords>());
+        return services;
+    }
+
+    /// <summary>Simulated devices (<c>--simulate N</c>), started last, once the broker and rooms are up.</summary>
+    private static IServiceCollection AddSimulation(this IServiceCollection services)
+    {
+        services.AddSingleton<SimulationService>();
+        services.AddHostedService(sp => sp.GetRequiredService<SimulationService>());
+        return services;
     }
 
     /// <summary>
     /// OpenTelemetry metrics from the meter <c>SettingControl</c> (and ASP.NET Core's): scraped from <c>/metrics</c>
     /// (Prometheus text), and pushed over OTLP when <c>OpenTelemetry:OtlpEndpoint</c> is set.
     /// </summary>
-    private static void AddMetrics(IServiceCollection services, IConfiguration config)
+    private static IServiceCollection AddMetrics(this IServiceCollection services, IConfiguration config)
     {
         var otlpEndpoint = config["OpenTelemetry:OtlpEndpoint"];
         services.AddOpenTelemetry()
@@ -164,6 +161,7 @@ public static class HostingExtensions
                     metrics.AddOtlpExporter(otlp => otlp.Endpoint = new Uri(otlpEndpoint));
                 }
             });
+        return services;
     }
 
     public static WebApplication MapSettingControl(this WebApplication app)

@@ -486,12 +486,3 @@ public sealed class SqliteGrainStorage : IGrainStorage, IStorageHealth, IJournal
         }
     }
 }
-
-/// <summary>Lets the host's health check ask storage whether it can serve, and why not.</summary>
-public interface IStorageHealth
-{
-    Task<bool> IsHealthyAsync(CancellationToken cancellationToken);
-
-    /// <summary>Null while writes succeed; otherwise the plain reason the last write failed.</summary>
-    StorageWriteProblem? LastWriteProblem { get; }
-}

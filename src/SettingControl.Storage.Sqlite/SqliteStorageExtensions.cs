@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Storage;
+using SettingControl.Contracts.Storage;
 
 namespace SettingControl.Storage.Sqlite;
 

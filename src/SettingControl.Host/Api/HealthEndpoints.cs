@@ -1,7 +1,6 @@
 using SettingControl.Contracts;
 using SettingControl.Contracts.Storage;
 using SettingControl.Mqtt;
-using SettingControl.Storage.Sqlite;
 
 namespace SettingControl.Host.Api;
 
