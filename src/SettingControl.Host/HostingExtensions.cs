@@ -179,7 +179,7 @@ public static class HostingExtensions
         app.MapRoomApi();
         app.MapSessionApi();
         app.MapProvisioningApi();
-        app.MapAudioApi();
+        app.MapMusicApi();
         app.MapOpenApi().AllowAnonymous();
 
         // Device broker accounts and the generated Mosquitto files: staff and admins only.

@@ -8,7 +8,7 @@ using static SettingControl.Host.Api.ApiResults;
 
 namespace SettingControl.Host.Api;
 
-/// <summary>Protocols, sessions, Lights up, notes, reminders and the session record over REST (docs/api.md).</summary>
+/// <summary>Protocols, sessions, Lights up, notes, reminders and the session record over REST (docs/api.md); music is in <see cref="MusicApi"/>.</summary>
 public static class SessionApi
 {
     public sealed record ExtendBody(int? Minutes);
@@ -100,17 +100,6 @@ public static class SessionApi
             RunRoomCommand(roomId, grains, counters, room => room.AcknowledgeReminder(reminderId, ActorOf(http))));
         control.MapPost("/rooms/{roomId}/reminders/{reminderId}/complete", (string roomId, string reminderId, HttpContext http, IGrainFactory grains, ApiCounters counters) =>
             RunRoomCommand(roomId, grains, counters, room => room.CompleteReminder(reminderId, ActorOf(http))));
-
-        api.MapGet("/playlists", (IPlaylistCatalog playlists) => Results.Ok(playlists.List()));
-        control.MapPut("/rooms/{roomId}/music", async (string roomId, HttpContext http, IGrainFactory grains, ApiCounters counters) =>
-        {
-            var (body, problem) = await ReadBody<SetMusicRequest>(http, counters);
-            return problem ?? await RunRoomCommand(roomId, grains, counters, room => room.SetMusic(body!, ActorOf(http)));
-        });
-        control.MapPost("/rooms/{roomId}/music/next", (string roomId, HttpContext http, IGrainFactory grains, ApiCounters counters) =>
-            RunRoomCommand(roomId, grains, counters, room => room.SkipTrack(1, ActorOf(http))));
-        control.MapPost("/rooms/{roomId}/music/previous", (string roomId, HttpContext http, IGrainFactory grains, ApiCounters counters) =>
-            RunRoomCommand(roomId, grains, counters, room => room.SkipTrack(-1, ActorOf(http))));
 
         api.MapGet("/sessions/{sessionId}", async (string sessionId, HttpContext http, SessionRecords records) =>
             await ReadableRecord(http, sessionId, records) is { } record ? Results.Ok(record) : SessionNotFound(http, sessionId));

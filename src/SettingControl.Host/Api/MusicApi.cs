@@ -6,8 +6,8 @@ using static SettingControl.Host.Api.ApiResults;
 
 namespace SettingControl.Host.Api;
 
-/// <summary>A room's audio output, configured by staff (docs/api.md, docs/audio.md).</summary>
-public static class AudioApi
+/// <summary>Music over REST: the playlists, a room's music (therapists) and its audio output (staff) (docs/api.md, docs/audio.md).</summary>
+public static class MusicApi
 {
     /// <summary>
     /// Body of PUT: <c>{"kind":"alsa","device":"default"}</c>, <c>{"kind":"file","path":"room-1.wav"}</c> (a file
@@ -18,8 +18,21 @@ public static class AudioApi
     /// <summary>The configured output and what it is doing: <c>state</c> is "ok", "unavailable: …", or "refused: …" for a stored setting that breaks the rules.</summary>
     public sealed record AudioOutputDto(string Kind, string? Device, string? Path, bool Configured, string Output, string State);
 
-    public static void MapAudioApi(this WebApplication app)
+    public static void MapMusicApi(this WebApplication app)
     {
+        var known = app.MapGroup("/api").ForKnownRooms();
+        var control = known.MapGroup("").ControlsRoom();
+        known.MapGet("/playlists", (IPlaylistCatalog playlists) => Results.Ok(playlists.List()));
+        control.MapPut("/rooms/{roomId}/music", async (string roomId, HttpContext http, IGrainFactory grains, ApiCounters counters) =>
+        {
+            var (body, problem) = await ReadBody<SetMusicRequest>(http, counters);
+            return problem ?? await RunRoomCommand(roomId, grains, counters, room => room.SetMusic(body!, ActorOf(http)));
+        });
+        control.MapPost("/rooms/{roomId}/music/next", (string roomId, HttpContext http, IGrainFactory grains, ApiCounters counters) =>
+            RunRoomCommand(roomId, grains, counters, room => room.SkipTrack(1, ActorOf(http))));
+        control.MapPost("/rooms/{roomId}/music/previous", (string roomId, HttpContext http, IGrainFactory grains, ApiCounters counters) =>
+            RunRoomCommand(roomId, grains, counters, room => room.SkipTrack(-1, ActorOf(http))));
+
         var api = app.MapGroup("/api");
         api.MapGet("/rooms/{roomId}/audio-output", async (string roomId, HttpContext http, IGrainFactory grains, EngineMusicPlayer music, ApiCounters counters) =>
             await RoomExists(http, grains, roomId) ? Results.Ok(Describe(roomId, music)) : NotFound(roomId, counters));
