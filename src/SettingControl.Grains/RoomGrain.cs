@@ -5,6 +5,7 @@ using SettingControl.Contracts.Storage;
 using SettingControl.Domain;
 using SettingControl.Domain.Program;
 using SettingControl.Domain.Sessions;
+using SettingControl.Grains.Rooms;
 
 namespace SettingControl.Grains;
 
@@ -29,9 +30,8 @@ public sealed class RoomGrain : Grain, IRoomGrain
     private readonly RoomsAheadOfStorage _ahead;
     private readonly ILightsUpLatch _latch;
     private readonly ObserverManager<IRoomObserver> _observers;
-    private readonly Dictionary<string, LiveDevice> _live = new(StringComparer.Ordinal);
+    private readonly RoomDevices _liveDevices;
     private readonly HashSet<string> _continueDevices = new(StringComparer.Ordinal);
-    private readonly DeviceFlapGuard _flapGuard = new();
     private DateTimeOffset? _nextSegmentAt;
     private IGrainTimer? _timer;
 
@@ -59,6 +59,7 @@ public sealed class RoomGrain : Grain, IRoomGrain
         _time = time;
         _logger = logger;
         _observers = new ObserverManager<IRoomObserver>(ObserverExpiry, logger);
+        _liveDevices = new RoomDevices(() => _state.State.Devices);
     }
 
     private string RoomId => this.GetPrimaryKeyString();
@@ -278,46 +279,31 @@ public sealed class RoomGrain : Grain, IRoomGrain
 
     public Task OnDeviceAnnounced(DeviceAnnouncement announcement)
     {
-        if (!TryGetAssigned(announcement.DeviceId, out _))
+        if (_liveDevices.Announce(announcement))
         {
-            return Task.CompletedTask;
+            _state.State.Version++;
+            Notify();
         }
 
-        var live = Live(announcement.DeviceId);
-        live.Model = announcement.Model;
-        live.Firmware = announcement.Firmware;
-        if (announcement.MinColorTempK is { } min && announcement.MaxColorTempK is { } max)
-        {
-            live.Capabilities = new DeviceCapabilities(min, max, announcement.MaxTransitionMs ?? Ranges.MaxTransitionMs);
-        }
-        else if (announcement.MaxTransitionMs is { } maxTransition)
-        {
-            live.Capabilities = new DeviceCapabilities(Ranges.MinColorTempK, Ranges.MaxColorTempK, maxTransition);
-        }
-
-        _state.State.Version++;
-        Notify();
         return Task.CompletedTask;
     }
 
     public async Task OnDeviceAvailability(string deviceId, bool online, DateTimeOffset at)
     {
-        if (!TryGetAssigned(deviceId, out var device))
+        if (_liveDevices.ReportAvailability(deviceId, online, at) is not { } report)
         {
             return;
         }
 
-        var live = Live(deviceId);
-        var was = live.Availability;
-        live.Availability = online ? DeviceAvailability.Online : DeviceAvailability.Offline;
-        live.LastSeen = at;
+        var (device, changed) = report;
+
         if (online)
         {
             await RestoreDevice(device, _time.GetUtcNow());
         }
 
         _state.State.Version++;
-        if (was != live.Availability && Room.Session is { IsActive: true } session && RecordAvailability(deviceId, online, at, session.Phase.Name) is { } entry)
+        if (changed && Room.Session is { IsActive: true } session && _liveDevices.RecordAvailability(deviceId, online, at, session.Phase.Name) is { } entry)
         {
             Journal([entry]);
             if (_storageProblem is null)
@@ -338,25 +324,12 @@ public sealed class RoomGrain : Grain, IRoomGrain
 
     public Task OnDeviceState(string deviceId, DeviceStateReport report)
     {
-        if (!TryGetAssigned(deviceId, out _))
+        if (_liveDevices.ReportState(deviceId, report))
         {
-            return Task.CompletedTask;
+            _state.State.Version++;
+            Notify();
         }
 
-        var live = Live(deviceId);
-        var s = report.State;
-        var actual = new DeviceActualState(s.On, s.Brightness, s.ColorTempK, s.Light, s.Worn, s.Battery);
-        live.LastSeen = report.ReceivedAt;
-
-        // Devices report once a second even when nothing moves; only a change is worth a push to every dashboard.
-        if (actual == live.Actual)
-        {
-            return Task.CompletedTask;
-        }
-
-        live.Actual = actual;
-        _state.State.Version++;
-        Notify();
         return Task.CompletedTask;
     }
 
@@ -399,7 +372,7 @@ public sealed class RoomGrain : Grain, IRoomGrain
         var now = at ?? _time.GetUtcNow();
 
         // The domain checks everything before it changes anything, so a refusal leaves the room as it was.
-        var change = operation(Room, now, Actual());
+        var change = operation(Room, now, _liveDevices.Actual());
         if (change.Refused)
         {
             return new CommandResult(CommandOutcome.Invalid, null, change.Errors.ToDto());
@@ -507,27 +480,11 @@ public sealed class RoomGrain : Grain, IRoomGrain
             return;
         }
 
-        var actual = ActualDevices();
+        var actual = _liveDevices.ActualDevices();
         foreach (var e in events)
         {
             SessionJournal.Append(_state.State, session.SessionId, e.ToDto(0, actual));
         }
-    }
-
-    /// <summary>
-    /// An availability change as a record event, unless the device is flapping: then at most a few flips and a
-    /// summary per window go into the record (<see cref="DeviceFlapGuard"/>), so one bad device cannot flood it.
-    /// </summary>
-    private RoomEvent? RecordAvailability(string deviceId, bool online, DateTimeOffset at, string phase)
-    {
-        var actor = $"device:{deviceId}";
-        return _flapGuard.Observe(deviceId, at, out var suppressed) switch
-        {
-            FlapDecision.Record => new RoomEvent(online ? "device-online" : "device-offline", $"{deviceId} {(online ? "online" : "offline")}", actor, at) { Phase = phase },
-            FlapDecision.StartSummarising => new RoomEvent("device-flapping", $"{deviceId} keeps dropping in and out; its further online/offline changes are counted, not recorded one by one", actor, at) { Phase = phase },
-            FlapDecision.Summary => new RoomEvent("device-flapping", $"{deviceId} changed between online and offline {suppressed} more times; now {(online ? "online" : "offline")}", actor, at) { Phase = phase },
-            _ => null,
-        };
     }
 
     private async Task OnTick(CancellationToken cancellationToken)
@@ -542,7 +499,7 @@ public sealed class RoomGrain : Grain, IRoomGrain
         {
             try
             {
-                var change = Room.Tick(now, Actual());
+                var change = Room.Tick(now, _liveDevices.Actual());
                 await Commit(change, now, actor: null);
             }
             catch (StorageUnavailableException refused)
@@ -566,7 +523,7 @@ public sealed class RoomGrain : Grain, IRoomGrain
         {
             foreach (var deviceId in _continueDevices.ToArray())
             {
-                if (TryGetAssigned(deviceId, out var device))
+                if (_liveDevices.TryGetAssigned(deviceId, out var device))
                 {
                     await SendSegment(device, now);
                 }
@@ -607,7 +564,7 @@ public sealed class RoomGrain : Grain, IRoomGrain
 
     private async Task SendSegment(AssignedDevice device, DateTimeOffset now)
     {
-        _live.TryGetValue(device.DeviceId, out var live);
+        var live = _liveDevices.Find(device.DeviceId);
         var segment = Room.Lights.SegmentAt(device.Kind, now, live?.Capabilities?.MaxTransitionMs ?? Ranges.MaxTransitionMs);
         var command = segment.ToCommand(device.DeviceId, device.Kind);
         if (device.Kind == DeviceKind.Light && live?.Capabilities is { } caps && command.ColorTempK is { } k)
@@ -651,43 +608,6 @@ public sealed class RoomGrain : Grain, IRoomGrain
         _continueDevices.Add(device.DeviceId);
         EnsureTimer();
     }
-
-    private ActualLevels Actual()
-    {
-        double brightness = 0, colorTemp = 0, maskLight = 0;
-        int lights = 0, masks = 0;
-        foreach (var device in _state.State.Devices)
-        {
-            if (!_live.TryGetValue(device.DeviceId, out var live) || live.Availability != DeviceAvailability.Online || live.Actual is not { } actual)
-            {
-                continue;
-            }
-
-            if (device.Kind == DeviceKind.Light && actual.Brightness is { } b && actual.ColorTempK is { } k)
-            {
-                brightness += b;
-                colorTemp += k;
-                lights++;
-            }
-            else if (device.Kind == DeviceKind.Mask && actual.Light is { } l)
-            {
-                maskLight += l;
-                masks++;
-            }
-        }
-
-        return new ActualLevels(
-            lights > 0 ? brightness / lights : null,
-            lights > 0 ? colorTemp / lights : null,
-            masks > 0 ? maskLight / masks : null);
-    }
-
-    private IReadOnlyList<DeviceActualDto> ActualDevices() =>
-        _state.State.Devices.Select(d =>
-        {
-            _live.TryGetValue(d.DeviceId, out var live);
-            return new DeviceActualDto(d.DeviceId, (live?.Availability ?? DeviceAvailability.Unknown).ToWire(), ToDto(live?.Actual));
-        }).ToArray();
 
     /// <summary>
     /// Writes the state with its journal entries. If the write fails, the state is read back from storage, so the
@@ -813,32 +733,6 @@ public sealed class RoomGrain : Grain, IRoomGrain
     private static CommandResult Invalid(string field, string message) =>
         new(CommandOutcome.Invalid, null, [new FieldError(field, message)]);
 
-    private bool TryGetAssigned(string deviceId, out AssignedDevice device)
-    {
-        foreach (var d in _state.State.Devices)
-        {
-            if (d.DeviceId == deviceId)
-            {
-                device = d;
-                return true;
-            }
-        }
-
-        device = null!;
-        return false;
-    }
-
-    private LiveDevice Live(string deviceId)
-    {
-        if (!_live.TryGetValue(deviceId, out var live))
-        {
-            live = new LiveDevice();
-            _live[deviceId] = live;
-        }
-
-        return live;
-    }
-
     private void Notify()
     {
         if (_observers.Count == 0)
@@ -858,12 +752,12 @@ public sealed class RoomGrain : Grain, IRoomGrain
         for (var i = 0; i < devices.Length; i++)
         {
             var d = s.Devices[i];
-            _live.TryGetValue(d.DeviceId, out var live);
+            var live = _liveDevices.Find(d.DeviceId);
             devices[i] = new RoomDeviceDto(
                 d.DeviceId,
                 d.Kind.ToWire(),
                 (live?.Availability ?? DeviceAvailability.Unknown).ToWire(),
-                ToDto(live?.Actual),
+                live?.Actual.ToDto(),
                 live?.LastSeen,
                 live?.Model,
                 live?.Firmware);
@@ -879,24 +773,5 @@ public sealed class RoomGrain : Grain, IRoomGrain
             RoomId, s.Name, s.Version, Room.Lights.Desired.ToDto(), s.LastTransitionMs, devices, change,
             Room.Session?.ToDto(Room, now), lightsUp, music, new RoomSettingsDto(Room.MaxBrightness, Room.DefaultPlaylistId),
             new StorageStatusDto(_storageProblem is null, _storageProblem));
-    }
-
-    private static ActualStateDto? ToDto(DeviceActualState? a) =>
-        a is null ? null : new ActualStateDto(a.On, a.Brightness, a.ColorTempK, a.Light, a.Worn, a.Battery);
-
-    /// <summary>What the room knows about a device from the device itself (not persisted).</summary>
-    private sealed class LiveDevice
-    {
-        public DeviceAvailability Availability { get; set; } = DeviceAvailability.Unknown;
-
-        public DeviceActualState? Actual { get; set; }
-
-        public DateTimeOffset? LastSeen { get; set; }
-
-        public string? Model { get; set; }
-
-        public string? Firmware { get; set; }
-
-        public DeviceCapabilities? Capabilities { get; set; }
     }
 }
