@@ -23,7 +23,6 @@ public sealed class RoomGrain : Grain, IRoomGrain
     private static readonly TimeSpan TickPeriod = TimeSpan.FromSeconds(1);
 
     private readonly IPersistentState<RoomState> _state;
-    private readonly IDeviceCommands _devices;
     private readonly IMusicPlayer _music;
     private readonly TimeProvider _time;
     private readonly ILogger<RoomGrain> _logger;
@@ -31,8 +30,7 @@ public sealed class RoomGrain : Grain, IRoomGrain
     private readonly ILightsUpLatch _latch;
     private readonly ObserverManager<IRoomObserver> _observers;
     private readonly RoomDevices _liveDevices;
-    private readonly HashSet<string> _continueDevices = new(StringComparer.Ordinal);
-    private DateTimeOffset? _nextSegmentAt;
+    private readonly DeviceOutput _output;
     private IGrainTimer? _timer;
 
     /// <summary>
@@ -54,12 +52,12 @@ public sealed class RoomGrain : Grain, IRoomGrain
         _ahead = ahead;
         _latch = latch;
         _state = state;
-        _devices = devices;
         _music = music;
         _time = time;
         _logger = logger;
         _observers = new ObserverManager<IRoomObserver>(ObserverExpiry, logger);
         _liveDevices = new RoomDevices(() => _state.State.Devices);
+        _output = new DeviceOutput(devices, _liveDevices, EnsureTimer);
     }
 
     private string RoomId => this.GetPrimaryKeyString();
@@ -299,7 +297,7 @@ public sealed class RoomGrain : Grain, IRoomGrain
 
         if (online)
         {
-            await RestoreDevice(device, _time.GetUtcNow());
+            await _output.Restore(Room.Lights, device, _time.GetUtcNow());
         }
 
         _state.State.Version++;
@@ -453,12 +451,12 @@ public sealed class RoomGrain : Grain, IRoomGrain
     {
         if (change.LightsChanged)
         {
-            await SendProgram(DeviceKind.Light, now);
+            await _output.SendProgram(Room.Lights, DeviceKind.Light, now);
         }
 
         if (change.MaskChanged)
         {
-            await SendProgram(DeviceKind.Mask, now);
+            await _output.SendProgram(Room.Lights, DeviceKind.Mask, now);
         }
 
         if (change.MusicChanged)
@@ -512,25 +510,7 @@ public sealed class RoomGrain : Grain, IRoomGrain
             }
         }
 
-        if (_nextSegmentAt is { } next && next <= now)
-        {
-            _nextSegmentAt = null;
-            await SendProgram(DeviceKind.Light, now);
-            await SendProgram(DeviceKind.Mask, now);
-        }
-
-        if (_continueDevices.Count > 0)
-        {
-            foreach (var deviceId in _continueDevices.ToArray())
-            {
-                if (_liveDevices.TryGetAssigned(deviceId, out var device))
-                {
-                    await SendSegment(device, now);
-                }
-            }
-
-            _continueDevices.Clear();
-        }
+        await _output.OnTick(Room.Lights, now);
 
         if (!NeedsTimer(now))
         {
@@ -540,7 +520,7 @@ public sealed class RoomGrain : Grain, IRoomGrain
     }
 
     private bool NeedsTimer(DateTimeOffset now) =>
-        _storageProblem is not null || Room.ActiveSession is not null || _nextSegmentAt is not null || _continueDevices.Count > 0 || Room.Lights.IsMovingAt(now);
+        _storageProblem is not null || Room.ActiveSession is not null || _output.HasWork || Room.Lights.IsMovingAt(now);
 
     private void EnsureTimer()
     {
@@ -548,65 +528,6 @@ public sealed class RoomGrain : Grain, IRoomGrain
         {
             _timer = this.RegisterGrainTimer(OnTick, new GrainTimerCreationOptions(TickPeriod, TickPeriod) { Interleave = false, KeepAlive = true });
         }
-    }
-
-    /// <summary>Tells every device of a kind its current segment of the light program.</summary>
-    private async Task SendProgram(DeviceKind kind, DateTimeOffset now)
-    {
-        foreach (var device in _state.State.Devices)
-        {
-            if (device.Kind == kind)
-            {
-                await SendSegment(device, now);
-            }
-        }
-    }
-
-    private async Task SendSegment(AssignedDevice device, DateTimeOffset now)
-    {
-        var live = _liveDevices.Find(device.DeviceId);
-        var segment = Room.Lights.SegmentAt(device.Kind, now, live?.Capabilities?.MaxTransitionMs ?? Ranges.MaxTransitionMs);
-        var command = segment.ToCommand(device.DeviceId, device.Kind);
-        if (device.Kind == DeviceKind.Light && live?.Capabilities is { } caps && command.ColorTempK is { } k)
-        {
-            command = command with { ColorTempK = Math.Clamp(k, caps.MinColorTempK, caps.MaxColorTempK) };
-        }
-
-        await _devices.SendAsync(command);
-        if (segment.ContinueAt is { } continueAt && (_nextSegmentAt is null || continueAt < _nextSegmentAt))
-        {
-            _nextSegmentAt = continueAt;
-            EnsureTimer();
-        }
-    }
-
-    /// <summary>
-    /// A device that (re)connects may have rebooted into factory state (full white). It is put straight
-    /// to where the room's light is now — mid-fade included — and the fade then continues from there.
-    /// </summary>
-    private async Task RestoreDevice(AssignedDevice device, DateTimeOffset now)
-    {
-        if (!Room.Lights.IsMovingAt(now))
-        {
-            await SendSegment(device, now);
-            return;
-        }
-
-        DeviceCommand position;
-        if (device.Kind == DeviceKind.Light)
-        {
-            var lighting = Room.Lights.LightingAt(now);
-            position = new DeviceCommand(device.DeviceId, device.Kind, lighting.On, lighting.Brightness, lighting.ColorTempK, null, 0);
-        }
-        else
-        {
-            var mask = Room.Lights.MaskAt(now);
-            position = new DeviceCommand(device.DeviceId, device.Kind, mask.On, null, null, mask.Light, 0);
-        }
-
-        await _devices.SendAsync(position);
-        _continueDevices.Add(device.DeviceId);
-        EnsureTimer();
     }
 
     /// <summary>
