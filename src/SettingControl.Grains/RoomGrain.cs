@@ -665,34 +665,6 @@ public sealed class RoomGrain : Grain, IRoomGrain
         _observers.Notify(o => o.RoomChanged(snapshot));
     }
 
-    private RoomSnapshot BuildSnapshot()
-    {
-        var s = _state.State;
-        var now = _time.GetUtcNow();
-        var devices = new RoomDeviceDto[s.Devices.Count];
-        for (var i = 0; i < devices.Length; i++)
-        {
-            var d = s.Devices[i];
-            var live = _liveDevices.Find(d.DeviceId);
-            devices[i] = new RoomDeviceDto(
-                d.DeviceId,
-                d.Kind.ToWire(),
-                (live?.Availability ?? DeviceAvailability.Unknown).ToWire(),
-                live?.Actual.ToDto(),
-                live?.LastSeen,
-                live?.Model,
-                live?.Firmware);
-        }
-
-        var change = s.LastChange is { } c ? new ChangeDto(c.By, c.What, c.At) : null;
-        var lightsUp = Room.LightsUp is { } up ? new LightsUpDto(true, up.Since, up.By) : new LightsUpDto(false, null, null);
-        var playing = _music.NowPlaying(RoomId) is { } p
-            ? new NowPlayingDto(p.PlaylistId, p.TrackIndex, p.TrackTitle, p.PositionSeconds, p.DurationSeconds, p.Volume, p.Playing, p.Ducked, p.Output, p.OutputState)
-            : null;
-        var music = new MusicDto(Room.Music.PlaylistId, Room.Music.Playing, Room.Music.Volume, Room.MusicDucked, playing);
-        return new RoomSnapshot(
-            RoomId, s.Name, s.Version, Room.Lights.Desired.ToDto(), s.LastTransitionMs, devices, change,
-            Room.Session?.ToDto(Room, now), lightsUp, music, new RoomSettingsDto(Room.MaxBrightness, Room.DefaultPlaylistId),
-            new StorageStatusDto(_storageProblem is null, _storageProblem));
-    }
+    private RoomSnapshot BuildSnapshot() =>
+        RoomSnapshotBuilder.Build(RoomId, _state.State, _liveDevices, _music.NowPlaying(RoomId), _storageProblem, _time.GetUtcNow());
 }
