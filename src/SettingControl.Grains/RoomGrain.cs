@@ -31,6 +31,7 @@ public sealed class RoomGrain : Grain, IRoomGrain
     private readonly ObserverManager<IRoomObserver> _observers;
     private readonly RoomDevices _liveDevices;
     private readonly DeviceOutput _output;
+    private readonly StorageFailureLog _storageFailureLog;
     private IGrainTimer? _timer;
 
     /// <summary>
@@ -38,7 +39,6 @@ public sealed class RoomGrain : Grain, IRoomGrain
     /// failed. The room keeps it, retries the write every tick and refuses every other change until it is stored.
     /// </summary>
     private string? _storageProblem;
-    private (string Reason, DateTimeOffset At)? _loggedStorageFailure;
 
     public RoomGrain(
         [PersistentState("room", StorageNames.Default)] IPersistentState<RoomState> state,
@@ -58,6 +58,7 @@ public sealed class RoomGrain : Grain, IRoomGrain
         _observers = new ObserverManager<IRoomObserver>(ObserverExpiry, logger);
         _liveDevices = new RoomDevices(() => _state.State.Devices);
         _output = new DeviceOutput(devices, _liveDevices, EnsureTimer);
+        _storageFailureLog = new StorageFailureLog(logger, time);
     }
 
     private string RoomId => this.GetPrimaryKeyString();
@@ -172,7 +173,7 @@ public sealed class RoomGrain : Grain, IRoomGrain
 
         if (_storageProblem is not null && !await TryFlush())
         {
-            return StorageRefused(_storageProblem);
+            return StorageFailures.Refused(_storageProblem);
         }
 
         _logger.LogInformation("Room {RoomId} retired by {Actor}", RoomId, actor);
@@ -364,7 +365,7 @@ public sealed class RoomGrain : Grain, IRoomGrain
         // A room running ahead of storage takes nothing but Lights up until what it holds is stored.
         if (_storageProblem is not null && !safety && !await TryFlush())
         {
-            return StorageRefused(_storageProblem);
+            return StorageFailures.Refused(_storageProblem);
         }
 
         var now = at ?? _time.GetUtcNow();
@@ -382,7 +383,7 @@ public sealed class RoomGrain : Grain, IRoomGrain
         }
         catch (StorageUnavailableException refused)
         {
-            return StorageRefused(refused.PlainReason);
+            return StorageFailures.Refused(refused.PlainReason);
         }
 
         return new CommandResult(CommandOutcome.Accepted, BuildSnapshot(), []);
@@ -502,7 +503,7 @@ public sealed class RoomGrain : Grain, IRoomGrain
             }
             catch (StorageUnavailableException refused)
             {
-                LogStorageFailure(refused, refused.PlainReason, "the phase clock could not move on; it will try again");
+                _storageFailureLog.Log(RoomId, refused, refused.PlainReason, "the phase clock could not move on; it will try again");
             }
             catch (Exception ex)
             {
@@ -543,8 +544,8 @@ public sealed class RoomGrain : Grain, IRoomGrain
         }
         catch (Exception ex)
         {
-            var reason = PlainReason(ex);
-            LogStorageFailure(ex, reason, "storing the change failed; the change is refused");
+            var reason = StorageFailures.PlainReason(ex);
+            _storageFailureLog.Log(RoomId, ex, reason, "storing the change failed; the change is refused");
             var shown = _state.State.Version;
             try
             {
@@ -575,7 +576,7 @@ public sealed class RoomGrain : Grain, IRoomGrain
         }
         catch (Exception ex)
         {
-            var reason = PlainReason(ex);
+            var reason = StorageFailures.PlainReason(ex);
             if (_storageProblem != reason)
             {
                 _logger.LogError(ex, "Room {RoomId}: the room's state could not be stored ({Reason}); it is kept in memory and retried", RoomId, reason);
@@ -606,50 +607,12 @@ public sealed class RoomGrain : Grain, IRoomGrain
         return true;
     }
 
-    /// <summary>
-    /// A full disk fails every write of every room each second: the first failure of a reason is logged whole, its
-    /// repeats for a minute only at Debug, so the log does not fill what is already full.
-    /// </summary>
-    private void LogStorageFailure(Exception failure, string reason, string what)
-    {
-        var now = _time.GetUtcNow();
-        if (_loggedStorageFailure is { } last && last.Reason == reason && now - last.At < TimeSpan.FromMinutes(1))
-        {
-            _logger.LogDebug("Room {RoomId}: {What} ({Reason}), again", RoomId, what, reason);
-            return;
-        }
-
-        _loggedStorageFailure = (reason, now);
-        _logger.LogError(failure, "Room {RoomId}: {What} ({Reason})", RoomId, what, reason);
-    }
-
     private async Task Write()
     {
         var carried = _state.State.UnsavedEntries.Count;
         await _state.WriteStateAsync();
         _state.State.ForgetSaved(carried);
     }
-
-    private static string PlainReason(Exception failure)
-    {
-        for (var e = failure; e is not null; e = e.InnerException)
-        {
-            if (e is StorageUnavailableException refused)
-            {
-                return refused.PlainReason;
-            }
-
-            if (e is Orleans.Storage.InconsistentStateException)
-            {
-                return "the room was changed elsewhere at the same moment; try again";
-            }
-        }
-
-        return "the database refused the write";
-    }
-
-    private static CommandResult StorageRefused(string reason) =>
-        new(CommandOutcome.StorageUnavailable, null, [new FieldError("storage", $"The change was not saved: {reason}. Nothing was changed.")]);
 
     private static CommandResult Invalid(string field, string message) =>
         new(CommandOutcome.Invalid, null, [new FieldError(field, message)]);
