@@ -40,6 +40,9 @@ internal static class Mapping
 
     public static MaskCommand ToCommand(this SetMaskRequest request) => new(request.On, request.Light);
 
+    public static ActualStateDto? ToDto(this DeviceActualState? a) =>
+        a is null ? null : new ActualStateDto(a.On, a.Brightness, a.ColorTempK, a.Light, a.Worn, a.Battery);
+
     public static IReadOnlyList<FieldError> ToDto(this IReadOnlyList<ValidationError> errors) =>
         errors.Select(e => new FieldError(e.Field, e.Message)).ToArray();
 }

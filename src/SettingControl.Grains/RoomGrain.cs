@@ -5,6 +5,7 @@ using SettingControl.Contracts.Storage;
 using SettingControl.Domain;
 using SettingControl.Domain.Program;
 using SettingControl.Domain.Sessions;
+using SettingControl.Grains.Rooms;
 
 namespace SettingControl.Grains;
 
@@ -22,17 +23,15 @@ public sealed class RoomGrain : Grain, IRoomGrain
     private static readonly TimeSpan TickPeriod = TimeSpan.FromSeconds(1);
 
     private readonly IPersistentState<RoomState> _state;
-    private readonly IDeviceCommands _devices;
     private readonly IMusicPlayer _music;
     private readonly TimeProvider _time;
     private readonly ILogger<RoomGrain> _logger;
     private readonly RoomsAheadOfStorage _ahead;
     private readonly ILightsUpLatch _latch;
     private readonly ObserverManager<IRoomObserver> _observers;
-    private readonly Dictionary<string, LiveDevice> _live = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _continueDevices = new(StringComparer.Ordinal);
-    private readonly DeviceFlapGuard _flapGuard = new();
-    private DateTimeOffset? _nextSegmentAt;
+    private readonly RoomDevices _liveDevices;
+    private readonly DeviceOutput _output;
+    private readonly StorageFailureLog _storageFailureLog;
     private IGrainTimer? _timer;
 
     /// <summary>
@@ -40,7 +39,6 @@ public sealed class RoomGrain : Grain, IRoomGrain
     /// failed. The room keeps it, retries the write every tick and refuses every other change until it is stored.
     /// </summary>
     private string? _storageProblem;
-    private (string Reason, DateTimeOffset At)? _loggedStorageFailure;
 
     public RoomGrain(
         [PersistentState("room", StorageNames.Default)] IPersistentState<RoomState> state,
@@ -54,11 +52,13 @@ public sealed class RoomGrain : Grain, IRoomGrain
         _ahead = ahead;
         _latch = latch;
         _state = state;
-        _devices = devices;
         _music = music;
         _time = time;
         _logger = logger;
         _observers = new ObserverManager<IRoomObserver>(ObserverExpiry, logger);
+        _liveDevices = new RoomDevices(() => _state.State.Devices);
+        _output = new DeviceOutput(devices, _liveDevices, EnsureTimer);
+        _storageFailureLog = new StorageFailureLog(logger, time);
     }
 
     private string RoomId => this.GetPrimaryKeyString();
@@ -173,7 +173,7 @@ public sealed class RoomGrain : Grain, IRoomGrain
 
         if (_storageProblem is not null && !await TryFlush())
         {
-            return StorageRefused(_storageProblem);
+            return StorageFailures.Refused(_storageProblem);
         }
 
         _logger.LogInformation("Room {RoomId} retired by {Actor}", RoomId, actor);
@@ -278,46 +278,31 @@ public sealed class RoomGrain : Grain, IRoomGrain
 
     public Task OnDeviceAnnounced(DeviceAnnouncement announcement)
     {
-        if (!TryGetAssigned(announcement.DeviceId, out _))
+        if (_liveDevices.Announce(announcement))
         {
-            return Task.CompletedTask;
+            _state.State.Version++;
+            Notify();
         }
 
-        var live = Live(announcement.DeviceId);
-        live.Model = announcement.Model;
-        live.Firmware = announcement.Firmware;
-        if (announcement.MinColorTempK is { } min && announcement.MaxColorTempK is { } max)
-        {
-            live.Capabilities = new DeviceCapabilities(min, max, announcement.MaxTransitionMs ?? Ranges.MaxTransitionMs);
-        }
-        else if (announcement.MaxTransitionMs is { } maxTransition)
-        {
-            live.Capabilities = new DeviceCapabilities(Ranges.MinColorTempK, Ranges.MaxColorTempK, maxTransition);
-        }
-
-        _state.State.Version++;
-        Notify();
         return Task.CompletedTask;
     }
 
     public async Task OnDeviceAvailability(string deviceId, bool online, DateTimeOffset at)
     {
-        if (!TryGetAssigned(deviceId, out var device))
+        if (_liveDevices.ReportAvailability(deviceId, online, at) is not { } report)
         {
             return;
         }
 
-        var live = Live(deviceId);
-        var was = live.Availability;
-        live.Availability = online ? DeviceAvailability.Online : DeviceAvailability.Offline;
-        live.LastSeen = at;
+        var (device, changed) = report;
+
         if (online)
         {
-            await RestoreDevice(device, _time.GetUtcNow());
+            await _output.Restore(Room.Lights, device, _time.GetUtcNow());
         }
 
         _state.State.Version++;
-        if (was != live.Availability && Room.Session is { IsActive: true } session && RecordAvailability(deviceId, online, at, session.Phase.Name) is { } entry)
+        if (changed && Room.Session is { IsActive: true } session && _liveDevices.RecordAvailability(deviceId, online, at, session.Phase.Name) is { } entry)
         {
             Journal([entry]);
             if (_storageProblem is null)
@@ -338,25 +323,12 @@ public sealed class RoomGrain : Grain, IRoomGrain
 
     public Task OnDeviceState(string deviceId, DeviceStateReport report)
     {
-        if (!TryGetAssigned(deviceId, out _))
+        if (_liveDevices.ReportState(deviceId, report))
         {
-            return Task.CompletedTask;
+            _state.State.Version++;
+            Notify();
         }
 
-        var live = Live(deviceId);
-        var s = report.State;
-        var actual = new DeviceActualState(s.On, s.Brightness, s.ColorTempK, s.Light, s.Worn, s.Battery);
-        live.LastSeen = report.ReceivedAt;
-
-        // Devices report once a second even when nothing moves; only a change is worth a push to every dashboard.
-        if (actual == live.Actual)
-        {
-            return Task.CompletedTask;
-        }
-
-        live.Actual = actual;
-        _state.State.Version++;
-        Notify();
         return Task.CompletedTask;
     }
 
@@ -393,13 +365,13 @@ public sealed class RoomGrain : Grain, IRoomGrain
         // A room running ahead of storage takes nothing but Lights up until what it holds is stored.
         if (_storageProblem is not null && !safety && !await TryFlush())
         {
-            return StorageRefused(_storageProblem);
+            return StorageFailures.Refused(_storageProblem);
         }
 
         var now = at ?? _time.GetUtcNow();
 
         // The domain checks everything before it changes anything, so a refusal leaves the room as it was.
-        var change = operation(Room, now, Actual());
+        var change = operation(Room, now, _liveDevices.Actual());
         if (change.Refused)
         {
             return new CommandResult(CommandOutcome.Invalid, null, change.Errors.ToDto());
@@ -411,7 +383,7 @@ public sealed class RoomGrain : Grain, IRoomGrain
         }
         catch (StorageUnavailableException refused)
         {
-            return StorageRefused(refused.PlainReason);
+            return StorageFailures.Refused(refused.PlainReason);
         }
 
         return new CommandResult(CommandOutcome.Accepted, BuildSnapshot(), []);
@@ -480,12 +452,12 @@ public sealed class RoomGrain : Grain, IRoomGrain
     {
         if (change.LightsChanged)
         {
-            await SendProgram(DeviceKind.Light, now);
+            await _output.SendProgram(Room.Lights, DeviceKind.Light, now);
         }
 
         if (change.MaskChanged)
         {
-            await SendProgram(DeviceKind.Mask, now);
+            await _output.SendProgram(Room.Lights, DeviceKind.Mask, now);
         }
 
         if (change.MusicChanged)
@@ -507,27 +479,11 @@ public sealed class RoomGrain : Grain, IRoomGrain
             return;
         }
 
-        var actual = ActualDevices();
+        var actual = _liveDevices.ActualDevices();
         foreach (var e in events)
         {
             SessionJournal.Append(_state.State, session.SessionId, e.ToDto(0, actual));
         }
-    }
-
-    /// <summary>
-    /// An availability change as a record event, unless the device is flapping: then at most a few flips and a
-    /// summary per window go into the record (<see cref="DeviceFlapGuard"/>), so one bad device cannot flood it.
-    /// </summary>
-    private RoomEvent? RecordAvailability(string deviceId, bool online, DateTimeOffset at, string phase)
-    {
-        var actor = $"device:{deviceId}";
-        return _flapGuard.Observe(deviceId, at, out var suppressed) switch
-        {
-            FlapDecision.Record => new RoomEvent(online ? "device-online" : "device-offline", $"{deviceId} {(online ? "online" : "offline")}", actor, at) { Phase = phase },
-            FlapDecision.StartSummarising => new RoomEvent("device-flapping", $"{deviceId} keeps dropping in and out; its further online/offline changes are counted, not recorded one by one", actor, at) { Phase = phase },
-            FlapDecision.Summary => new RoomEvent("device-flapping", $"{deviceId} changed between online and offline {suppressed} more times; now {(online ? "online" : "offline")}", actor, at) { Phase = phase },
-            _ => null,
-        };
     }
 
     private async Task OnTick(CancellationToken cancellationToken)
@@ -542,12 +498,12 @@ public sealed class RoomGrain : Grain, IRoomGrain
         {
             try
             {
-                var change = Room.Tick(now, Actual());
+                var change = Room.Tick(now, _liveDevices.Actual());
                 await Commit(change, now, actor: null);
             }
             catch (StorageUnavailableException refused)
             {
-                LogStorageFailure(refused, refused.PlainReason, "the phase clock could not move on; it will try again");
+                _storageFailureLog.Log(RoomId, refused, refused.PlainReason, "the phase clock could not move on; it will try again");
             }
             catch (Exception ex)
             {
@@ -555,25 +511,7 @@ public sealed class RoomGrain : Grain, IRoomGrain
             }
         }
 
-        if (_nextSegmentAt is { } next && next <= now)
-        {
-            _nextSegmentAt = null;
-            await SendProgram(DeviceKind.Light, now);
-            await SendProgram(DeviceKind.Mask, now);
-        }
-
-        if (_continueDevices.Count > 0)
-        {
-            foreach (var deviceId in _continueDevices.ToArray())
-            {
-                if (TryGetAssigned(deviceId, out var device))
-                {
-                    await SendSegment(device, now);
-                }
-            }
-
-            _continueDevices.Clear();
-        }
+        await _output.OnTick(Room.Lights, now);
 
         if (!NeedsTimer(now))
         {
@@ -583,7 +521,7 @@ public sealed class RoomGrain : Grain, IRoomGrain
     }
 
     private bool NeedsTimer(DateTimeOffset now) =>
-        _storageProblem is not null || Room.ActiveSession is not null || _nextSegmentAt is not null || _continueDevices.Count > 0 || Room.Lights.IsMovingAt(now);
+        _storageProblem is not null || Room.ActiveSession is not null || _output.HasWork || Room.Lights.IsMovingAt(now);
 
     private void EnsureTimer()
     {
@@ -592,102 +530,6 @@ public sealed class RoomGrain : Grain, IRoomGrain
             _timer = this.RegisterGrainTimer(OnTick, new GrainTimerCreationOptions(TickPeriod, TickPeriod) { Interleave = false, KeepAlive = true });
         }
     }
-
-    /// <summary>Tells every device of a kind its current segment of the light program.</summary>
-    private async Task SendProgram(DeviceKind kind, DateTimeOffset now)
-    {
-        foreach (var device in _state.State.Devices)
-        {
-            if (device.Kind == kind)
-            {
-                await SendSegment(device, now);
-            }
-        }
-    }
-
-    private async Task SendSegment(AssignedDevice device, DateTimeOffset now)
-    {
-        _live.TryGetValue(device.DeviceId, out var live);
-        var segment = Room.Lights.SegmentAt(device.Kind, now, live?.Capabilities?.MaxTransitionMs ?? Ranges.MaxTransitionMs);
-        var command = segment.ToCommand(device.DeviceId, device.Kind);
-        if (device.Kind == DeviceKind.Light && live?.Capabilities is { } caps && command.ColorTempK is { } k)
-        {
-            command = command with { ColorTempK = Math.Clamp(k, caps.MinColorTempK, caps.MaxColorTempK) };
-        }
-
-        await _devices.SendAsync(command);
-        if (segment.ContinueAt is { } continueAt && (_nextSegmentAt is null || continueAt < _nextSegmentAt))
-        {
-            _nextSegmentAt = continueAt;
-            EnsureTimer();
-        }
-    }
-
-    /// <summary>
-    /// A device that (re)connects may have rebooted into factory state (full white). It is put straight
-    /// to where the room's light is now — mid-fade included — and the fade then continues from there.
-    /// </summary>
-    private async Task RestoreDevice(AssignedDevice device, DateTimeOffset now)
-    {
-        if (!Room.Lights.IsMovingAt(now))
-        {
-            await SendSegment(device, now);
-            return;
-        }
-
-        DeviceCommand position;
-        if (device.Kind == DeviceKind.Light)
-        {
-            var lighting = Room.Lights.LightingAt(now);
-            position = new DeviceCommand(device.DeviceId, device.Kind, lighting.On, lighting.Brightness, lighting.ColorTempK, null, 0);
-        }
-        else
-        {
-            var mask = Room.Lights.MaskAt(now);
-            position = new DeviceCommand(device.DeviceId, device.Kind, mask.On, null, null, mask.Light, 0);
-        }
-
-        await _devices.SendAsync(position);
-        _continueDevices.Add(device.DeviceId);
-        EnsureTimer();
-    }
-
-    private ActualLevels Actual()
-    {
-        double brightness = 0, colorTemp = 0, maskLight = 0;
-        int lights = 0, masks = 0;
-        foreach (var device in _state.State.Devices)
-        {
-            if (!_live.TryGetValue(device.DeviceId, out var live) || live.Availability != DeviceAvailability.Online || live.Actual is not { } actual)
-            {
-                continue;
-            }
-
-            if (device.Kind == DeviceKind.Light && actual.Brightness is { } b && actual.ColorTempK is { } k)
-            {
-                brightness += b;
-                colorTemp += k;
-                lights++;
-            }
-            else if (device.Kind == DeviceKind.Mask && actual.Light is { } l)
-            {
-                maskLight += l;
-                masks++;
-            }
-        }
-
-        return new ActualLevels(
-            lights > 0 ? brightness / lights : null,
-            lights > 0 ? colorTemp / lights : null,
-            masks > 0 ? maskLight / masks : null);
-    }
-
-    private IReadOnlyList<DeviceActualDto> ActualDevices() =>
-        _state.State.Devices.Select(d =>
-        {
-            _live.TryGetValue(d.DeviceId, out var live);
-            return new DeviceActualDto(d.DeviceId, (live?.Availability ?? DeviceAvailability.Unknown).ToWire(), ToDto(live?.Actual));
-        }).ToArray();
 
     /// <summary>
     /// Writes the state with its journal entries. If the write fails, the state is read back from storage, so the
@@ -702,8 +544,8 @@ public sealed class RoomGrain : Grain, IRoomGrain
         }
         catch (Exception ex)
         {
-            var reason = PlainReason(ex);
-            LogStorageFailure(ex, reason, "storing the change failed; the change is refused");
+            var reason = StorageFailures.PlainReason(ex);
+            _storageFailureLog.Log(RoomId, ex, reason, "storing the change failed; the change is refused");
             var shown = _state.State.Version;
             try
             {
@@ -734,7 +576,7 @@ public sealed class RoomGrain : Grain, IRoomGrain
         }
         catch (Exception ex)
         {
-            var reason = PlainReason(ex);
+            var reason = StorageFailures.PlainReason(ex);
             if (_storageProblem != reason)
             {
                 _logger.LogError(ex, "Room {RoomId}: the room's state could not be stored ({Reason}); it is kept in memory and retried", RoomId, reason);
@@ -765,23 +607,6 @@ public sealed class RoomGrain : Grain, IRoomGrain
         return true;
     }
 
-    /// <summary>
-    /// A full disk fails every write of every room each second: the first failure of a reason is logged whole, its
-    /// repeats for a minute only at Debug, so the log does not fill what is already full.
-    /// </summary>
-    private void LogStorageFailure(Exception failure, string reason, string what)
-    {
-        var now = _time.GetUtcNow();
-        if (_loggedStorageFailure is { } last && last.Reason == reason && now - last.At < TimeSpan.FromMinutes(1))
-        {
-            _logger.LogDebug("Room {RoomId}: {What} ({Reason}), again", RoomId, what, reason);
-            return;
-        }
-
-        _loggedStorageFailure = (reason, now);
-        _logger.LogError(failure, "Room {RoomId}: {What} ({Reason})", RoomId, what, reason);
-    }
-
     private async Task Write()
     {
         var carried = _state.State.UnsavedEntries.Count;
@@ -789,55 +614,8 @@ public sealed class RoomGrain : Grain, IRoomGrain
         _state.State.ForgetSaved(carried);
     }
 
-    private static string PlainReason(Exception failure)
-    {
-        for (var e = failure; e is not null; e = e.InnerException)
-        {
-            if (e is StorageUnavailableException refused)
-            {
-                return refused.PlainReason;
-            }
-
-            if (e is Orleans.Storage.InconsistentStateException)
-            {
-                return "the room was changed elsewhere at the same moment; try again";
-            }
-        }
-
-        return "the database refused the write";
-    }
-
-    private static CommandResult StorageRefused(string reason) =>
-        new(CommandOutcome.StorageUnavailable, null, [new FieldError("storage", $"The change was not saved: {reason}. Nothing was changed.")]);
-
     private static CommandResult Invalid(string field, string message) =>
         new(CommandOutcome.Invalid, null, [new FieldError(field, message)]);
-
-    private bool TryGetAssigned(string deviceId, out AssignedDevice device)
-    {
-        foreach (var d in _state.State.Devices)
-        {
-            if (d.DeviceId == deviceId)
-            {
-                device = d;
-                return true;
-            }
-        }
-
-        device = null!;
-        return false;
-    }
-
-    private LiveDevice Live(string deviceId)
-    {
-        if (!_live.TryGetValue(deviceId, out var live))
-        {
-            live = new LiveDevice();
-            _live[deviceId] = live;
-        }
-
-        return live;
-    }
 
     private void Notify()
     {
@@ -850,53 +628,6 @@ public sealed class RoomGrain : Grain, IRoomGrain
         _observers.Notify(o => o.RoomChanged(snapshot));
     }
 
-    private RoomSnapshot BuildSnapshot()
-    {
-        var s = _state.State;
-        var now = _time.GetUtcNow();
-        var devices = new RoomDeviceDto[s.Devices.Count];
-        for (var i = 0; i < devices.Length; i++)
-        {
-            var d = s.Devices[i];
-            _live.TryGetValue(d.DeviceId, out var live);
-            devices[i] = new RoomDeviceDto(
-                d.DeviceId,
-                d.Kind.ToWire(),
-                (live?.Availability ?? DeviceAvailability.Unknown).ToWire(),
-                ToDto(live?.Actual),
-                live?.LastSeen,
-                live?.Model,
-                live?.Firmware);
-        }
-
-        var change = s.LastChange is { } c ? new ChangeDto(c.By, c.What, c.At) : null;
-        var lightsUp = Room.LightsUp is { } up ? new LightsUpDto(true, up.Since, up.By) : new LightsUpDto(false, null, null);
-        var playing = _music.NowPlaying(RoomId) is { } p
-            ? new NowPlayingDto(p.PlaylistId, p.TrackIndex, p.TrackTitle, p.PositionSeconds, p.DurationSeconds, p.Volume, p.Playing, p.Ducked, p.Output, p.OutputState)
-            : null;
-        var music = new MusicDto(Room.Music.PlaylistId, Room.Music.Playing, Room.Music.Volume, Room.MusicDucked, playing);
-        return new RoomSnapshot(
-            RoomId, s.Name, s.Version, Room.Lights.Desired.ToDto(), s.LastTransitionMs, devices, change,
-            Room.Session?.ToDto(Room, now), lightsUp, music, new RoomSettingsDto(Room.MaxBrightness, Room.DefaultPlaylistId),
-            new StorageStatusDto(_storageProblem is null, _storageProblem));
-    }
-
-    private static ActualStateDto? ToDto(DeviceActualState? a) =>
-        a is null ? null : new ActualStateDto(a.On, a.Brightness, a.ColorTempK, a.Light, a.Worn, a.Battery);
-
-    /// <summary>What the room knows about a device from the device itself (not persisted).</summary>
-    private sealed class LiveDevice
-    {
-        public DeviceAvailability Availability { get; set; } = DeviceAvailability.Unknown;
-
-        public DeviceActualState? Actual { get; set; }
-
-        public DateTimeOffset? LastSeen { get; set; }
-
-        public string? Model { get; set; }
-
-        public string? Firmware { get; set; }
-
-        public DeviceCapabilities? Capabilities { get; set; }
-    }
+    private RoomSnapshot BuildSnapshot() =>
+        RoomSnapshotBuilder.Build(RoomId, _state.State, _liveDevices, _music.NowPlaying(RoomId), _storageProblem, _time.GetUtcNow());
 }
