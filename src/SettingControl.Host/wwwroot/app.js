@@ -6,7 +6,13 @@
 // - A control the user is touching (or whose command is still in flight) is never overwritten.
 // - Commands are sent on release (`change`), not on every `input`.
 
-import { currentUser, showSignIn, signOut, mountStaff } from './account.js';
+import { currentUser, signOut } from './lib/api.js';
+import { showSignIn } from './views/sign-in.js';
+import { mountStaff } from './views/staff.js';
+import { h, s, setText, setHidden } from './lib/dom.js';
+import { mmss, until, actorLabel, pct, kelvin, formatDuration, ago, clockTime } from './lib/format.js';
+import { isRefusal, hubMessage } from './lib/hub-errors.js';
+import { storageGet, storageSet } from './lib/storage.js';
 
 const HUB_URL = '/hubs/rooms';
 const THEME_KEY = 'settingcontrol.theme';
@@ -33,149 +39,6 @@ const TRANSITIONS = [
   [1200000, '20 min'],
 ];
 const DEFAULT_TRANSITION_MS = 1000;
-
-// ---------------------------------------------------------------- small helpers
-
-function h(tag, attrs = {}, ...children) {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v == null || v === false) continue;
-    if (k === 'class') el.className = v;
-    // Through the CSSOM: the Content-Security-Policy (style-src 'self') refuses style attributes.
-    else if (k === 'style') el.style.cssText = v;
-    else if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v);
-    else el.setAttribute(k, v === true ? '' : String(v));
-  }
-  for (const c of children.flat()) {
-    if (c == null || c === false) continue;
-    el.append(c instanceof Node ? c : String(c));
-  }
-  return el;
-}
-
-const SVG_NS = 'http://www.w3.org/2000/svg';
-
-/** Like h(), for SVG elements (text children are escaped by the DOM, never parsed). */
-function s(tag, attrs = {}, ...children) {
-  const el = document.createElementNS(SVG_NS, tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v == null || v === false) continue;
-    if (k === 'class') el.setAttribute('class', v);
-    else el.setAttribute(k, v === true ? '' : String(v));
-  }
-  for (const c of children.flat()) {
-    if (c == null || c === false) continue;
-    el.append(c instanceof Node ? c : String(c));
-  }
-  return el;
-}
-
-function setText(el, text) {
-  const s = String(text);
-  if (el.textContent !== s) el.textContent = s;
-}
-
-function setHidden(el, hidden) {
-  if (el.hidden !== !!hidden) el.hidden = !!hidden;
-}
-
-/** Seconds as mm:ss (minutes run past 59: 75:00). */
-function mmss(seconds) {
-  if (seconds == null || !Number.isFinite(seconds)) return '—';
-  const total = Math.max(0, Math.ceil(seconds));
-  const m = Math.floor(total / 60);
-  const sec = total % 60;
-  return `${String(m).padStart(2, '0')}:${String(sec).padStart(2, '0')}`;
-}
-
-/** "in 12 min" / "now" / "5 min ago" for a time that may be in the future. */
-function until(iso) {
-  const t = Date.parse(iso);
-  if (Number.isNaN(t)) return '';
-  const s = Math.round((t - Date.now()) / 1000);
-  if (s <= -60) return ago(iso);
-  if (s < 60) return 'now';
-  if (s < 3600) return `in ${Math.round(s / 60)} min`;
-  return `in ${Math.floor(s / 3600)} h ${Math.round((s % 3600) / 60)} min`;
-}
-
-/** "dashboard:Xk3…" → "dashboard Xk3f", "program:phase-clock" → "phase clock". */
-function actorLabel(by) {
-  if (!by) return 'unknown';
-  const i = String(by).indexOf(':');
-  if (i < 0) return String(by);
-  const kind = by.slice(0, i);
-  const name = by.slice(i + 1);
-  if (kind === 'dashboard') return name ? `dashboard ${name.slice(0, 4)}` : 'a dashboard';
-  if (kind === 'program') return name.replace(/-/g, ' ');
-  if (kind === 'safety') return 'safety';
-  return name || kind;
-}
-
-function storageGet(key) {
-  try { return window.localStorage.getItem(key); } catch { return null; }
-}
-
-function storageSet(key, value) {
-  try { window.localStorage.setItem(key, value); } catch { /* private mode: not persisted */ }
-}
-
-function pct(n) {
-  return n == null ? '—' : `${Math.round(n)}%`;
-}
-
-function kelvin(n) {
-  return n == null ? '—' : `${Math.round(n)} K`;
-}
-
-function formatDuration(ms) {
-  if (ms == null) return '—';
-  if (ms === 0) return 'instant';
-  if (ms < 60000) return `${+(ms / 1000).toFixed(1)} s`;
-  return `${+(ms / 60000).toFixed(1)} min`;
-}
-
-function ago(iso) {
-  if (!iso) return 'never';
-  const t = Date.parse(iso);
-  if (Number.isNaN(t)) return String(iso);
-  const s = Math.round((Date.now() - t) / 1000);
-  if (s < 5) return 'just now';
-  if (s < 60) return `${s} s ago`;
-  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
-  if (s < 86400) return `${Math.floor(s / 3600)} h ago`;
-  if (s < 7 * 86400) return `${Math.floor(s / 86400)} d ago`;
-  return new Date(t).toLocaleDateString();
-}
-
-function clockTime(iso) {
-  const t = Date.parse(iso);
-  if (Number.isNaN(t)) return '';
-  return new Date(t).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-}
-
-function rawMessage(err) {
-  return err && err.message ? String(err.message) : String(err ?? '');
-}
-
-/** True when the controller answered and refused (a HubException), rather than the link failing. */
-function isRefusal(err) {
-  return /HubException:|error occurred invoking/i.test(rawMessage(err));
-}
-
-/**
- * Plain words for a failed hub call. A HubException arrives as "An unexpected error occurred invoking 'X' on the
- * server. HubException: <message>" and its message is already plain; anything else is the link failing, and the
- * library's own text ("Server timeout elapsed…", "WebSocket closed…") never reaches a clinical screen.
- */
-function hubMessage(err) {
-  const raw = rawMessage(err);
-  const m = raw.match(/HubException:\s*([\s\S]*)$/);
-  if (m && m[1].trim()) return m[1].trim();
-  if (/error occurred invoking/i.test(raw)) return 'The controller could not carry out the change.';
-  if (/not in the 'Connected' State/i.test(raw)) return 'Not connected to the controller: the change was not sent.';
-  return 'The connection dropped: the change may not have been applied.';
-}
 
 // ---------------------------------------------------------------- theme (night mode)
 
