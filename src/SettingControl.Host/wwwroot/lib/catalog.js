@@ -6,7 +6,6 @@ import { refreshView } from './store.js';
 
 /** Protocols from GetProtocols (null until loaded). */
 export let protocols = null;
-
 let protocolsLoading = false;
 
 /** Why GetProtocols failed (shown in the session panel); not retried until the next room page or reconnect. */
@@ -35,9 +34,7 @@ export function forgetCatalogErrors() {
 }
 
 export let playlists = null;
-
 export let playlistsError = null;
-
 let playlistsLoading = false;
 
 /**

@@ -7,7 +7,6 @@ const INPUT_GRACE_MS = 400;
 
 /** el -> { pressed, lastInput, pending } */
 const guards = new WeakMap();
-
 export const pressed = new Set();
 
 export function guard(el) {

@@ -4,7 +4,6 @@ import { setText } from './dom.js';
 import { hubMessage, isRefusal } from './hub-errors.js';
 
 const banner = document.querySelector('[data-testid="error-banner"]');
-
 const bannerText = banner.querySelector('.error-text');
 
 banner.querySelector('.error-dismiss').addEventListener('click', () => clearError());

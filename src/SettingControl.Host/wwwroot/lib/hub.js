@@ -13,21 +13,17 @@ import { route } from './routes.js';
 import { joinErrors, refreshView, rooms, storeSnapshot } from './store.js';
 
 const HUB_URL = '/hubs/rooms';
-
 const RETRY_MS = 3000;
 
 // A silently dead link (Wi-Fi up, nothing carried) must show "not connected" within 5 s: the host pings every 2 s
 // (HostingExtensions) and the page gives up after 5 s without a message; the page pings every 2 s so the host
 // notices a dead tablet too. A hung request fails after 10 s rather than the library's 100 s.
 const SERVER_TIMEOUT_MS = 5000;
-
 const KEEP_ALIVE_MS = 2000;
-
 const HTTP_TIMEOUT_MS = 10000;
 
 /** Reconnect at once, then every few seconds for as long as it takes: a lost link is never given up on. */
 const RECONNECT_DELAYS_MS = [0, 1000, 2000];
-
 const RECONNECT_EVERY_MS = 3000;
 
 /** order of rooms as GetRooms returned them */
@@ -35,9 +31,7 @@ export let roomOrder = [];
 
 /** rooms whose group this connection has joined */
 export let joined = new Set();
-
 let syncGeneration = 0;
-
 export let connState = 'connecting';
 
 /** Sends a command for a room; `el` stays held until the answer so late pushes cannot bounce it. */
@@ -172,7 +166,6 @@ document.addEventListener('visibilitychange', () => {
 window.addEventListener('online', retryNow);
 
 export const pill = document.querySelector('[data-testid="connection-status"]');
-
 const pillText = pill.querySelector('.conn-text');
 
 // Losing the link is an alarm in a treatment room: both ways of being without one say so in the same words.

@@ -163,5 +163,4 @@ function makeAlertRow(roomId) {
 }
 
 export const LIGHTS_UP_HINT = 'press and hold 1 s';
-
 export const LIGHTS_UP_AGAIN_HINT = 'on · hold 1 s to send again';

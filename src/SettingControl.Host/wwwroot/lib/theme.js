@@ -3,7 +3,6 @@
 import { storageGet, storageSet } from './storage.js';
 
 const THEME_KEY = 'settingcontrol.theme';
-
 const nightButton = document.getElementById('night-toggle');
 
 function applyTheme(night) {

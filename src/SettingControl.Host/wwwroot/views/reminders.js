@@ -6,7 +6,6 @@ import { busy, call } from '../lib/hub.js';
 import { isActiveSession } from '../lib/store.js';
 
 const PRIORITY_RANK = { high: 0, medium: 1, low: 2 };
-
 const STATE_RANK = { due: 0, acknowledged: 1, scheduled: 2, done: 3 };
 
 export function mountReminders(roomId) {

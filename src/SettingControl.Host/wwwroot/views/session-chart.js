@@ -5,9 +5,7 @@ import { actorLabel, clockTime } from '../lib/format.js';
 import { isActiveSession } from '../lib/store.js';
 
 const CHART_H = 220;
-
 const CT_MIN = 1800;
-
 const CT_MAX = 6500;
 
 /**
