@@ -100,7 +100,7 @@ public static class HostingExtensions
             {
                 o.EnableDetailedErrors = false;
                 // A tablet on a silently dead link must say "not connected" within 5 s (issue 11, H2): the server
-                // pings every 2 s and the page gives up after 5 s of silence (app.js). The page pings every 2 s
+                // pings every 2 s and the page gives up after 5 s of silence (wwwroot/lib/hub.js). The page pings every 2 s
                 // too, so the server drops a dead tablet (and its groups) after 6 s rather than 30 s.
                 o.KeepAliveInterval = TimeSpan.FromSeconds(2);
                 o.ClientTimeoutInterval = TimeSpan.FromSeconds(6);

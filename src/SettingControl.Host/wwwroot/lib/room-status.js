@@ -1,0 +1,29 @@
+// A room's speakers and storage in plain words for the therapist.
+
+
+/**
+ * The room's speakers in plain words for the therapist. The output's name and its technical state (a device name,
+ * an errno) are for staff, who see them in the console; here only what it means for the room.
+ */
+export function speakersText(now) {
+  if (!now) return { text: 'Music player not started', warning: false };
+  const state = String(now.outputState ?? '');
+  if (state.startsWith('refused')) return { text: 'Speakers off after a safety check · ask staff to choose the room\'s audio output again', warning: true };
+  if (state.startsWith('unavailable')) return { text: 'Speakers not working · the music carries on silently; ask staff to check the room\'s audio output', warning: true };
+  if (String(now.output ?? '').startsWith('none')) return { text: 'No speakers chosen for this room', warning: false };
+  return { text: 'Playing to the room\'s speakers', warning: false };
+}
+
+/** The room is running ahead of its storage: said on every dashboard, in plain words. */
+export function storageWarning(snap) {
+  const storage = snap.storage;
+  if (!storage || storage.saved !== false) return null;
+  return snap.lightsUp?.active
+    ? 'Lights up active — not saved: storage failing'
+    : 'Changes are not being saved: storage failing';
+}
+
+export function storageProblem(snap) {
+  const problem = snap.storage?.problem;
+  return typeof problem === 'string' && problem.trim() ? problem.trim() : '';
+}
