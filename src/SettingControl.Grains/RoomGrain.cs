@@ -429,7 +429,7 @@ public sealed class RoomGrain : Grain, IRoomGrain
             _state.State.LastChange = new RecordedChange(last.Actor, last.Summary, last.At);
         }
 
-        if (change.Events.LastOrDefault(e => e.TransitionMs is not null && e.Type is "lighting-changed" or "scene-applied" or "lights-up" or "lights-up-resumed") is { } lighting)
+        if (change.Events.LastOrDefault(e => e.TransitionMs is not null && RoomEventTypes.StartsAFade(e.Type)) is { } lighting)
         {
             _state.State.LastTransitionMs = lighting.TransitionMs!.Value;
         }
@@ -442,7 +442,7 @@ public sealed class RoomGrain : Grain, IRoomGrain
         }
 
         Journal(change.Events);
-        if (change.Events.Any(e => e.Type == "session-ended") && Room.Session is { EndedAt: { } endedAt } ended)
+        if (change.Events.Any(e => e.Type == RoomEventTypes.SessionEnded) && Room.Session is { EndedAt: { } endedAt } ended)
         {
             SessionJournal.End(_state.State, ended.SessionId, endedAt);
         }

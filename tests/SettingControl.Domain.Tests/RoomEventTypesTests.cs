@@ -31,6 +31,15 @@ public sealed partial class RoomEventTypesTests
         Assert.Equal(RoomEventTypes.All.Order().ToList(), documented);
     }
 
+    [Fact]
+    public void The_dashboard_matches_records_by_the_same_words()
+    {
+        var module = File.ReadAllText(Path.Combine(RepositoryRoot(), "src", "SettingControl.Host", "wwwroot", "lib", "event-types.js"));
+        var words = QuotedWord().Matches(module).Select(m => m.Groups[1].Value).Order().ToList();
+
+        Assert.Equal(RoomEventTypes.All.Order().ToList(), words);
+    }
+
     private static string RepositoryRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
@@ -41,6 +50,9 @@ public sealed partial class RoomEventTypesTests
 
         return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
     }
+
+    [GeneratedRegex(": '([a-z][a-z-]*)',")]
+    private static partial Regex QuotedWord();
 
     [GeneratedRegex("`([a-z][a-z-]*)`")]
     private static partial Regex BacktickedWord();

@@ -113,9 +113,9 @@ internal sealed class RoomDevices
         var actor = $"device:{deviceId}";
         return _flapGuard.Observe(deviceId, at, out var suppressed) switch
         {
-            FlapDecision.Record => new RoomEvent(online ? "device-online" : "device-offline", $"{deviceId} {(online ? "online" : "offline")}", actor, at) { Phase = phase },
-            FlapDecision.StartSummarising => new RoomEvent("device-flapping", $"{deviceId} keeps dropping in and out; its further online/offline changes are counted, not recorded one by one", actor, at) { Phase = phase },
-            FlapDecision.Summary => new RoomEvent("device-flapping", $"{deviceId} changed between online and offline {suppressed} more times; now {(online ? "online" : "offline")}", actor, at) { Phase = phase },
+            FlapDecision.Record => new RoomEvent(online ? RoomEventTypes.DeviceOnline : RoomEventTypes.DeviceOffline, $"{deviceId} {(online ? "online" : "offline")}", actor, at) { Phase = phase },
+            FlapDecision.StartSummarising => new RoomEvent(RoomEventTypes.DeviceFlapping, $"{deviceId} keeps dropping in and out; its further online/offline changes are counted, not recorded one by one", actor, at) { Phase = phase },
+            FlapDecision.Summary => new RoomEvent(RoomEventTypes.DeviceFlapping, $"{deviceId} changed between online and offline {suppressed} more times; now {(online ? "online" : "offline")}", actor, at) { Phase = phase },
             _ => null,
         };
     }

@@ -4,6 +4,7 @@ import { h, setHidden } from '../lib/dom.js';
 import { actorLabel, clockTime } from '../lib/format.js';
 import { busy, call } from '../lib/hub.js';
 import { isActiveSession } from '../lib/store.js';
+import { EventTypes } from '../lib/event-types.js';
 
 const NOTES_SHOWN = 5;
 
@@ -35,7 +36,7 @@ export function mountNotes(roomId) {
     text.disabled = !isLive;
     add.disabled = !isLive || busy.has('note');
     const notes = (record && record.sessionId === snap.session?.sessionId ? record.events ?? [] : [])
-      .filter((e) => e.type === 'note')
+      .filter((e) => e.type === EventTypes.note)
       .sort((a, b) => Date.parse(b.at) - Date.parse(a.at) || b.sequence - a.sequence)
       .slice(0, NOTES_SHOWN);
     const k = notes.map((n) => n.sequence).join(',');

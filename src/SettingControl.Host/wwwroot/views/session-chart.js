@@ -3,6 +3,7 @@
 import { h, s, setHidden, setText } from '../lib/dom.js';
 import { actorLabel, clockTime } from '../lib/format.js';
 import { isActiveSession } from '../lib/store.js';
+import { EventTypes } from '../lib/event-types.js';
 
 const CHART_H = 220;
 const CT_MIN = 1800;
@@ -87,7 +88,7 @@ function drawChart(svg, width, session, record) {
   const parts = [];
 
   // Phase bands: from the record's phase-started events, else from the plan's start times.
-  let starts = events.filter((e) => e.type === 'phase-started').map((e) => ({ at: Date.parse(e.at), name: e.phase ?? e.summary }));
+  let starts = events.filter((e) => e.type === EventTypes.phaseStarted).map((e) => ({ at: Date.parse(e.at), name: e.phase ?? e.summary }));
   if (starts.length === 0) {
     starts = (own?.phases ?? session.phases ?? []).filter((p) => p.startedAt)
       .map((p) => ({ at: Date.parse(p.startedAt), name: p.name })).sort((a, b) => a.at - b.at);
@@ -131,14 +132,14 @@ function drawChart(svg, width, session, record) {
   if (bright.length) parts.push(s('path', { class: 'line line-brightness', d: path(bright, yB), 'data-testid': 'chart-brightness-line' }));
 
   // Vertical markers: Lights up, T0, now.
-  for (const e of events.filter((ev) => ev.type === 'lights-up')) {
+  for (const e of events.filter((ev) => ev.type === EventTypes.lightsUp)) {
     const xe = f(x(Date.parse(e.at)));
     parts.push(s('g', { class: 'marker-lights-up', 'data-testid': 'chart-lights-up-marker' },
       s('title', {}, `Lights up ${clockTime(e.at)} by ${actorLabel(e.actor)}`),
       s('line', { x1: xe, x2: xe, y1: m.t - 4, y2: m.t + ph }),
       s('text', { x: xe + 4, y: m.t + 12 }, 'UP')));
   }
-  const doseIso = session.doseAt ?? events.find((e) => e.type === 'dose-marked')?.at;
+  const doseIso = session.doseAt ?? events.find((e) => e.type === EventTypes.doseMarked)?.at;
   if (doseIso) {
     const xd = f(x(Date.parse(doseIso)));
     parts.push(s('g', { class: 'marker-t0', 'data-testid': 'chart-t0-line' },
@@ -154,16 +155,16 @@ function drawChart(svg, width, session, record) {
   }
 
   // Point markers: notes along the top, reminders (due / acknowledged) along the bottom.
-  for (const e of events.filter((ev) => ev.type === 'note')) {
+  for (const e of events.filter((ev) => ev.type === EventTypes.note)) {
     const xe = x(Date.parse(e.at));
     const y = m.t + 26;
     parts.push(s('g', { class: 'marker-note', 'data-testid': 'chart-note-marker' },
       s('title', {}, `${clockTime(e.at)} note: ${e.note ?? e.summary ?? ''}`),
       s('path', { d: `M${f(xe)} ${y - 7} L${f(xe + 7)} ${y} L${f(xe)} ${y + 7} L${f(xe - 7)} ${y} Z` })));
   }
-  for (const e of events.filter((ev) => ev.type === 'reminder-due' || ev.type === 'reminder-acknowledged' || ev.type === 'reminder-realerted')) {
+  for (const e of events.filter((ev) => ev.type === EventTypes.reminderDue || ev.type === EventTypes.reminderAcknowledged || ev.type === EventTypes.reminderRealerted)) {
     const xe = f(x(Date.parse(e.at)));
-    const kind = e.type === 'reminder-acknowledged' ? 'acknowledged' : e.type === 'reminder-realerted' ? 'realerted' : 'due';
+    const kind = e.type === EventTypes.reminderAcknowledged ? 'acknowledged' : e.type === EventTypes.reminderRealerted ? 'realerted' : 'due';
     const y = m.t + ph - 12;
     parts.push(s('g', { class: `marker-reminder is-${kind}`, 'data-testid': 'chart-reminder-marker', 'data-kind': kind },
       s('title', {}, `${clockTime(e.at)} ${e.summary}`),
@@ -176,7 +177,7 @@ function drawChart(svg, width, session, record) {
     parts.push(s('text', { class: 'chart-empty', x: m.l + pw / 2, y: m.t + ph / 2, 'text-anchor': 'middle' }, 'No lighting changes recorded yet'));
   }
 
-  const title = `Session chart ${clockTime(new Date(startMs).toISOString())} to ${ended ? clockTime(endIso) : 'now'}: brightness and colour temperature, ${events.filter((e) => e.type === 'note').length} notes`;
+  const title = `Session chart ${clockTime(new Date(startMs).toISOString())} to ${ended ? clockTime(endIso) : 'now'}: brightness and colour temperature, ${events.filter((e) => e.type === EventTypes.note).length} notes`;
   svg.replaceChildren(s('title', {}, title), ...parts);
   svg.setAttribute('aria-label', title);
 }
