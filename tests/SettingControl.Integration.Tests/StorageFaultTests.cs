@@ -89,44 +89,12 @@ public sealed class StorageFaultTests(Xunit.Abstractions.ITestOutputHelper outpu
     public async Task A_read_only_data_directory_stops_the_host_at_start_with_one_plain_line()
     {
         using var disk = SmallDisk.Mount(megabytes: 1, readOnly: true);
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = AppContext.BaseDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var arg in new[]
-        {
-            Path.Combine(AppContext.BaseDirectory, "SettingControl.Host.dll"),
-            $"--urls=http://127.0.0.1:{FreePorts.Next()}",
-            $"--Storage:DataDirectory={disk.Path}",
-            $"--Mqtt:Port={FreePorts.Next()}",
-            $"--Orleans:SiloPort={FreePorts.Next()}",
-            $"--Orleans:GatewayPort={FreePorts.Next()}",
-        })
-        {
-            start.ArgumentList.Add(arg);
-        }
+        var started = await RefusedStart.RunAsync("on a read-only data directory", disk.Path);
 
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(limit.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail("The host started on a read-only data directory instead of refusing.");
-        }
-
-        var errors = await stderr;
-        var all = errors + await stdout;
-        var lines = errors.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var all = started.AllOutput;
+        var lines = started.ErrorLines;
         output.WriteLine(all);
-        Assert.NotEqual(0, process.ExitCode);
+        Assert.NotEqual(0, started.ExitCode);
         var line = Assert.Single(lines);
         Assert.StartsWith($"SettingControl cannot start: the data directory {disk.Path} is not writable (Read-only file system", line);
         Assert.DoesNotContain("   at ", all);

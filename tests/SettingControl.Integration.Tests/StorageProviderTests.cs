@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using SettingControl.Integration.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -14,45 +13,12 @@ public sealed class StorageProviderTests(ITestOutputHelper output)
         Directory.CreateDirectory(data);
         try
         {
-            var start = new ProcessStartInfo("dotnet")
-            {
-                WorkingDirectory = AppContext.BaseDirectory,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            foreach (var arg in new[]
-            {
-                Path.Combine(AppContext.BaseDirectory, "SettingControl.Host.dll"),
-                $"--urls=http://127.0.0.1:{FreePorts.Next()}",
-                $"--Storage:DataDirectory={data}",
-                "--Storage:Provider=cassandra\u001b[2J",
-                $"--Mqtt:Port={FreePorts.Next()}",
-                $"--Orleans:SiloPort={FreePorts.Next()}",
-                $"--Orleans:GatewayPort={FreePorts.Next()}",
-            })
-            {
-                start.ArgumentList.Add(arg);
-            }
+            var started = await RefusedStart.RunAsync("with an unknown storage provider", data, "--Storage:Provider=cassandra\u001b[2J");
 
-            using var process = Process.Start(start)!;
-            var stderr = process.StandardError.ReadToEndAsync();
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            try
-            {
-                await process.WaitForExitAsync(limit.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                Assert.Fail("The host started with an unknown storage provider instead of refusing.");
-            }
-
-            var errors = await stderr;
-            var all = errors + await stdout;
+            var all = started.AllOutput;
             output.WriteLine(all);
-            Assert.Equal(2, process.ExitCode);
-            var line = Assert.Single(errors.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            Assert.Equal(2, started.ExitCode);
+            var line = Assert.Single(started.ErrorLines);
             Assert.StartsWith("SettingControl cannot start: Storage:Provider 'cassandra", line);
             Assert.EndsWith("is not a storage it knows; use one of: sqlite.", line);
             Assert.DoesNotContain("\u001b", all);
