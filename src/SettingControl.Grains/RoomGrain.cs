@@ -26,19 +26,19 @@ public sealed class RoomGrain : Grain, IRoomGrain
     private readonly IMusicPlayer _music;
     private readonly TimeProvider _time;
     private readonly ILogger<RoomGrain> _logger;
-    private readonly RoomsAheadOfStorage _ahead;
     private readonly ILightsUpLatch _latch;
     private readonly ObserverManager<IRoomObserver> _observers;
     private readonly RoomDevices _liveDevices;
     private readonly DeviceOutput _output;
     private readonly StorageFailureLog _storageFailureLog;
-    private IGrainTimer? _timer;
 
     /// <summary>
-    /// Set while the room runs ahead of storage: a safety action (Lights up) reached the devices but its write
-    /// failed. The room keeps it, retries the write every tick and refuses every other change until it is stored.
+    /// Stores the state before a change is acknowledged. The room runs ahead of it only while a safety action (Lights
+    /// up) reached the devices but its write failed: it keeps it, retries every tick and refuses every other change.
     /// </summary>
-    private string? _storageProblem;
+    private readonly RoomStorage _storage;
+    private readonly RoomCommitPipeline _commits;
+    private IGrainTimer? _timer;
 
     public RoomGrain(
         [PersistentState("room", StorageNames.Default)] IPersistentState<RoomState> state,
@@ -49,7 +49,6 @@ public sealed class RoomGrain : Grain, IRoomGrain
         ILightsUpLatch latch,
         ILogger<RoomGrain> logger)
     {
-        _ahead = ahead;
         _latch = latch;
         _state = state;
         _music = music;
@@ -59,6 +58,10 @@ public sealed class RoomGrain : Grain, IRoomGrain
         _liveDevices = new RoomDevices(() => _state.State.Devices);
         _output = new DeviceOutput(devices, _liveDevices, EnsureTimer);
         _storageFailureLog = new StorageFailureLog(logger, time);
+        _storage = new RoomStorage(RoomId, state, ahead, latch, _storageFailureLog, logger,
+            statusChanged: Notify, retryLater: EnsureTimer, unreadable: DeactivateOnIdle);
+        _commits = new RoomCommitPipeline(RoomId, _storage, _liveDevices, _output, music, time, logger,
+            published: Notify, scheduled: EnsureTimer, snapshot: BuildSnapshot);
     }
 
     private string RoomId => this.GetPrimaryKeyString();
@@ -87,7 +90,7 @@ public sealed class RoomGrain : Grain, IRoomGrain
                 await Execute(Actor.System, (room, now, _) => room.LightsUpOn(latched.By, now), safety: true);
             }
 
-            if (_storageProblem is null)
+            if (_storage.Problem is null)
             {
                 _latch.Release(RoomId);
             }
@@ -116,16 +119,16 @@ public sealed class RoomGrain : Grain, IRoomGrain
         }
 
         // A room holding an unsaved Lights up must not reload over it (WriteOrReload would).
-        if (_storageProblem is not null && !await TryFlush())
+        if (_storage.Problem is not null && !await _storage.TryFlush())
         {
-            throw new StorageUnavailableException(_storageProblem);
+            throw new StorageUnavailableException(_storage.Problem);
         }
 
         _state.State.Provisioned = true;
         _state.State.Name = name;
         _state.State.Devices = assigned;
         _state.State.Version++;
-        await WriteOrReload();
+        await _storage.WriteOrReload();
         Notify();
     }
 
@@ -171,14 +174,14 @@ public sealed class RoomGrain : Grain, IRoomGrain
             return new CommandResult(CommandOutcome.Invalid, null, [new FieldError("session", "End the session before retiring the room.")]);
         }
 
-        if (_storageProblem is not null && !await TryFlush())
+        if (_storage.Problem is not null && !await _storage.TryFlush())
         {
-            return StorageFailures.Refused(_storageProblem);
+            return StorageFailures.Refused(_storage.Problem);
         }
 
         _logger.LogInformation("Room {RoomId} retired by {Actor}", RoomId, actor);
         _state.State = new RoomState();
-        await WriteOrReload();
+        await _storage.WriteOrReload();
         _music.Apply(RoomId, MusicSetting.Default, false);
         return new CommandResult(CommandOutcome.Accepted, null, []);
     }
@@ -304,18 +307,7 @@ public sealed class RoomGrain : Grain, IRoomGrain
         _state.State.Version++;
         if (changed && Room.Session is { IsActive: true } session && _liveDevices.RecordAvailability(deviceId, online, at, session.Phase.Name) is { } entry)
         {
-            Journal([entry]);
-            if (_storageProblem is null)
-            {
-                // An observation, not a command: when storage refuses it the room reloads and the entry is dropped.
-                try
-                {
-                    await WriteOrReload();
-                }
-                catch (StorageUnavailableException)
-                {
-                }
-            }
+            await _commits.RecordObservation(entry);
         }
 
         Notify();
@@ -346,160 +338,28 @@ public sealed class RoomGrain : Grain, IRoomGrain
 
     // ---- the engine room ------------------------------------------------------------------------
 
-    /// <summary>
-    /// Runs one operation on the room: refused operations change nothing; accepted ones are stored with their record
-    /// events, sent to the devices and pushed to watchers before the caller hears back. A safety action
-    /// (<paramref name="safety"/>, Lights up) goes to the devices first and is kept even when storage refuses it.
-    /// </summary>
-    private async Task<CommandResult> Execute(
+    /// <summary>Runs one operation on the room through the commit pipeline (see <see cref="RoomCommitPipeline.Run"/>).</summary>
+    private Task<CommandResult> Execute(
         Actor actor,
         Func<TreatmentRoom, DateTimeOffset, ActualLevels, RoomChange> operation,
         DateTimeOffset? at = null,
-        bool safety = false)
-    {
-        if (!_state.State.Provisioned)
-        {
-            return CommandResult.NotFound(RoomId);
-        }
-
-        // A room running ahead of storage takes nothing but Lights up until what it holds is stored.
-        if (_storageProblem is not null && !safety && !await TryFlush())
-        {
-            return StorageFailures.Refused(_storageProblem);
-        }
-
-        var now = at ?? _time.GetUtcNow();
-
-        // The domain checks everything before it changes anything, so a refusal leaves the room as it was.
-        var change = operation(Room, now, _liveDevices.Actual());
-        if (change.Refused)
-        {
-            return new CommandResult(CommandOutcome.Invalid, null, change.Errors.ToDto());
-        }
-
-        try
-        {
-            await Commit(change, now, actor);
-        }
-        catch (StorageUnavailableException refused)
-        {
-            return StorageFailures.Refused(refused.PlainReason);
-        }
-
-        return new CommandResult(CommandOutcome.Accepted, BuildSnapshot(), []);
-    }
-
-    private async Task Commit(RoomChange change, DateTimeOffset now, Actor? actor)
-    {
-        Record(change, actor);
-        if (change.IsSafetyAction)
-        {
-            // Devices first, whatever storage does: the light must come up even on a full disk.
-            await Apply(change, now);
-            if (!await TryFlush())
-            {
-                _logger.LogError("Room {RoomId}: Lights up reached the devices but could not be stored ({Reason}); retrying every second", RoomId, _storageProblem);
-            }
-        }
-        else
-        {
-            if (change.StateChanged || change.Events.Count > 0)
-            {
-                await WriteOrReload();
-            }
-
-            await Apply(change, now);
-        }
-
-        Notify();
-        EnsureTimer();
-    }
-
-    /// <summary>Counts the change, notes who made it and journals its events into the state's next write.</summary>
-    private void Record(RoomChange change, Actor? actor)
-    {
-        if (!change.StateChanged && change.Events.Count == 0)
-        {
-            return;
-        }
-
-        _state.State.Version++;
-        if (actor is not null && change.Events.LastOrDefault(e => e.Actor == actor.ToString()) is { } last)
-        {
-            _state.State.LastChange = new RecordedChange(last.Actor, last.Summary, last.At);
-        }
-
-        if (change.Events.LastOrDefault(e => e.TransitionMs is not null && RoomEventTypes.StartsAFade(e.Type)) is { } lighting)
-        {
-            _state.State.LastTransitionMs = lighting.TransitionMs!.Value;
-        }
-
-        if (change.Events.Any(e => e.Type == "session-started") && Room.Session is { } started)
-        {
-            SessionJournal.Begin(_state.State, new SessionRecordDto(
-                started.SessionId, RoomId, started.Protocol.Id, started.Protocol.Name, started.Label,
-                started.StartedAt, null, started.Protocol.PlanDto(), []));
-        }
-
-        Journal(change.Events);
-        if (change.Events.Any(e => e.Type == RoomEventTypes.SessionEnded) && Room.Session is { EndedAt: { } endedAt } ended)
-        {
-            SessionJournal.End(_state.State, ended.SessionId, endedAt);
-        }
-    }
-
-    private async Task Apply(RoomChange change, DateTimeOffset now)
-    {
-        if (change.LightsChanged)
-        {
-            await _output.SendProgram(Room.Lights, DeviceKind.Light, now);
-        }
-
-        if (change.MaskChanged)
-        {
-            await _output.SendProgram(Room.Lights, DeviceKind.Mask, now);
-        }
-
-        if (change.MusicChanged)
-        {
-            _music.Apply(RoomId, Room.Music, Room.MusicDucked);
-        }
-
-        if (change.MusicSkip != 0)
-        {
-            _music.Skip(RoomId, change.MusicSkip);
-        }
-    }
-
-    /// <summary>Puts record events (with every device's actual state at that moment) into the state's next write.</summary>
-    private void Journal(IReadOnlyList<RoomEvent> events)
-    {
-        if (events.Count == 0 || Room.Session is not { } session)
-        {
-            return;
-        }
-
-        var actual = _liveDevices.ActualDevices();
-        foreach (var e in events)
-        {
-            SessionJournal.Append(_state.State, session.SessionId, e.ToDto(0, actual));
-        }
-    }
+        bool safety = false) =>
+        _commits.Run(actor, operation, at, safety);
 
     private async Task OnTick(CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
-        if (_storageProblem is not null)
+        if (_storage.Problem is not null)
         {
-            await TryFlush();
+            await _storage.TryFlush();
         }
 
-        if (_storageProblem is null && Room.ActiveSession is { } session && session.HasDueWork(now))
+        if (_storage.Problem is null && Room.ActiveSession is { } session && session.HasDueWork(now))
         {
             try
             {
                 var change = Room.Tick(now, _liveDevices.Actual());
-                await Commit(change, now, actor: null);
+                await _commits.Commit(change, now, actor: null);
             }
             catch (StorageUnavailableException refused)
             {
@@ -521,7 +381,7 @@ public sealed class RoomGrain : Grain, IRoomGrain
     }
 
     private bool NeedsTimer(DateTimeOffset now) =>
-        _storageProblem is not null || Room.ActiveSession is not null || _output.HasWork || Room.Lights.IsMovingAt(now);
+        _storage.Problem is not null || Room.ActiveSession is not null || _output.HasWork || Room.Lights.IsMovingAt(now);
 
     private void EnsureTimer()
     {
@@ -529,89 +389,6 @@ public sealed class RoomGrain : Grain, IRoomGrain
         {
             _timer = this.RegisterGrainTimer(OnTick, new GrainTimerCreationOptions(TickPeriod, TickPeriod) { Interleave = false, KeepAlive = true });
         }
-    }
-
-    /// <summary>
-    /// Writes the state with its journal entries. If the write fails, the state is read back from storage, so the
-    /// grain never runs ahead of what storage holds (the change and its record events are dropped together); if even
-    /// that fails the activation is dropped and the next call reloads. Throws with the plain reason.
-    /// </summary>
-    private async Task WriteOrReload()
-    {
-        try
-        {
-            await Write();
-        }
-        catch (Exception ex)
-        {
-            var reason = StorageFailures.PlainReason(ex);
-            _storageFailureLog.Log(RoomId, ex, reason, "storing the change failed; the change is refused");
-            var shown = _state.State.Version;
-            try
-            {
-                await _state.ReadStateAsync();
-
-                // Dashboards drop snapshots older than the last they saw: the reloaded room must not count backwards.
-                _state.State.Version = Math.Max(shown, _state.State.Version) + 1;
-            }
-            catch (Exception readFailure)
-            {
-                _logger.LogError(readFailure, "Room {RoomId}: storage cannot be read either; the room will reload on its next call", RoomId);
-                DeactivateOnIdle();
-            }
-
-            throw new StorageUnavailableException(reason, ex);
-        }
-    }
-
-    /// <summary>
-    /// Stores what the room holds without ever undoing it: used while the room is ahead of storage. True when stored
-    /// (the room is back in step, and watchers are told), false with <see cref="_storageProblem"/> saying why.
-    /// </summary>
-    private async Task<bool> TryFlush()
-    {
-        try
-        {
-            await Write();
-        }
-        catch (Exception ex)
-        {
-            var reason = StorageFailures.PlainReason(ex);
-            if (_storageProblem != reason)
-            {
-                _logger.LogError(ex, "Room {RoomId}: the room's state could not be stored ({Reason}); it is kept in memory and retried", RoomId, reason);
-                _storageProblem = reason;
-                _ahead.Ahead(RoomId, reason);
-                if (Room.LightsUp is { } up && !_latch.Hold(RoomId, new LatchedLightsUp(up.Since, up.By)))
-                {
-                    _logger.LogError("Room {RoomId}: the Lights up latch could not be written either; if the host stops now, the room's lights may dim when it restarts", RoomId);
-                }
-                _state.State.Version++;
-                Notify();
-            }
-
-            EnsureTimer();
-            return false;
-        }
-
-        if (_storageProblem is not null)
-        {
-            _logger.LogWarning("Room {RoomId}: storage works again; the room's state is stored", RoomId);
-            _storageProblem = null;
-            _ahead.InStep(RoomId);
-            _latch.Release(RoomId);
-            _state.State.Version++;
-            Notify();
-        }
-
-        return true;
-    }
-
-    private async Task Write()
-    {
-        var carried = _state.State.UnsavedEntries.Count;
-        await _state.WriteStateAsync();
-        _state.State.ForgetSaved(carried);
     }
 
     private static CommandResult Invalid(string field, string message) =>
@@ -629,5 +406,5 @@ public sealed class RoomGrain : Grain, IRoomGrain
     }
 
     private RoomSnapshot BuildSnapshot() =>
-        RoomSnapshotBuilder.Build(RoomId, _state.State, _liveDevices, _music.NowPlaying(RoomId), _storageProblem, _time.GetUtcNow());
+        RoomSnapshotBuilder.Build(RoomId, _state.State, _liveDevices, _music.NowPlaying(RoomId), _storage.Problem, _time.GetUtcNow());
 }
