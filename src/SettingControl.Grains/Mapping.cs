@@ -35,6 +35,23 @@ internal static class Mapping
         }
     }
 
+    /// <summary>A room's devices as it stores them; a device of unknown kind is refused.</summary>
+    public static List<AssignedDevice> ToAssigned(this IReadOnlyList<DeviceAssignment> devices)
+    {
+        var assigned = new List<AssignedDevice>();
+        foreach (var device in devices)
+        {
+            if (!TryParseKind(device.Kind, out var kind))
+            {
+                throw new ArgumentException($"Device '{device.DeviceId}' has unknown kind '{device.Kind}'.", nameof(devices));
+            }
+
+            assigned.Add(new AssignedDevice(device.DeviceId, kind));
+        }
+
+        return assigned;
+    }
+
     public static LightingCommand ToCommand(this SetLightingRequest request) =>
         new(request.On, request.Brightness, request.ColorTempK, request.TransitionMs);
 

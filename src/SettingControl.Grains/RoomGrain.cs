@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Orleans.Utilities;
 using SettingControl.Contracts;
 using SettingControl.Contracts.Storage;
 using SettingControl.Domain;
@@ -10,27 +9,25 @@ using SettingControl.Grains.Rooms;
 namespace SettingControl.Grains;
 
 /// <summary>
-/// One treatment room. The grain is thin: the room's behaviour is <see cref="TreatmentRoom"/> (domain);
-/// the grain persists it before acknowledging, appends the session record, turns the light program into
-/// device commands, ticks the clock and tells watchers. What devices report (actual state, availability)
-/// is kept in memory because devices re-publish it as retained messages whenever the controller subscribes.
+/// One treatment room. The grain is thin: the room's behaviour is <see cref="TreatmentRoom"/> (domain); the grain
+/// hands each command to it and commits what it decided through <see cref="RoomCommitPipeline"/> (stored before the
+/// caller hears back, with its session record, then sent to devices and player and pushed to watchers). Its parts in
+/// <c>Rooms/</c> keep the devices' reports (<see cref="RoomDevices"/>, in memory only, because devices re-publish them
+/// as retained messages whenever the controller subscribes), the device output, storage, the clock and the watchers.
 /// </summary>
 public sealed class RoomGrain : Grain, IRoomGrain
 {
     /// <summary>Observers must re-subscribe within this time; the host's bridge refreshes well before.</summary>
     public static readonly TimeSpan ObserverExpiry = TimeSpan.FromMinutes(2);
 
-    private static readonly TimeSpan TickPeriod = TimeSpan.FromSeconds(1);
-
     private readonly IPersistentState<RoomState> _state;
     private readonly IMusicPlayer _music;
     private readonly TimeProvider _time;
     private readonly ILogger<RoomGrain> _logger;
     private readonly ILightsUpLatch _latch;
-    private readonly ObserverManager<IRoomObserver> _observers;
+    private readonly RoomWatchers _watchers;
     private readonly RoomDevices _liveDevices;
     private readonly DeviceOutput _output;
-    private readonly StorageFailureLog _storageFailureLog;
 
     /// <summary>
     /// Stores the state before a change is acknowledged. The room runs ahead of it only while a safety action (Lights
@@ -38,7 +35,7 @@ public sealed class RoomGrain : Grain, IRoomGrain
     /// </summary>
     private readonly RoomStorage _storage;
     private readonly RoomCommitPipeline _commits;
-    private IGrainTimer? _timer;
+    private readonly RoomClock _clock;
 
     public RoomGrain(
         [PersistentState("room", StorageNames.Default)] IPersistentState<RoomState> state,
@@ -54,14 +51,16 @@ public sealed class RoomGrain : Grain, IRoomGrain
         _music = music;
         _time = time;
         _logger = logger;
-        _observers = new ObserverManager<IRoomObserver>(ObserverExpiry, logger);
+        _watchers = new RoomWatchers(ObserverExpiry, logger, BuildSnapshot);
         _liveDevices = new RoomDevices(() => _state.State.Devices);
         _output = new DeviceOutput(devices, _liveDevices, EnsureTimer);
-        _storageFailureLog = new StorageFailureLog(logger, time);
-        _storage = new RoomStorage(RoomId, state, ahead, latch, _storageFailureLog, logger,
+        var storageFailureLog = new StorageFailureLog(logger, time);
+        _storage = new RoomStorage(RoomId, state, ahead, latch, storageFailureLog, logger,
             statusChanged: Notify, retryLater: EnsureTimer, unreadable: DeactivateOnIdle);
-        _commits = new RoomCommitPipeline(RoomId, _storage, _liveDevices, _output, music, time, logger,
+        _commits = new RoomCommitPipeline(RoomId, _storage, _liveDevices, _output, music, time, storageFailureLog, logger,
             published: Notify, scheduled: EnsureTimer, snapshot: BuildSnapshot);
+        _clock = new RoomClock(_storage, _output, time, () =>
+            this.RegisterGrainTimer(OnTick, new GrainTimerCreationOptions(RoomClock.Period, RoomClock.Period) { Interleave = false, KeepAlive = true }));
     }
 
     private string RoomId => this.GetPrimaryKeyString();
@@ -101,17 +100,7 @@ public sealed class RoomGrain : Grain, IRoomGrain
 
     public async Task Provision(string name, IReadOnlyList<DeviceAssignment> devices)
     {
-        var assigned = new List<AssignedDevice>();
-        foreach (var device in devices)
-        {
-            if (!Mapping.TryParseKind(device.Kind, out var kind))
-            {
-                throw new ArgumentException($"Device '{device.DeviceId}' has unknown kind '{device.Kind}'.", nameof(devices));
-            }
-
-            assigned.Add(new AssignedDevice(device.DeviceId, kind));
-        }
-
+        var assigned = devices.ToAssigned();
         var unchanged = _state.State.Provisioned && _state.State.Name == name && _state.State.Devices.SequenceEqual(assigned);
         if (unchanged)
         {
@@ -209,8 +198,7 @@ public sealed class RoomGrain : Grain, IRoomGrain
 
     public Task OnMusicStatusChanged()
     {
-        _state.State.Version++;
-        Notify();
+        ShowChange();
         return Task.CompletedTask;
     }
 
@@ -283,8 +271,7 @@ public sealed class RoomGrain : Grain, IRoomGrain
     {
         if (_liveDevices.Announce(announcement))
         {
-            _state.State.Version++;
-            Notify();
+            ShowChange();
         }
 
         return Task.CompletedTask;
@@ -317,8 +304,7 @@ public sealed class RoomGrain : Grain, IRoomGrain
     {
         if (_liveDevices.ReportState(deviceId, report))
         {
-            _state.State.Version++;
-            Notify();
+            ShowChange();
         }
 
         return Task.CompletedTask;
@@ -326,13 +312,13 @@ public sealed class RoomGrain : Grain, IRoomGrain
 
     public Task Subscribe(IRoomObserver observer)
     {
-        _observers.Subscribe(observer, observer);
+        _watchers.Subscribe(observer);
         return Task.CompletedTask;
     }
 
     public Task Unsubscribe(IRoomObserver observer)
     {
-        _observers.Unsubscribe(observer);
+        _watchers.Unsubscribe(observer);
         return Task.CompletedTask;
     }
 
@@ -354,55 +340,23 @@ public sealed class RoomGrain : Grain, IRoomGrain
             await _storage.TryFlush();
         }
 
-        if (_storage.Problem is null && Room.ActiveSession is { } session && session.HasDueWork(now))
-        {
-            try
-            {
-                var change = Room.Tick(now, _liveDevices.Actual());
-                await _commits.Commit(change, now, actor: null);
-            }
-            catch (StorageUnavailableException refused)
-            {
-                _storageFailureLog.Log(RoomId, refused, refused.PlainReason, "the phase clock could not move on; it will try again");
-            }
-            catch (Exception ex)
-            {
-                _logger.LogError(ex, "Room {RoomId}: the phase clock could not move on; it will try again", RoomId);
-            }
-        }
-
+        await _commits.MoveClockOn(now);
         await _output.OnTick(Room.Lights, now);
-
-        if (!NeedsTimer(now))
-        {
-            _timer?.Dispose();
-            _timer = null;
-        }
+        _clock.StopWhenIdle(now);
     }
 
-    private bool NeedsTimer(DateTimeOffset now) =>
-        _storage.Problem is not null || Room.ActiveSession is not null || _output.HasWork || Room.Lights.IsMovingAt(now);
-
-    private void EnsureTimer()
-    {
-        if (_timer is null && _state.State.Provisioned && NeedsTimer(_time.GetUtcNow()))
-        {
-            _timer = this.RegisterGrainTimer(OnTick, new GrainTimerCreationOptions(TickPeriod, TickPeriod) { Interleave = false, KeepAlive = true });
-        }
-    }
+    private void EnsureTimer() => _clock.EnsureRunning();
 
     private static CommandResult Invalid(string field, string message) =>
         new(CommandOutcome.Invalid, null, [new FieldError(field, message)]);
 
-    private void Notify()
-    {
-        if (_observers.Count == 0)
-        {
-            return;
-        }
+    private void Notify() => _watchers.Notify();
 
-        var snapshot = BuildSnapshot();
-        _observers.Notify(o => o.RoomChanged(snapshot));
+    /// <summary>What a dashboard shows changed outside a command (a device report, the player): counted and pushed.</summary>
+    private void ShowChange()
+    {
+        _state.State.Version++;
+        Notify();
     }
 
     private RoomSnapshot BuildSnapshot() =>

@@ -20,11 +20,13 @@ internal sealed class RoomCommitPipeline
     private readonly DeviceOutput _output;
     private readonly IMusicPlayer _music;
     private readonly TimeProvider _time;
+    private readonly StorageFailureLog _failureLog;
     private readonly ILogger _logger;
     private readonly Action _published;
     private readonly Action _scheduled;
     private readonly Func<RoomSnapshot> _snapshot;
 
+    /// <param name="failureLog">Shared with the room's storage, so a full disk is logged once a minute, not per caller.</param>
     /// <param name="published">Tells watchers the room changed.</param>
     /// <param name="scheduled">Starts the room's clock if the change left it work (a fade, a session, a retry).</param>
     /// <param name="snapshot">The room as the caller of an accepted command sees it.</param>
@@ -35,6 +37,7 @@ internal sealed class RoomCommitPipeline
         DeviceOutput output,
         IMusicPlayer music,
         TimeProvider time,
+        StorageFailureLog failureLog,
         ILogger logger,
         Action published,
         Action scheduled,
@@ -46,6 +49,7 @@ internal sealed class RoomCommitPipeline
         _output = output;
         _music = music;
         _time = time;
+        _failureLog = failureLog;
         _logger = logger;
         _published = published;
         _scheduled = scheduled;
@@ -127,6 +131,31 @@ internal sealed class RoomCommitPipeline
 
         _published();
         _scheduled();
+    }
+
+    /// <summary>
+    /// Commits what the session's own clock decided once work is due (the next phase, a reminder coming due). Nobody
+    /// waits for it, so a failure is logged and the next tick tries again; a room running ahead of storage holds its
+    /// clock until what it kept is stored.
+    /// </summary>
+    public async Task MoveClockOn(DateTimeOffset now)
+    {
+        if (_storage.Problem is null && Room.ActiveSession is { } session && session.HasDueWork(now))
+        {
+            try
+            {
+                var change = Room.Tick(now, _devices.Actual());
+                await Commit(change, now, actor: null);
+            }
+            catch (StorageUnavailableException refused)
+            {
+                _failureLog.Log(_roomId, refused, refused.PlainReason, "the phase clock could not move on; it will try again");
+            }
+            catch (Exception ex)
+            {
+                _logger.LogError(ex, "Room {RoomId}: the phase clock could not move on; it will try again", _roomId);
+            }
+        }
     }
 
     /// <summary>

@@ -21,7 +21,7 @@ internal sealed class RoomStorage
     private readonly Action _retryLater;
     private readonly Action _unreadable;
 
-    /// <param name="failureLog">Shared with the room's clock, so a full disk is logged once a minute, not per caller.</param>
+    /// <param name="failureLog">Shared with the commit pipeline's clock commits, so a full disk is logged once a minute, not per caller.</param>
     /// <param name="statusChanged">Called when the room falls behind storage or catches up: watchers must see it.</param>
     /// <param name="retryLater">Called after every failed flush: the room's clock must run to retry it.</param>
     /// <param name="unreadable">Called when storage cannot even be read back: the room must reload on its next call.</param>
