@@ -1,5 +1,5 @@
 using System.Buffers;
-using SettingControl.DeviceProtocol;
+using SettingControl.FirmwareSim.Model;
 
 namespace SettingControl.FirmwareSim;
 
@@ -23,7 +23,7 @@ public sealed partial class SimulatedDevice
         }
 
         var parsed = _wire.ParseCommand(payload);
-        if (parsed.Value is not { } set)
+        if (parsed.Value is not { } command)
         {
             _state.CountMalformed();
             LogMalformedCommand(DeviceId, parsed.Reason, parsed.Detail);
@@ -34,19 +34,19 @@ public sealed partial class SimulatedDevice
         if (delay > TimeSpan.Zero)
         {
             // Deduplication happens when the command is applied, so a redelivery during the delay is still caught.
-            _ = ApplyLaterAsync(set, delay);
+            _ = ApplyLaterAsync(command, delay);
             return Task.CompletedTask;
         }
 
-        return ApplyAsync(set);
+        return ApplyAsync(command);
     }
 
-    private async Task ApplyLaterAsync(SetPayload set, TimeSpan delay)
+    private async Task ApplyLaterAsync(DeviceCommand command, TimeSpan delay)
     {
         try
         {
             await Task.Delay(delay, _time, _disposeCts.Token).ConfigureAwait(false);
-            await ApplyAsync(set).ConfigureAwait(false);
+            await ApplyAsync(command).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -54,16 +54,16 @@ public sealed partial class SimulatedDevice
         }
     }
 
-    private async Task ApplyAsync(SetPayload set)
+    private async Task ApplyAsync(DeviceCommand command)
     {
-        var outcome = _state.Apply(set);
+        var outcome = _state.Apply(command);
         if (outcome.Duplicate)
         {
-            LogDuplicateCommand(DeviceId, set.CommandId);
+            LogDuplicateCommand(DeviceId, command.CommandId);
             return;
         }
 
-        LogCommandApplied(DeviceId, set.CommandId, Describe(set), set.TransitionMs);
+        LogCommandApplied(DeviceId, command.CommandId, Describe(command), command.TransitionMs);
         if (outcome.StartFadeLoop)
         {
             _ = Task.Run(() => RunFadeLoopAsync(_disposeCts.Token), CancellationToken.None);
@@ -125,25 +125,25 @@ public sealed partial class SimulatedDevice
         }
     }
 
-    private static string Describe(SetPayload set)
+    private static string Describe(DeviceCommand command)
     {
         var parts = new List<string>(4);
-        if (set.On is { } on)
+        if (command.On is { } on)
         {
             parts.Add(on ? "on" : "off");
         }
 
-        if (set.Brightness is { } brightness)
+        if (command.Brightness is { } brightness)
         {
             parts.Add($"brightness={brightness}");
         }
 
-        if (set.ColorTempK is { } colorTempK)
+        if (command.ColorTempK is { } colorTempK)
         {
             parts.Add($"colorTempK={colorTempK}");
         }
 
-        if (set.Light is { } light)
+        if (command.Light is { } light)
         {
             parts.Add($"light={light}");
         }

@@ -10,10 +10,10 @@ namespace SettingControl.FirmwareSim;
 public sealed partial class SimulatedDevice
 {
     [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "{DeviceId} applied {CommandId}: {Change} over {TransitionMs} ms")]
-    private partial void LogCommandApplied(string deviceId, string commandId, string change, int transitionMs);
+    private partial void LogCommandApplied(string deviceId, string? commandId, string change, int transitionMs);
 
     [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "{DeviceId} ignored duplicate command {CommandId}")]
-    private partial void LogDuplicateCommand(string deviceId, string commandId);
+    private partial void LogDuplicateCommand(string deviceId, string? commandId);
 
     [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "{DeviceId} ignored a malformed set ({Reason}): {Detail}")]
     private partial void LogMalformedCommand(string deviceId, DropReason reason, string? detail);

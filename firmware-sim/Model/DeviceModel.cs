@@ -52,23 +52,24 @@ internal sealed class DeviceModel
     /// Applies a validated command. Every fade starts from the current actual value, so an interrupted fade never jumps.
     /// Fields the command leaves out keep whatever fade they had. Returns whether the visible state changed at once.
     /// </summary>
-    public bool Apply(SetPayload set, TimeSpan now)
+    public bool Apply(DeviceCommand command, TimeSpan now)
     {
+        ArgumentNullException.ThrowIfNull(command);
         var before = Snapshot;
-        var duration = TimeSpan.FromMilliseconds(Math.Clamp(set.TransitionMs, 0, MaxTransitionMs));
+        var duration = TimeSpan.FromMilliseconds(Math.Clamp(command.TransitionMs, 0, MaxTransitionMs));
 
         // Fields that do not belong to this kind of device are ignored, as real firmware would.
-        if ((_isLight ? set.Brightness : set.Light) is { } level)
+        if ((_isLight ? command.Brightness : command.Light) is { } level)
         {
             _levelRamp = StartRamp(ref _level, Math.Clamp(level, 0, 100), now, duration);
         }
 
-        if (_isLight && set.ColorTempK is { } colorTempK)
+        if (_isLight && command.ColorTempK is { } colorTempK)
         {
             _colorTempRamp = StartRamp(ref _colorTempK, Math.Clamp(colorTempK, MinColorTempK, MaxColorTempK), now, duration);
         }
 
-        switch (set.On)
+        switch (command.On)
         {
             case true:
                 _on = true;

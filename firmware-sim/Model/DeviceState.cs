@@ -1,5 +1,3 @@
-using SettingControl.DeviceProtocol;
-
 namespace SettingControl.FirmwareSim.Model;
 
 /// <summary>The result of one command: a duplicate changes nothing; an applied one may need the fade loop started.</summary>
@@ -91,15 +89,16 @@ internal sealed class DeviceState
     public void CountMalformed() => Interlocked.Increment(ref _malformedCount);
 
     /// <summary>
-    /// Applies <paramref name="set"/> unless its command id is remembered. <see cref="ApplyOutcome.StartFadeLoop"/> is
-    /// true for exactly one caller while a fade is in flight, so one loop advances it.
+    /// Applies <paramref name="command"/> unless its command id is remembered (one without an id is always applied).
+    /// <see cref="ApplyOutcome.StartFadeLoop"/> is true for exactly one caller while a fade is in flight, so one loop
+    /// advances it.
     /// </summary>
-    public ApplyOutcome Apply(SetPayload set)
+    public ApplyOutcome Apply(DeviceCommand command)
     {
-        ArgumentNullException.ThrowIfNull(set);
+        ArgumentNullException.ThrowIfNull(command);
         lock (_lock)
         {
-            var duplicate = !_commandIds.TryRemember(set.CommandId);
+            var duplicate = command.CommandId is { } commandId && !_commandIds.TryRemember(commandId);
             var startFadeLoop = false;
             if (duplicate)
             {
@@ -108,7 +107,7 @@ internal sealed class DeviceState
             else
             {
                 _appliedCount++;
-                if (_model.Apply(set, Now))
+                if (_model.Apply(command, Now))
                 {
                     _version++;
                 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using SettingControl.DeviceProtocol;
+using SettingControl.FirmwareSim.Model;
 
 namespace SettingControl.FirmwareSim.Wire;
 
@@ -31,8 +32,8 @@ internal interface IDeviceWire
     /// <summary>Whether a received message on <paramref name="topic"/> is a command for this device.</summary>
     bool IsCommandTopic(string topic);
 
-    /// <summary>Reads a command payload; a refusal carries the reason the device logs and counts.</summary>
-    ParseResult<SetPayload> ParseCommand(ReadOnlySequence<byte> payload);
+    /// <summary>Reads a command payload into the model's command; a refusal carries the reason the device logs and counts.</summary>
+    ParseResult<DeviceCommand> ParseCommand(ReadOnlySequence<byte> payload);
 
     /// <summary>One malformed message on one of the device's own topics (fault switch), chosen by <paramref name="random"/>.</summary>
     WireMessage Garbage(Random random);

@@ -60,8 +60,20 @@ internal sealed class SettingControlV1Wire : IDeviceWire
 
     public bool IsCommandTopic(string topic) => topic == CommandTopic;
 
-    public ParseResult<SetPayload> ParseCommand(ReadOnlySequence<byte> payload) =>
-        payload.IsSingleSegment ? PayloadParser.ParseSet(payload.FirstSpan) : PayloadParser.ParseSet(payload.ToArray());
+    /// <summary>The v1 <c>set</c> payload as the model's command: the same fields, and its command id.</summary>
+    public static DeviceCommand ToCommand(SetPayload set)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        return new DeviceCommand(set.CommandId, set.TransitionMs, set.On, set.Brightness, set.ColorTempK, set.Light);
+    }
+
+    public ParseResult<DeviceCommand> ParseCommand(ReadOnlySequence<byte> payload)
+    {
+        var parsed = payload.IsSingleSegment ? PayloadParser.ParseSet(payload.FirstSpan) : PayloadParser.ParseSet(payload.ToArray());
+        return parsed.Value is { } set
+            ? ParseResult<DeviceCommand>.Success(ToCommand(set))
+            : new ParseResult<DeviceCommand>(null, parsed.Reason, parsed.Detail);
+    }
 
     public WireMessage Garbage(Random random)
     {

@@ -8,7 +8,7 @@ public sealed class DeviceModelTests
 {
     private static TimeSpan Ms(int ms) => TimeSpan.FromMilliseconds(ms);
 
-    private static SetPayload Set(int transitionMs, bool? on = null, int? brightness = null, int? colorTempK = null, int? light = null) =>
+    private static DeviceCommand Set(int transitionMs, bool? on = null, int? brightness = null, int? colorTempK = null, int? light = null) =>
         new("cmd", transitionMs, on, brightness, colorTempK, light);
 
     [Fact]

@@ -8,7 +8,7 @@ public sealed class DeviceStateTests
 {
     private static TimeSpan Ms(int ms) => TimeSpan.FromMilliseconds(ms);
 
-    private static SetPayload Set(string id, int transitionMs, int? brightness = null, bool? on = null) =>
+    private static DeviceCommand Set(string id, int transitionMs, int? brightness = null, bool? on = null) =>
         new(id, transitionMs, on, brightness);
 
     [Fact]
@@ -25,6 +25,21 @@ public sealed class DeviceStateTests
         Assert.Equal(repeat.Snapshot, state.Current);
         Assert.Equal((1, 1), (state.AppliedCount, state.DuplicateCount));
         Assert.Equal(["c1"], state.RememberedIds);
+    }
+
+    [Fact]
+    public void A_command_without_an_id_is_always_applied_and_never_remembered()
+    {
+        var state = new DeviceState(DeviceKinds.Light, new ManualTime());
+
+        var first = state.Apply(new DeviceCommand(null, 0, Brightness: 40));
+        var second = state.Apply(new DeviceCommand(null, 0, Brightness: 90));
+
+        Assert.False(first.Duplicate);
+        Assert.False(second.Duplicate);
+        Assert.Equal(90, state.Current.Brightness);
+        Assert.Equal((2, 0), (state.AppliedCount, state.DuplicateCount));
+        Assert.Empty(state.RememberedIds);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using SettingControl.DeviceProtocol;
+using SettingControl.FirmwareSim.Model;
 using SettingControl.FirmwareSim.Wire;
 
 namespace SettingControl.FirmwareSim.Tests;
@@ -103,8 +104,16 @@ public sealed class SettingControlV1WireTests
     {
         var parsed = Wire("d", DeviceKinds.Light).ParseCommand(new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(json)));
 
-        Assert.Equal(expected, parsed.Value);
+        Assert.Equal(SettingControlV1Wire.ToCommand(expected), parsed.Value);
         Assert.Equal(DropReason.None, parsed.Reason);
+    }
+
+    [Fact]
+    public void A_v1_set_becomes_the_model_command_field_for_field()
+    {
+        var set = new SetPayload("c9", 2500, On: false, Brightness: 12, ColorTempK: 3300, Light: 7);
+
+        Assert.Equal(new DeviceCommand("c9", 2500, On: false, Brightness: 12, ColorTempK: 3300, Light: 7), SettingControlV1Wire.ToCommand(set));
     }
 
     [Theory]
@@ -132,7 +141,7 @@ public sealed class SettingControlV1WireTests
 
         var parsed = Wire("d", DeviceKinds.Light).ParseCommand(sequence);
 
-        Assert.Equal(new SetPayload("split", 100, Brightness: 10), parsed.Value);
+        Assert.Equal(new DeviceCommand("split", 100, Brightness: 10), parsed.Value);
     }
 
     [Fact]

@@ -58,6 +58,16 @@ export function wireSlider(el, { onInput, onCommit }) {
   });
 }
 
+/** Shows the room's target on a slider, unless it is being touched: then what the finger says. */
+export function syncSlider(s, value, format) {
+  if (isHeld(s.input)) {
+    setText(s.target, format(s.input.value));
+    return;
+  }
+  if (value != null && s.input.value !== String(value)) s.input.value = String(value);
+  setText(s.target, format(value));
+}
+
 export function slider({ id, testid, min, max, step, label, targetTestid, legend, extraClass }) {
   const input = h('input', {
     type: 'range', id, min, max, step, class: `slider ${extraClass ?? ''}`.trim(), 'data-testid': testid,
@@ -81,6 +91,21 @@ export function toggle({ id, testid, label }) {
   const block = h('label', { class: 'switch-wrap', for: id },
     h('span', { class: 'visually-hidden' }, label), input, state);
   return { input, state, block };
+}
+
+/** A switch shows its new state at once and hands it to `onCommit` (which sends it). */
+export function wireToggle(t, onCommit) {
+  t.input.addEventListener('change', () => {
+    setText(t.state, t.input.checked ? 'On' : 'Off');
+    onCommit(t.input.checked);
+  });
+}
+
+/** Shows the room's target on a switch, unless it is being touched. */
+export function syncToggle(t, on) {
+  if (isHeld(t.input)) return;
+  t.input.checked = !!on;
+  setText(t.state, on ? 'On' : 'Off');
 }
 
 const HOLD_MS = 1000;

@@ -1,4 +1,5 @@
-// One row per device on the room page: availability, what it reports, and whether it is still moving to target.
+// One row per device on the room page: availability, what it reports, and whether it is still moving to target;
+// and the list of such rows a panel shows for the devices it is about.
 
 import { h, setText } from '../lib/dom.js';
 import { ago, kelvin, pct } from '../lib/format.js';
@@ -64,6 +65,44 @@ export function makeDeviceRow(d) {
   }
 
   return { root, kind: d.kind, update };
+}
+
+/**
+ * The rows of the room's devices that `belongs` picks, each kept in place from when it first appeared; a device whose
+ * kind changes gets a new row. `emptyText`, when given, stands in for no device at all.
+ */
+export function deviceList(belongs, emptyText) {
+  const root = h('ul', { class: 'device-list' });
+  const rows = new Map();
+
+  function update(snap) {
+    const seen = new Set();
+    for (const d of (snap.devices ?? []).filter(belongs)) {
+      seen.add(d.deviceId);
+      let row = rows.get(d.deviceId);
+      if (!row || row.kind !== d.kind) {
+        if (row) row.root.remove();
+        row = makeDeviceRow(d);
+        rows.set(d.deviceId, row);
+      }
+      if (row.root.parentNode !== root) root.append(row.root);
+      row.update(d, snap.desired);
+    }
+    for (const [id, row] of rows) {
+      if (!seen.has(id)) {
+        row.root.remove();
+        rows.delete(id);
+      }
+    }
+    if (emptyText) {
+      const empty = root.querySelector('.device-empty');
+      const hasRows = root.querySelector('.device') !== null;
+      if (!hasRows && !empty) root.append(h('li', { class: 'device-empty muted' }, emptyText));
+      if (hasRows && empty) empty.remove();
+    }
+  }
+
+  return { root, update };
 }
 
 function differsFromTarget(dev, desired) {

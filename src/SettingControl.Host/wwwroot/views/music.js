@@ -3,7 +3,7 @@
 import { h, setHidden, setText } from '../lib/dom.js';
 import { mmss, pct } from '../lib/format.js';
 import { loadPlaylists, playlists, playlistsError } from '../lib/catalog.js';
-import { isHeld, slider, toggle, wireSlider } from '../lib/controls.js';
+import { isHeld, slider, syncToggle, toggle, wireSlider, wireToggle } from '../lib/controls.js';
 import { busy, call, send } from '../lib/hub.js';
 import { speakersText } from '../lib/room-status.js';
 import { overridePill } from './overrides.js';
@@ -45,10 +45,7 @@ export function mountMusic(roomId) {
 
   const cmd = (body, el) => send('SetMusic', roomId, body, el);
   select.addEventListener('change', () => cmd({ playlistId: select.value }, select));
-  play.input.addEventListener('change', () => {
-    setText(play.state, play.input.checked ? 'On' : 'Off');
-    cmd({ playing: play.input.checked }, play.input);
-  });
+  wireToggle(play, (on) => cmd({ playing: on }, play.input));
   wireSlider(volume.input, {
     onInput: () => setText(volume.target, pct(volume.input.value)),
     onCommit: (v) => cmd({ volume: v }, volume.input),
@@ -77,10 +74,7 @@ export function mountMusic(roomId) {
       select.value = m.playlistId ?? '';
     }
     if (!isHeld(select) && select.value !== (m.playlistId ?? '')) select.value = m.playlistId ?? '';
-    if (!isHeld(play.input)) {
-      play.input.checked = !!m.playing;
-      setText(play.state, m.playing ? 'On' : 'Off');
-    }
+    syncToggle(play, m.playing);
     if (isHeld(volume.input)) setText(volume.target, pct(volume.input.value));
     else {
       if (volume.input.value !== String(m.volume)) volume.input.value = String(m.volume);
