@@ -77,7 +77,7 @@ public sealed class FileLightsUpLatch : ILightsUpLatch
 
             var text = File.ReadAllText(_path).Trim();
             _usable = new FileInfo(_path).Length == FileBytes;
-            return JsonSerializer.Deserialize<Dictionary<string, LatchedLightsUp>>(text.Length == 0 ? "{}" : text, SqliteGrainStorage.JsonOptions) is { } held
+            return JsonSerializer.Deserialize<Dictionary<string, LatchedLightsUp>>(text.Length == 0 ? "{}" : text, StorageJson.Options) is { } held
                 ? new Dictionary<string, LatchedLightsUp>(held, StringComparer.Ordinal)
                 : new Dictionary<string, LatchedLightsUp>(StringComparer.Ordinal);
         }
@@ -97,7 +97,7 @@ public sealed class FileLightsUpLatch : ILightsUpLatch
 
         try
         {
-            var bytes = Padded(JsonSerializer.Serialize(_held, SqliteGrainStorage.JsonOptions));
+            var bytes = Padded(JsonSerializer.Serialize(_held, StorageJson.Options));
             using var file = new FileStream(_path, FileMode.Open, FileAccess.Write, FileShare.Read, bufferSize: 1);
             file.Write(bytes);
             file.Flush(flushToDisk: true);
