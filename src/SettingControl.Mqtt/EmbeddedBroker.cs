@@ -38,6 +38,7 @@ public sealed class BrokerAccess(ControllerAccount controller, MqttAccountStore 
         {
             MqttAccountRole.Device => new MqttPrincipal(username!, MqttPrincipalKind.Device),
             MqttAccountRole.Gateway => new MqttPrincipal(username!, MqttPrincipalKind.Gateway),
+            MqttAccountRole.Bridge => new MqttPrincipal(username!, MqttPrincipalKind.Bridge, accounts.ScopeOf(username!)),
             _ => null,
         };
     }
@@ -235,16 +236,17 @@ public sealed class EmbeddedBroker : IHostedService, IAsyncDisposable
 
         // Refused before anything else so an oversized message is never retained nor forwarded.
         var size = e.ApplicationMessage.Payload.Length;
-        if (principal.Kind != MqttPrincipalKind.Controller && size > MaxDevicePayloadBytes)
+        var limit = principal.Kind == MqttPrincipalKind.Controller ? long.MaxValue : _access.Policy.PayloadLimit(principal, topic);
+        if (size > limit)
         {
             e.ProcessPublish = false;
             e.Response.ReasonCode = MqttPubAckReasonCode.QuotaExceeded;
-            e.Response.ReasonString = $"payload over {MaxDevicePayloadBytes} bytes";
+            e.Response.ReasonString = $"payload over {limit} bytes";
             _metrics?.Refused(BrokerRefusal.PayloadTooLarge);
             if (_refusalLog.ShouldLog(principal.Username, out var skipped))
             {
                 _logger.LogWarning("Broker refused a publish by {User} on {Topic}: {Size} bytes, over the {Limit}-byte limit ({Suppressed} more refusals of this account not logged)",
-                    principal.Username, LogText.Brief(topic), size, MaxDevicePayloadBytes, skipped);
+                    principal.Username, LogText.Brief(topic), size, limit, skipped);
             }
 
             return Task.CompletedTask;
