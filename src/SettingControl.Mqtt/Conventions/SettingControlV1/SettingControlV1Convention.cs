@@ -72,7 +72,7 @@ public sealed class SettingControlV1Convention(DeviceTopics topics) : IDeviceCon
 
                 var a = announce.Value!;
                 return ConventionParse.Of(new InboundDeviceMessage.Announced(deviceId, new DeviceAnnouncement(
-                    deviceId, a.Kind, a.Model, a.Firmware, a.Capabilities?.MinColorTempK, a.Capabilities?.MaxColorTempK, a.Capabilities?.MaxTransitionMs, ConventionName)));
+                    deviceId, a.Kind, a.Model, a.Firmware, a.Capabilities?.MinColorTempK, a.Capabilities?.MaxColorTempK, a.Capabilities?.MaxTransitionMs)));
 
             default:
                 return ConventionParse.Dropped(DropReason.UnknownTopic);
