@@ -12,6 +12,18 @@ public sealed class DeviceState
     public string? Model { get; set; }
 
     public string? Firmware { get; set; }
+
+    /// <summary>How the device speaks MQTT (absent in state written before conventions were recorded: SettingControl v1).</summary>
+    public string? Convention { get; set; }
+
+    /// <summary>The name the device has elsewhere (a Zigbee2MQTT friendly name), shown to staff.</summary>
+    public string? Name { get; set; }
+
+    public string? Vendor { get; set; }
+
+    public int? MinColorTempK { get; set; }
+
+    public int? MaxColorTempK { get; set; }
 }
 
 /// <summary>
@@ -60,17 +72,30 @@ public sealed class DeviceGrain(
         state.State.Firmware,
         state.State.RoomId,
         _availability.ToWire(),
-        _lastSeen));
+        _lastSeen,
+        state.State.Convention,
+        state.State.Name,
+        state.State.Vendor,
+        state.State.MinColorTempK,
+        state.State.MaxColorTempK));
 
     public async Task<bool> Announced(DeviceAnnouncement announcement)
     {
         _lastSeen = DateTimeOffset.UtcNow;
         var changed = state.State.Model != announcement.Model || state.State.Firmware != announcement.Firmware ||
-                      (state.State.RoomId is null && state.State.Kind != announcement.Kind);
+                      (state.State.RoomId is null && state.State.Kind != announcement.Kind) ||
+                      state.State.Convention != announcement.Convention || state.State.Name != announcement.Name ||
+                      state.State.Vendor != announcement.Vendor || state.State.MinColorTempK != announcement.MinColorTempK ||
+                      state.State.MaxColorTempK != announcement.MaxColorTempK;
         if (changed)
         {
             state.State.Model = announcement.Model;
             state.State.Firmware = announcement.Firmware;
+            state.State.Convention = announcement.Convention;
+            state.State.Name = announcement.Name;
+            state.State.Vendor = announcement.Vendor;
+            state.State.MinColorTempK = announcement.MinColorTempK;
+            state.State.MaxColorTempK = announcement.MaxColorTempK;
             state.State.Kind ??= announcement.Kind;
             if (state.State.RoomId is null)
             {

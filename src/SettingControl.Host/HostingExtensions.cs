@@ -180,6 +180,7 @@ public static class HostingExtensions
         app.MapSessionApi();
         app.MapProvisioningApi();
         app.MapMusicApi();
+        app.MapBridgesApi();
         app.MapOpenApi().AllowAnonymous();
 
         // Device broker accounts and the generated Mosquitto files: staff and admins only.

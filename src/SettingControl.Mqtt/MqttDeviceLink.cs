@@ -49,6 +49,8 @@ public sealed class MqttDeviceLink : BackgroundService, IDeviceCommands, IDevice
     private readonly SemaphoreSlim _inFlight = new(MaxPublishesInFlight);
     private readonly string _commandIdPrefix = Guid.NewGuid().ToString("N")[..8];
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string? RoomId, long Expires)> _routes = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _subscribing = new(1, 1);
+    private HashSet<string> _subscribed = new(StringComparer.Ordinal);
     private long _commandCounter;
     private bool _wasConnected;
     private int _failedAttempts;
@@ -71,6 +73,7 @@ public sealed class MqttDeviceLink : BackgroundService, IDeviceCommands, IDevice
         _logger = logger;
         _client = new MqttClientFactory().CreateMqttClient();
         _client.ApplicationMessageReceivedAsync += OnMessageReceived;
+        _conventions.SubscriptionFiltersChanged += () => _ = ResubscribeAsync();
         _metrics.ObserveLink(() => _client.IsConnected ? 1 : 0);
         _inbound = new Channel<InboundDeviceMessage>[InboundPartitions];
         for (var i = 0; i < _inbound.Length; i++)
@@ -198,19 +201,15 @@ public sealed class MqttDeviceLink : BackgroundService, IDeviceCommands, IDevice
             return false;
         }
 
-        var subscribe = new MqttClientSubscribeOptionsBuilder();
-        foreach (var filter in _conventions.SubscriptionFilters)
+        await _subscribing.WaitAsync(stoppingToken);
+        try
         {
-            subscribe = subscribe.WithTopicFilter(filter, MqttQualityOfServiceLevel.AtLeastOnce);
+            _subscribed = new HashSet<string>(StringComparer.Ordinal);
+            await SubscribeAsync(_conventions.SubscriptionFilters, stoppingToken);
         }
-
-        var subscribed = await _client.SubscribeAsync(subscribe.Build(), stoppingToken);
-        foreach (var item in subscribed.Items)
+        finally
         {
-            if (item.ResultCode > MqttClientSubscribeResultCode.GrantedQoS2)
-            {
-                _logger.LogError("Broker refused subscription {Filter}: {Code}", item.TopicFilter.Topic, item.ResultCode);
-            }
+            _subscribing.Release();
         }
 
         _wasConnected = true;
@@ -220,7 +219,78 @@ public sealed class MqttDeviceLink : BackgroundService, IDeviceCommands, IDevice
         return true;
     }
 
-    private Task OnMessageReceived(MqttApplicationMessageReceivedEventArgs e)
+    private async Task SubscribeAsync(IReadOnlyCollection<string> filters, CancellationToken cancellationToken)
+    {
+        if (filters.Count == 0)
+        {
+            return;
+        }
+
+        var subscribe = new MqttClientSubscribeOptionsBuilder();
+        foreach (var filter in filters)
+        {
+            subscribe = subscribe.WithTopicFilter(filter, MqttQualityOfServiceLevel.AtLeastOnce);
+        }
+
+        var subscribed = await _client.SubscribeAsync(subscribe.Build(), cancellationToken);
+        foreach (var item in subscribed.Items)
+        {
+            if (item.ResultCode > MqttClientSubscribeResultCode.GrantedQoS2)
+            {
+                _logger.LogError("Broker refused subscription {Filter}: {Code}", item.TopicFilter.Topic, item.ResultCode);
+            }
+            else
+            {
+                _subscribed.Add(item.TopicFilter.Topic);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A bridge registered or removed while connected: subscribe to its topics now (the broker then hands out its
+    /// retained bridge topics) rather than at the next reconnect; stop listening to a removed one.
+    /// </summary>
+    private async Task ResubscribeAsync()
+    {
+        try
+        {
+            await _subscribing.WaitAsync();
+            try
+            {
+                if (!_client.IsConnected)
+                {
+                    return;
+                }
+
+                var wanted = _conventions.SubscriptionFilters;
+                var added = wanted.Where(f => !_subscribed.Contains(f)).ToArray();
+                var removed = _subscribed.Where(f => !wanted.Contains(f)).ToArray();
+                await SubscribeAsync(added, CancellationToken.None);
+                if (removed.Length > 0)
+                {
+                    var unsubscribe = new MqttClientUnsubscribeOptionsBuilder();
+                    foreach (var filter in removed)
+                    {
+                        unsubscribe = unsubscribe.WithTopicFilter(filter);
+                        _subscribed.Remove(filter);
+                    }
+
+                    await _client.UnsubscribeAsync(unsubscribe.Build());
+                }
+            }
+            finally
+            {
+                _subscribing.Release();
+            }
+        }
+        catch (Exception ex)
+        {
+            // The next reconnect subscribes to everything anyway.
+            _logger.LogWarning("Device link could not change its subscriptions: {Reason}", ex.GetBaseException().Message);
+        }
+    }
+
+    private async Task OnMessageReceived(MqttApplicationMessageReceivedEventArgs e)
     {
         try
         {
@@ -228,6 +298,16 @@ public sealed class MqttDeviceLink : BackgroundService, IDeviceCommands, IDevice
             var parse = _conventions.Parse(message.Topic, message.Payload);
             if (parse.Accepted)
             {
+                // Read-backs go out before the messages are routed, so they reach a device before anything its room
+                // sends it because of them. QoS 0: awaiting a QoS 1 acknowledgement here would stall the receive loop.
+                foreach (var request in parse.Requests)
+                {
+                    await _client.PublishAsync(
+                        new MqttApplicationMessageBuilder().WithTopic(request.Topic).WithPayload(request.Payload).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtMostOnce).Build(),
+                        CancellationToken.None);
+                    _metrics.ReadBackOut();
+                }
+
                 foreach (var parsed in parse.Messages)
                 {
                     _metrics.MessageIn(parsed switch
@@ -254,8 +334,6 @@ public sealed class MqttDeviceLink : BackgroundService, IDeviceCommands, IDevice
             _metrics.Dropped(DropReason.InvalidJson);
             _logger.LogWarning(ex, "Unexpected failure parsing a device message");
         }
-
-        return Task.CompletedTask;
     }
 
     private async Task RouteInboundAsync(ChannelReader<InboundDeviceMessage> reader, CancellationToken stoppingToken)
@@ -376,7 +454,14 @@ public sealed class MqttDeviceLink : BackgroundService, IDeviceCommands, IDevice
     {
         try
         {
-            var (topic, payload) = _conventions.BuildCommand(pending.Command, pending.CommandId);
+            if (_conventions.BuildCommand(pending.Command, pending.CommandId) is not { } built)
+            {
+                _metrics.Dropped(DropReason.UnknownDevice);
+                _logger.LogDebug("No convention can address device {DeviceId} now; command {CommandId} dropped", pending.Command.DeviceId, pending.CommandId);
+                return;
+            }
+
+            var (topic, payload) = (built.Topic, built.Payload);
             var message = new MqttApplicationMessageBuilder()
                 .WithTopic(topic)
                 .WithPayload(payload)

@@ -3,7 +3,9 @@ using Microsoft.Extensions.Options;
 using SettingControl.DeviceProtocol;
 using SettingControl.Domain;
 using SettingControl.Mqtt.Conventions;
+using SettingControl.Mqtt.Bridges;
 using SettingControl.Mqtt.Conventions.SettingControlV1;
+using SettingControl.Mqtt.Conventions.Zigbee2Mqtt;
 using SettingControl.Mqtt.Security;
 
 namespace SettingControl.Mqtt;
@@ -26,6 +28,11 @@ public static class MqttServiceCollectionExtensions
         services.AddSingleton(sp => new MqttAccountStore(
             credentialsDirectory,
             [sp.GetRequiredService<ControllerAccount>().Username, sp.GetRequiredService<IOptions<MqttOptions>>().Value.ClientId],
+            sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new BridgeDirectory(
+            credentialsDirectory,
+            sp.GetRequiredService<MqttAccountStore>(),
+            sp.GetRequiredService<IOptions<MqttOptions>>().Value.BaseTopic,
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new BrokerAccessPolicy(sp.GetRequiredService<DeviceConventionRegistry>().AccessRules));
         services.AddSingleton(sp => new BrokerAccess(
@@ -51,6 +58,9 @@ public static class MqttServiceCollectionExtensions
     {
         services.AddSingleton(sp => new DeviceTopics(sp.GetRequiredService<IOptions<MqttOptions>>().Value.BaseTopic));
         services.AddSingleton<IDeviceConvention, SettingControlV1Convention>();
+        services.AddOptions<Zigbee2MqttOptions>().BindConfiguration(Zigbee2MqttOptions.Section);
+        services.AddSingleton<Zigbee2MqttConvention>();
+        services.AddSingleton<IDeviceConvention>(sp => sp.GetRequiredService<Zigbee2MqttConvention>());
         services.AddSingleton<DeviceConventionRegistry>();
         services.AddSingleton<DeviceLinkMetrics>();
         services.AddSingleton<MqttDeviceLink>();

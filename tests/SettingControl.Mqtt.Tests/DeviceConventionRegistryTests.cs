@@ -60,7 +60,7 @@ public class DeviceConventionRegistryTests
     {
         Assert.Same(_registry.Conventions[0], _registry.Default);
         Assert.Equal(SettingControlV1Convention.ConventionName, _registry.ConventionOf("z9").Name);
-        Assert.Equal("settingcontrol/devices/z9/set", _registry.BuildCommand(On("z9"), "c-1").Topic);
+        Assert.Equal("settingcontrol/devices/z9/set", _registry.BuildCommand(On("z9"), "c-1")!.Value.Topic);
     }
 
     [Fact]
@@ -69,9 +69,9 @@ public class DeviceConventionRegistryTests
         _registry.Parse("bridge/devices", Bytes("z1,z2"));
         _registry.Parse("settingcontrol/devices/l1/availability", Bytes("online"));
 
-        var (topic, payload) = _registry.BuildCommand(On("z2"), "c-1");
+        var (topic, payload) = _registry.BuildCommand(On("z2"), "c-1")!.Value;
         Assert.Equal(("bridge/z2/set", "ON"), (topic, Encoding.UTF8.GetString(payload)));
-        Assert.Equal("settingcontrol/devices/l1/set", _registry.BuildCommand(On("l1"), "c-2").Topic);
+        Assert.Equal("settingcontrol/devices/l1/set", _registry.BuildCommand(On("l1"), "c-2")!.Value.Topic);
     }
 
     [Fact]

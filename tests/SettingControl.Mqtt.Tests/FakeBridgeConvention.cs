@@ -20,6 +20,14 @@ public sealed class FakeBridgeConvention : IDeviceConvention, IBrokerAccessRules
 
     public IBrokerAccessRules AccessRules => this;
 
+    public event Action? SubscriptionFiltersChanged
+    {
+        add { }
+        remove { }
+    }
+
+    public bool Claims(string deviceId) => false;
+
     public ConventionParse Parse(string topic, ReadOnlySequence<byte> payload)
     {
         var text = Encoding.UTF8.GetString(payload);
@@ -29,7 +37,8 @@ public sealed class FakeBridgeConvention : IDeviceConvention, IBrokerAccessRules
                 text.Split(',', StringSplitOptions.RemoveEmptyEntries)
                     .Select(id => (InboundDeviceMessage)new InboundDeviceMessage.Announced(id, new(id, "light", "bridged", "1", null, null, null)))
                     .ToArray(),
-                DropReason.None);
+                DropReason.None,
+                []);
         }
 
         return text is "online" or "offline"
@@ -37,8 +46,8 @@ public sealed class FakeBridgeConvention : IDeviceConvention, IBrokerAccessRules
             : ConventionParse.Dropped(DropReason.UnknownValue);
     }
 
-    public (string Topic, byte[] Payload) BuildCommand(DeviceCommand command, string commandId) =>
-        ($"bridge/{command.DeviceId}/set", Encoding.UTF8.GetBytes(command.On ? "ON" : "OFF"));
+    public OutboundRequest? BuildCommand(DeviceCommand command, string commandId) =>
+        new OutboundRequest($"bridge/{command.DeviceId}/set", Encoding.UTF8.GetBytes(command.On ? "ON" : "OFF"));
 
     public bool MayPublish(MqttPrincipal who, string topic) =>
         topic.StartsWith("bridge/", StringComparison.Ordinal) &&

@@ -75,7 +75,7 @@ public class SettingControlV1ConventionTests
     [InlineData(DeviceKind.Mask, true, 99, 4000, 25, 2000, """{"commandId":"c-1","transitionMs":2000,"on":true,"light":25}""")]
     public void BuildCommand_writes_the_v1_set_topic_and_payload_byte_for_byte(DeviceKind kind, bool on, int? brightness, int? colorTempK, int? light, int transitionMs, string expected)
     {
-        var (topic, payload) = _v1.BuildCommand(new DeviceCommand("room-1-x", kind, on, brightness, colorTempK, light, transitionMs), "c-1");
+        var (topic, payload) = _v1.BuildCommand(new DeviceCommand("room-1-x", kind, on, brightness, colorTempK, light, transitionMs), "c-1")!.Value;
 
         Assert.Equal("settingcontrol/devices/room-1-x/set", topic);
         Assert.Equal(expected, Encoding.UTF8.GetString(payload));

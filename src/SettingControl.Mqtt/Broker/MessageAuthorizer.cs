@@ -6,7 +6,7 @@ using SettingControl.Mqtt.Security;
 namespace SettingControl.Mqtt.Broker;
 
 /// <summary>
-/// What a connected client may do: publish only payloads within <see cref="EmbeddedBroker.MaxDevicePayloadBytes"/>
+/// What a connected client may do: publish only payloads within <see cref="BrokerAccessPolicy.PayloadLimit"/>
 /// (the controller excepted) and only where <see cref="BrokerAccessPolicy"/> lets it, and subscribe only where the
 /// policy lets it. Each refusal is counted and logged at most once per account per interval.
 /// </summary>
@@ -26,15 +26,17 @@ internal sealed class MessageAuthorizer(BrokerAccessPolicy policy, DeviceLinkMet
 
         // Refused before anything else so an oversized message is never retained nor forwarded.
         var size = e.ApplicationMessage.Payload.Length;
-        if (principal.Kind != MqttPrincipalKind.Controller && size > EmbeddedBroker.MaxDevicePayloadBytes)
+        // A device's limit, unless its convention allows more (a Zigbee2MQTT bridge's device list).
+        var limit = principal.Kind == MqttPrincipalKind.Controller ? long.MaxValue : policy.PayloadLimit(principal, topic);
+        if (size > limit)
         {
             e.ProcessPublish = false;
             e.Response.ReasonCode = MqttPubAckReasonCode.QuotaExceeded;
-            e.Response.ReasonString = $"payload over {EmbeddedBroker.MaxDevicePayloadBytes} bytes";
+            e.Response.ReasonString = $"payload over {limit} bytes";
             if (_refusals.Count(BrokerRefusal.PayloadTooLarge, principal.Username, out var skipped))
             {
                 logger.LogWarning("Broker refused a publish by {User} on {Topic}: {Size} bytes, over the {Limit}-byte limit ({Suppressed} more refusals of this account not logged)",
-                    principal.Username, LogText.Brief(topic), size, EmbeddedBroker.MaxDevicePayloadBytes, skipped);
+                    principal.Username, LogText.Brief(topic), size, limit, skipped);
             }
 
             return Task.CompletedTask;

@@ -9,7 +9,8 @@ namespace SettingControl.Mqtt.Conventions;
 /// <summary>
 /// The conventions this controller speaks, and which one each device speaks. Inbound messages go to the convention
 /// whose subscription filters match their topic; a device is recorded under the convention it was heard from (its
-/// announcement settles it), and its commands are built by that convention. A device never heard from gets the
+/// announcement settles it), and its commands are built by that convention. A device a convention claims from its own
+/// provisioning (a Zigbee2MQTT bridge's device list) is that convention's; a device never heard from gets the
 /// default, the first convention registered (SettingControl v1 in the host).
 /// </summary>
 public sealed class DeviceConventionRegistry
@@ -30,15 +31,22 @@ public sealed class DeviceConventionRegistry
             throw new ArgumentException($"Device conventions registered twice: {string.Join(", ", names)}.", nameof(conventions));
         }
 
-        SubscriptionFilters = Conventions.SelectMany(c => c.SubscriptionFilters).Distinct(StringComparer.Ordinal).ToArray();
+        foreach (var convention in Conventions)
+        {
+            convention.SubscriptionFiltersChanged += () => SubscriptionFiltersChanged?.Invoke();
+        }
     }
+
+    /// <summary>Raised when a convention's topics changed (a bridge added or removed): the live connection re-subscribes.</summary>
+    public event Action? SubscriptionFiltersChanged;
 
     public IReadOnlyList<IDeviceConvention> Conventions { get; }
 
     public IDeviceConvention Default => Conventions[0];
 
-    /// <summary>Every convention's filters, once each: what the controller subscribes to.</summary>
-    public IReadOnlyList<string> SubscriptionFilters { get; }
+    /// <summary>Every convention's filters, once each: what the controller subscribes to now.</summary>
+    public IReadOnlyList<string> SubscriptionFilters =>
+        Conventions.SelectMany(c => c.SubscriptionFilters).Distinct(StringComparer.Ordinal).ToArray();
 
     /// <summary>The broker ACL of all conventions together.</summary>
     public IEnumerable<IBrokerAccessRules> AccessRules => Conventions.Select(c => c.AccessRules);
@@ -67,10 +75,26 @@ public sealed class DeviceConventionRegistry
         return parsed;
     }
 
-    /// <summary>The convention a device speaks: the one it was heard from, else the default.</summary>
-    public IDeviceConvention ConventionOf(string deviceId) => _byDevice.GetValueOrDefault(deviceId, Default);
+    /// <summary>The convention a device speaks: the one it was heard from, else the one that claims it, else the default.</summary>
+    public IDeviceConvention ConventionOf(string deviceId)
+    {
+        if (_byDevice.TryGetValue(deviceId, out var heard))
+        {
+            return heard;
+        }
 
-    public (string Topic, byte[] Payload) BuildCommand(DeviceCommand command, string commandId) =>
+        foreach (var convention in Conventions)
+        {
+            if (convention.Claims(deviceId))
+            {
+                return convention;
+            }
+        }
+
+        return Default;
+    }
+
+    public OutboundRequest? BuildCommand(DeviceCommand command, string commandId) =>
         ConventionOf(command.DeviceId).BuildCommand(command, commandId);
 
     private IDeviceConvention? OwnerOf(string topic)

@@ -16,8 +16,20 @@ public interface IDeviceConvention
     /// <summary>A stable short name, for logs and for recording which convention a device speaks.</summary>
     string Name { get; }
 
-    /// <summary>Topic filters the controller subscribes to; a message on a topic they match is this convention's to parse.</summary>
+    /// <summary>
+    /// Topic filters the controller subscribes to; a message on a topic they match is this convention's to parse.
+    /// A convention whose topics are provisioned at run time (a Zigbee2MQTT bridge's base topic) raises
+    /// <see cref="SubscriptionFiltersChanged"/> when they change, and the live connection subscribes again.
+    /// </summary>
     IReadOnlyList<string> SubscriptionFilters { get; }
+
+    event Action? SubscriptionFiltersChanged;
+
+    /// <summary>
+    /// Whether this convention knows the device from its own provisioning (a bridge's device list), so its commands
+    /// are this convention's even before the device said anything since the controller started.
+    /// </summary>
+    bool Claims(string deviceId);
 
     /// <summary>
     /// Parses one incoming message into zero or more device messages (a bridge's device list describes many devices),
@@ -25,19 +37,32 @@ public interface IDeviceConvention
     /// </summary>
     ConventionParse Parse(string topic, ReadOnlySequence<byte> payload);
 
-    /// <summary>The topic and payload that tell a device to take on the commanded state.</summary>
-    (string Topic, byte[] Payload) BuildCommand(DeviceCommand command, string commandId);
+    /// <summary>
+    /// The topic and payload that tell a device to take on the commanded state; null when the convention cannot
+    /// address the device now (a bulb its bridge no longer lists): the command is dropped and counted.
+    /// </summary>
+    OutboundRequest? BuildCommand(DeviceCommand command, string commandId);
 
     /// <summary>The broker ACL for this convention's topics, enforced by the embedded broker and written for Mosquitto.</summary>
     IBrokerAccessRules AccessRules { get; }
 }
 
-/// <summary>What a convention made of one MQTT message: the device messages in it, or why it was dropped.</summary>
-public readonly record struct ConventionParse(IReadOnlyList<InboundDeviceMessage> Messages, DropReason Reason)
+/// <summary>
+/// What a convention made of one MQTT message: the device messages in it, or why it was dropped; and what the
+/// controller must ask of the devices at once because of it (<see cref="Requests"/>: a Zigbee2MQTT bulb that comes
+/// online is read back with <c>/get</c> before anything is sent to it, since its state is not retained).
+/// </summary>
+public readonly record struct ConventionParse(IReadOnlyList<InboundDeviceMessage> Messages, DropReason Reason, IReadOnlyList<OutboundRequest> Requests)
 {
     public bool Accepted => Reason == DropReason.None;
 
-    public static ConventionParse Of(params InboundDeviceMessage[] messages) => new(messages, DropReason.None);
+    public static ConventionParse Of(params InboundDeviceMessage[] messages) => new(messages, DropReason.None, []);
 
-    public static ConventionParse Dropped(DropReason reason) => new([], reason);
+    public static ConventionParse Of(IReadOnlyList<InboundDeviceMessage> messages, IReadOnlyList<OutboundRequest> requests) =>
+        new(messages, DropReason.None, requests);
+
+    public static ConventionParse Dropped(DropReason reason) => new([], reason, []);
 }
+
+/// <summary>A message the controller publishes on a convention's behalf, outside the command queue (a state read-back).</summary>
+public readonly record struct OutboundRequest(string Topic, byte[] Payload);

@@ -2,14 +2,20 @@ using SettingControl.Mqtt.Conventions;
 
 namespace SettingControl.Mqtt.Security;
 
-/// <summary>Who is on the other end of a broker connection.</summary>
-public readonly record struct MqttPrincipal(string Username, MqttPrincipalKind Kind);
+/// <summary>
+/// Who is on the other end of a broker connection. <see cref="Scope"/> is the topic an account's rights are bound to
+/// when that is not its username: a bridge's base topic.
+/// </summary>
+public readonly record struct MqttPrincipal(string Username, MqttPrincipalKind Kind, string? Scope = null);
 
 public enum MqttPrincipalKind
 {
     Controller,
     Device,
     Gateway,
+
+    /// <summary>A Zigbee2MQTT bridge: speaks for its bulbs under its own base topic (<see cref="MqttPrincipal.Scope"/>) and nowhere else.</summary>
+    Bridge,
 }
 
 /// <summary>
@@ -27,4 +33,11 @@ public sealed class BrokerAccessPolicy(IEnumerable<IBrokerAccessRules> conventio
     public bool MayPublish(MqttPrincipal who, string topic) => _conventions.Any(c => c.MayPublish(who, topic));
 
     public bool MaySubscribe(MqttPrincipal who, string filter) => _conventions.Any(c => c.MaySubscribe(who, filter));
+
+    /// <summary>The largest payload <paramref name="who"/> may publish on <paramref name="topic"/>: a device's limit unless a convention allows more.</summary>
+    public int PayloadLimit(MqttPrincipal who, string topic) =>
+        Math.Max(DefaultPayloadLimit, _conventions.Max(c => c.PayloadLimit(who, topic)));
+
+    /// <summary>What one device message may carry (the device protocol's limit).</summary>
+    public const int DefaultPayloadLimit = SettingControl.DeviceProtocol.PayloadParser.MaxPayloadBytes;
 }

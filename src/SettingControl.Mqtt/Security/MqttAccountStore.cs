@@ -16,10 +16,16 @@ public enum MqttAccountRole
     /// device's announce/availability/state and reads any device's <c>set</c>, but never publishes <c>set</c>.
     /// </summary>
     Gateway,
+
+    /// <summary>
+    /// A Zigbee2MQTT bridge: its rights are bound to its base topic (the account's scope), under which it speaks for
+    /// its bulbs; it never publishes their <c>set</c>/<c>get</c> (see the Zigbee2MQTT convention's access rules).
+    /// </summary>
+    Bridge,
 }
 
 /// <summary>An issued account as listed to staff: never the password, never the hash.</summary>
-public sealed record MqttAccountInfo(string Username, MqttAccountRole Role, DateTimeOffset IssuedAt);
+public sealed record MqttAccountInfo(string Username, MqttAccountRole Role, DateTimeOffset IssuedAt, string? Scope = null);
 
 /// <summary>
 /// The broker accounts of devices (and gateways), kept as Mosquitto-format PBKDF2 hashes in one JSON file in the
@@ -73,6 +79,18 @@ public sealed class MqttAccountStore
     public string IssueDevice(string deviceId) => Issue(deviceId, MqttAccountRole.Device);
 
     public string IssueGateway(string name) => Issue(name, MqttAccountRole.Gateway);
+
+    /// <summary>Creates (or rotates) a bridge's account, bound to <paramref name="baseTopic"/>. Returns the new password.</summary>
+    public string IssueBridge(string username, string baseTopic) => Issue(username, MqttAccountRole.Bridge, baseTopic);
+
+    /// <summary>The topic an account's rights are bound to (a bridge's base topic), or null.</summary>
+    public string? ScopeOf(string username)
+    {
+        lock (_lock)
+        {
+            return _accounts.TryGetValue(username, out var account) ? account.Scope : null;
+        }
+    }
 
     /// <summary>Issues many device accounts with one file write (seeding a simulated facility). Returns id → password.</summary>
     public IReadOnlyDictionary<string, string> IssueDevices(IReadOnlyCollection<string> deviceIds)
@@ -169,7 +187,7 @@ public sealed class MqttAccountStore
         lock (_lock)
         {
             return _accounts.OrderBy(a => a.Key, StringComparer.Ordinal)
-                .Select(a => new MqttAccountInfo(a.Key, a.Value.Role, a.Value.IssuedAt))
+                .Select(a => new MqttAccountInfo(a.Key, a.Value.Role, a.Value.IssuedAt, a.Value.Scope))
                 .ToArray();
         }
     }
@@ -187,7 +205,7 @@ public sealed class MqttAccountStore
     public static string NewPassword() =>
         Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_');
 
-    private string Issue(string username, MqttAccountRole role)
+    private string Issue(string username, MqttAccountRole role, string? scope = null)
     {
         if (!DeviceIds.IsValid(username))
         {
@@ -200,7 +218,7 @@ public sealed class MqttAccountStore
         }
 
         var password = NewPassword();
-        var stored = new StoredAccount(role, MosquittoPasswordHash.Hash(password, _iterations), _time.GetUtcNow());
+        var stored = new StoredAccount(role, MosquittoPasswordHash.Hash(password, _iterations), _time.GetUtcNow(), scope);
         bool replaced;
         lock (_lock)
         {
@@ -234,7 +252,8 @@ public sealed class MqttAccountStore
         return new Dictionary<string, StoredAccount>(file.Accounts, StringComparer.Ordinal);
     }
 
-    private sealed record StoredAccount(MqttAccountRole Role, string Hash, DateTimeOffset IssuedAt);
+    /// <param name="Scope">The topic a bridge's rights are bound to; absent for devices and gateways (and in files written before bridges).</param>
+    private sealed record StoredAccount(MqttAccountRole Role, string Hash, DateTimeOffset IssuedAt, string? Scope = null);
 
     private sealed record AccountFile(Dictionary<string, StoredAccount> Accounts);
 }

@@ -21,6 +21,15 @@ public sealed class SettingControlV1Convention(DeviceTopics topics) : IDeviceCon
 
     public IBrokerAccessRules AccessRules { get; } = new SettingControlV1AccessRules(topics);
 
+    // v1 topics are fixed by the base topic, and v1 devices are known only by what they announce.
+    public event Action? SubscriptionFiltersChanged
+    {
+        add { }
+        remove { }
+    }
+
+    public bool Claims(string deviceId) => false;
+
     public ConventionParse Parse(string topic, ReadOnlySequence<byte> payload)
     {
         if (!topics.TryParse(topic, out var deviceId, out var kind) || kind == DeviceTopicKind.Set)
@@ -70,11 +79,11 @@ public sealed class SettingControlV1Convention(DeviceTopics topics) : IDeviceCon
         }
     }
 
-    public (string Topic, byte[] Payload) BuildCommand(DeviceCommand command, string commandId)
+    public OutboundRequest? BuildCommand(DeviceCommand command, string commandId)
     {
         var payload = command.Kind == DeviceKind.Mask
             ? new SetPayload(commandId, command.TransitionMs, On: command.On, Light: command.Light)
             : new SetPayload(commandId, command.TransitionMs, On: command.On, Brightness: command.Brightness, ColorTempK: command.ColorTempK);
-        return (topics.Set(command.DeviceId), PayloadWriter.Write(payload));
+        return new OutboundRequest(topics.Set(command.DeviceId), PayloadWriter.Write(payload));
     }
 }

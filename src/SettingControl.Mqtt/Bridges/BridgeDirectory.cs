@@ -1,0 +1,144 @@
+using System.Text.Json;
+using SettingControl.DeviceProtocol;
+using SettingControl.Mqtt.Conventions.Zigbee2Mqtt;
+using SettingControl.Mqtt.Security;
+
+namespace SettingControl.Mqtt.Bridges;
+
+/// <summary>A bridge staff registered: a Zigbee2MQTT instance that speaks for its bulbs under one base topic.</summary>
+public sealed record BridgeRegistration(string BridgeId, string Kind, string BaseTopic, string Name, DateTimeOffset CreatedAt);
+
+/// <summary>Why a registration was refused, by field, in words staff can act on.</summary>
+public sealed record BridgeRefusal(string Field, string Message);
+
+/// <summary>
+/// The facility's bridges, kept in one JSON file in the data directory beside the broker accounts (the embedded
+/// broker and the device link need them before the silo is up, as they need the accounts). Registering a bridge
+/// issues its broker login, bound to its base topic; removing it revokes the login.
+/// </summary>
+public sealed class BridgeDirectory
+{
+    public const string FileName = "bridges.json";
+    public const string Zigbee2MqttKind = "zigbee2mqtt";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    private readonly Lock _lock = new();
+    private readonly string _path;
+    private readonly MqttAccountStore _accounts;
+    private readonly string _reservedBaseTopic;
+    private readonly TimeProvider _time;
+    private IReadOnlyList<BridgeRegistration> _bridges;
+
+    /// <param name="reservedBaseTopic">The SettingControl v1 base topic: no bridge may live inside it, nor it inside a bridge.</param>
+    public BridgeDirectory(string directory, MqttAccountStore accounts, string reservedBaseTopic, TimeProvider? time = null)
+    {
+        _path = Path.Combine(directory, FileName);
+        _accounts = accounts;
+        _reservedBaseTopic = reservedBaseTopic;
+        _time = time ?? TimeProvider.System;
+        _bridges = File.Exists(_path)
+            ? JsonSerializer.Deserialize<BridgeRegistration[]>(File.ReadAllText(_path), Json) ?? []
+            : [];
+    }
+
+    /// <summary>Raised after a bridge was added or removed: the convention re-subscribes and the broker re-reads its rules.</summary>
+    public event Action? Changed;
+
+    public IReadOnlyList<BridgeRegistration> List()
+    {
+        lock (_lock)
+        {
+            return _bridges;
+        }
+    }
+
+    /// <summary>Registers a bridge and issues its login. Returns the registration and its password (shown once), or why not.</summary>
+    public (BridgeRegistration? Bridge, string? Password, IReadOnlyList<BridgeRefusal> Refusals) Register(string? kind, string? baseTopic, string? name)
+    {
+        var refusals = new List<BridgeRefusal>();
+        if (kind != Zigbee2MqttKind)
+        {
+            refusals.Add(new("kind", $"Only \"{Zigbee2MqttKind}\" bridges can be registered."));
+        }
+
+        var trimmedName = name?.Trim() ?? string.Empty;
+        if (trimmedName.Length is 0 or > 80 || trimmedName.Any(char.IsControl))
+        {
+            refusals.Add(new("name", "Give the bridge a name of 1 to 80 characters, such as the floor it serves."));
+        }
+
+        BridgeRegistration registration;
+        string password;
+        lock (_lock)
+        {
+            if (!Zigbee2MqttTopics.IsUsableBaseTopic(baseTopic))
+            {
+                refusals.Add(new("baseTopic", "The base topic must be plain topic levels (letters, digits, '-' and '_'), such as \"zigbee2mqtt\"."));
+            }
+            else if (Overlaps(baseTopic!, _reservedBaseTopic))
+            {
+                refusals.Add(new("baseTopic", $"\"{baseTopic}\" overlaps the controller's own topics (\"{_reservedBaseTopic}\")."));
+            }
+            else if (_bridges.FirstOrDefault(b => Overlaps(baseTopic!, b.BaseTopic)) is { } other)
+            {
+                refusals.Add(new("baseTopic", $"\"{baseTopic}\" overlaps the topics of the bridge \"{other.Name}\"."));
+            }
+
+            if (refusals.Count > 0)
+            {
+                return (null, null, refusals);
+            }
+
+            var id = NewBridgeId(baseTopic!);
+            registration = new BridgeRegistration(id, kind!, baseTopic!, trimmedName, _time.GetUtcNow());
+            password = _accounts.IssueBridge(id, baseTopic!);
+            Save([.. _bridges, registration]);
+        }
+
+        Changed?.Invoke();
+        return (registration, password, []);
+    }
+
+    /// <summary>Removes a bridge and revokes its login (its live connection is closed). False when there is no such bridge.</summary>
+    public bool Remove(string bridgeId)
+    {
+        lock (_lock)
+        {
+            if (_bridges.All(b => b.BridgeId != bridgeId))
+            {
+                return false;
+            }
+
+            Save(_bridges.Where(b => b.BridgeId != bridgeId).ToArray());
+        }
+
+        _accounts.Revoke(bridgeId);
+        Changed?.Invoke();
+        return true;
+    }
+
+    /// <summary>Whether one topic tree contains the other: "a" and "a/b" overlap, "a" and "ab" do not.</summary>
+    private static bool Overlaps(string a, string b) =>
+        a == b || a.StartsWith(b + "/", StringComparison.Ordinal) || b.StartsWith(a + "/", StringComparison.Ordinal);
+
+    /// <summary>The bridge's id is also its broker username: derived from its base topic, made unique, always a valid device id.</summary>
+    private string NewBridgeId(string baseTopic)
+    {
+        var slug = new string(baseTopic.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '-').ToArray());
+        var stem = ("bridge-" + slug)[..Math.Min(56, 7 + slug.Length)];
+        var id = stem;
+        for (var n = 2; _bridges.Any(b => b.BridgeId == id) || _accounts.Has(id) || !DeviceIds.IsValid(id); n++)
+        {
+            id = $"{stem}-{n}";
+        }
+
+        return id;
+    }
+
+    private void Save(IReadOnlyList<BridgeRegistration> bridges)
+    {
+        SecretFiles.WriteAllText(_path, JsonSerializer.Serialize(bridges, Json));
+        _bridges = bridges;
+    }
+}
