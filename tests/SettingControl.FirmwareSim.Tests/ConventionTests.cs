@@ -1,0 +1,126 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json.Nodes;
+using MQTTnet;
+using MQTTnet.Formatter;
+using SettingControl.FirmwareSim.Connection;
+using SettingControl.FirmwareSim.Wire;
+using SettingControl.FirmwareSim.Wire.Tasmota;
+using SettingControl.FirmwareSim.Wire.Zigbee2Mqtt;
+using Xunit.Abstractions;
+
+namespace SettingControl.FirmwareSim.Tests;
+
+/// <summary>The Zigbee2MQTT bridge and the Tasmota light against a real broker, seen by a plain MQTT client.</summary>
+public sealed class ConventionTests(ITestOutputHelper output) : BrokerTestBase(output)
+{
+    [Fact]
+    public async Task Bridge_publishes_real_exposes_and_echoes_then_reports_a_fade()
+    {
+        await using var bridge = new Zigbee2MqttBridge(new Zigbee2MqttBridgeOptions
+        {
+            Broker = new MqttEndpoint { BrokerPort = Broker.Port },
+            Bulbs = Zigbee2MqttBridgeOptions.DefaultBulbs(2),
+            ReportIntervalMs = 200,
+        });
+        await using var client = await RawClient.ConnectAsync(Broker.Port, "zigbee2mqtt/#");
+        using var timeout = new CancellationTokenSource(Patience);
+        await bridge.StartAsync(timeout.Token);
+
+        var state = await client.WaitForAsync(m => m.Topic == "zigbee2mqtt/bridge/state");
+        Assert.Equal("""{"state":"online"}""", state.Text);
+        var devices = JsonNode.Parse((await client.WaitForAsync(m => m.Topic == "zigbee2mqtt/bridge/devices")).Text)!.AsArray();
+        Assert.Equal("Coordinator", (string?)devices[0]!["type"]);
+        var ikea = devices.Single(d => (string?)d!["friendly_name"] == "room-2/ceiling")!;
+        Assert.Equal("LED1545G12", (string?)ikea["definition"]!["model"]);
+        Assert.Contains("250", ikea["definition"]!["exposes"]!.ToJsonString(), StringComparison.Ordinal);
+
+        var since = client.Count;
+        await client.PublishAsync("zigbee2mqtt/room-2/ceiling/set", """{"brightness":100,"color_temp":999,"transition":1}""");
+        var echo = await client.WaitForAsync(m => m.Topic == "zigbee2mqtt/room-2/ceiling", since);
+        Assert.Contains("\"brightness\":100", echo.Text, StringComparison.Ordinal);
+        Assert.Contains("\"color_temp\":454", echo.Text, StringComparison.Ordinal);
+        await EventuallyAsync(() => bridge["room-2/ceiling"].Current == new ZigbeeBulbState(true, 100, 454), "the fade ends");
+
+        await client.PublishAsync("zigbee2mqtt/room-2/ceiling/set", "{not json");
+        await EventuallyAsync(() => bridge.MalformedCommandCount == 1, "the malformed command is counted");
+    }
+
+    [Fact]
+    public async Task Tasmota_answers_backlog_and_state_and_has_an_lwt()
+    {
+        await using var light = new SimulatedTasmotaLight(new TasmotaLightOptions { Topic = "tasmota_ABC123", Broker = new MqttEndpoint { BrokerPort = Broker.Port } });
+        await using var client = await RawClient.ConnectAsync(Broker.Port, "#");
+        using var timeout = new CancellationTokenSource(Patience);
+        await light.StartAsync(timeout.Token);
+        Assert.Equal("Online", (await client.WaitForAsync(m => m.Topic == "tele/tasmota_ABC123/LWT")).Text);
+
+        var since = client.Count;
+        await client.PublishAsync("cmnd/tasmota_ABC123/backlog", "Fade 1; speed 4; Dimmer 40; CT 370");
+        await client.WaitForAsync(m => m.Topic == "stat/tasmota_ABC123/RESULT" && m.Text.Contains("\"CT\":370", StringComparison.Ordinal), since);
+        Assert.Equal(new TasmotaSettings(true, 40, 370, true, 4, false, 300), light.Settings);
+        await EventuallyAsync(() => light.Output == new LightLevels(true, 40, 370), "the fade ends");
+
+        await client.PublishAsync("cmnd/tasmota_ABC123/State", "");
+        var full = await client.WaitForAsync(m => m.Topic == "stat/tasmota_ABC123/RESULT" && m.Text.Contains("Wifi", StringComparison.Ordinal), since);
+        Assert.Contains("\"Speed\":4", full.Text, StringComparison.Ordinal);
+
+        await client.PublishAsync("cmnd/tasmota_ABC123/Dimmer", "150");
+        await EventuallyAsync(() => light.MalformedCommandCount == 1, "the out-of-range Dimmer is counted");
+    }
+
+    /// <summary>A plain MQTT client recording what it hears.</summary>
+    private sealed class RawClient : IAsyncDisposable
+    {
+        private readonly IMqttClient _client;
+        private readonly ConcurrentQueue<Received> _messages = new();
+        private int _count;
+
+        private RawClient(IMqttClient client)
+        {
+            _client = client;
+            client.ApplicationMessageReceivedAsync += e =>
+            {
+                _messages.Enqueue(new Received(Interlocked.Increment(ref _count) - 1, e.ApplicationMessage.Topic, e.ApplicationMessage.Payload.ToArray(), e.ApplicationMessage.Retain));
+                return Task.CompletedTask;
+            };
+        }
+
+        public int Count => Volatile.Read(ref _count);
+
+        public static async Task<RawClient> ConnectAsync(int port, string filter)
+        {
+            var client = new MqttClientFactory().CreateMqttClient();
+            var raw = new RawClient(client);
+            await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithProtocolVersion(MqttProtocolVersion.V500).Build());
+            await client.SubscribeAsync(filter);
+            return raw;
+        }
+
+        public Task PublishAsync(string topic, string payload) =>
+            _client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(Encoding.UTF8.GetBytes(payload)).Build());
+
+        public async Task<Received> WaitForAsync(Func<Received, bool> predicate, int since = 0)
+        {
+            var deadline = DateTime.UtcNow + Patience;
+            while (true)
+            {
+                var match = _messages.OrderBy(m => m.Index).FirstOrDefault(m => m.Index >= since && predicate(m));
+                if (match is not null)
+                {
+                    return match;
+                }
+
+                Assert.True(DateTime.UtcNow < deadline, "Timed out; last: " + string.Join(" | ", _messages.OrderBy(m => m.Index).TakeLast(10)));
+                await Task.Delay(20);
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _client.DisconnectAsync();
+            _client.Dispose();
+        }
+    }
+}
