@@ -1,17 +1,10 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using SettingControl.Contracts.Storage;
 
 namespace SettingControl.Storage.Sqlite;
 
-/// <summary>
-/// Stored state as JSON (grain state rows and the Lights up latch file): public read/write properties only
-/// (computed, read-only ones are derived from the stored ones and not stored), enums by name so the file stays readable.
-/// </summary>
+/// <summary>Stored state as JSON (grain state rows and the Lights up latch file): the shared <see cref="StoredStateJson"/> contract.</summary>
 internal static class StorageJson
 {
-    public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web)
-    {
-        Converters = { new JsonStringEnumConverter() },
-        IgnoreReadOnlyProperties = true,
-    };
+    public static JsonSerializerOptions Options => StoredStateJson.Options;
 }

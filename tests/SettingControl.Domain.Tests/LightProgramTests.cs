@@ -74,7 +74,7 @@ public class LightProgramTests
     [Fact]
     public void A_manual_brightness_change_keeps_the_colour_and_on_state()
     {
-        var room = new TreatmentRoom { Lights = LightProgram.From(new DesiredRoomState(new LightingSetting(true, 40, 2200), MaskSetting.Default), T) };
+        var room = new TreatmentRoom(LightProgram.From(new DesiredRoomState(new LightingSetting(true, 40, 2200), MaskSetting.Default), T));
 
         var change = room.SetLighting(new LightingCommand(null, 15, null, 3000), "therapist:dana", T, ActualLevels.Unknown);
 
@@ -92,7 +92,7 @@ public class LightProgramTests
     [Fact]
     public void A_fade_starts_from_the_light_the_devices_actually_show()
     {
-        var room = new TreatmentRoom { Lights = LightProgram.From(new DesiredRoomState(new LightingSetting(true, 40, 2700), MaskSetting.Default), T) };
+        var room = new TreatmentRoom(LightProgram.From(new DesiredRoomState(new LightingSetting(true, 40, 2700), MaskSetting.Default), T));
 
         room.SetLighting(new LightingCommand(null, 80, null, 10_000), "t", T, new ActualLevels(100, 4000, null));
 

@@ -12,7 +12,7 @@ public sealed class SessionPartsTests
     {
         var scene = new Scene(new LightingSetting(true, 30, 2700), new MaskSetting(false, 0));
         var protocol = new Protocol("p", "Test protocol", null, [new PhaseDefinition("settle", "Settling", phaseMinutes, 10, scene)]);
-        return new Session { SessionId = "s1", Protocol = protocol, Label = "test", StartedAt = Start, PhaseStartedAt = Start };
+        return new Session("s1", protocol, "test", Start);
     }
 
     [Fact]

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using SettingControl.Contracts.Storage;
 using Microsoft.Extensions.Time.Testing;
 using SettingControl.Domain.Sessions;
 
@@ -109,8 +109,8 @@ public class SessionTests
         Run(TimeSpan.FromMinutes(55));
         Assert.Equal("return", Session.Phase.Id);
 
-        // The host goes down: state is what storage holds (JSON, read-only properties not stored).
-        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web) { IgnoreReadOnlyProperties = true, Converters = { new JsonStringEnumConverter() } };
+        // The host goes down: state is what storage holds (JSON, computed properties not stored).
+        var options = StoredStateJson.Options;
         var stored = JsonSerializer.Serialize(_room, options);
         _time.Advance(TimeSpan.FromMinutes(50));
         var restored = JsonSerializer.Deserialize<TreatmentRoom>(stored, options)!;

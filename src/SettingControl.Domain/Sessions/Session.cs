@@ -22,41 +22,56 @@ public enum ClockState
 /// </summary>
 public sealed class Session
 {
-    public string SessionId { get; set; } = string.Empty;
+    /// <summary>A session starting now, in the protocol's first phase (the room enters it and applies its scene).</summary>
+    public Session(string sessionId, Protocol protocol, string label, DateTimeOffset startedAt)
+    {
+        SessionId = sessionId;
+        Protocol = protocol;
+        Label = label;
+        StartedAt = startedAt;
+        PhaseStartedAt = startedAt;
+    }
 
-    public Protocol Protocol { get; set; } = null!;
+    /// <summary>For storage, which sets every property from the stored row.</summary>
+    private Session()
+    {
+    }
 
-    public string Label { get; set; } = string.Empty;
+    public string SessionId { get; internal set; } = string.Empty;
 
-    public DateTimeOffset StartedAt { get; set; }
+    public Protocol Protocol { get; internal set; } = null!;
+
+    public string Label { get; internal set; } = string.Empty;
+
+    public DateTimeOffset StartedAt { get; internal set; }
 
     /// <summary>T0, "dose given".</summary>
-    public DateTimeOffset? DoseAt { get; set; }
+    public DateTimeOffset? DoseAt { get; internal set; }
 
-    public DateTimeOffset? EndedAt { get; set; }
+    public DateTimeOffset? EndedAt { get; internal set; }
 
-    public int PhaseIndex { get; set; }
+    public int PhaseIndex { get; internal set; }
 
-    public DateTimeOffset PhaseStartedAt { get; set; }
+    public DateTimeOffset PhaseStartedAt { get; internal set; }
 
-    public long PhaseExtensionMs { get; set; }
+    public long PhaseExtensionMs { get; internal set; }
 
-    public DateTimeOffset? HeldSince { get; set; }
+    public DateTimeOffset? HeldSince { get; internal set; }
 
-    public long HeldInPhaseMs { get; set; }
+    public long HeldInPhaseMs { get; internal set; }
 
     /// <summary>The clock was held by Lights up (and is resumed with it).</summary>
-    public bool HeldByLightsUp { get; set; }
+    public bool HeldByLightsUp { get; internal set; }
 
     /// <summary>Attributes the therapist has taken over from the program until the next phase.</summary>
-    public List<ProgramAttribute> Overrides { get; set; } = [];
+    public List<ProgramAttribute> Overrides { get; internal set; } = [];
 
-    public List<ReminderInstance> Reminders { get; set; } = [];
+    public List<ReminderInstance> Reminders { get; internal set; } = [];
 
     /// <summary>When each phase was entered and left, in order (a phase jumped back to appears twice).</summary>
-    public List<PhaseVisit> Visits { get; set; } = [];
+    public List<PhaseVisit> Visits { get; internal set; } = [];
 
-    public int ReminderSequence { get; set; }
+    public int ReminderSequence { get; internal set; }
 
     public bool IsActive => EndedAt is null;
 
@@ -211,36 +226,36 @@ public enum ReminderState
 /// <summary>One reminder, nurse-call style: scheduled → due (alerting) → acknowledged → done.</summary>
 public sealed class ReminderInstance
 {
-    public string Id { get; set; } = string.Empty;
+    public string Id { get; internal set; } = string.Empty;
 
-    public string Title { get; set; } = string.Empty;
+    public string Title { get; internal set; } = string.Empty;
 
-    public ReminderPriority Priority { get; set; }
+    public ReminderPriority Priority { get; internal set; }
 
-    public DateTimeOffset DueAt { get; set; }
+    public DateTimeOffset DueAt { get; internal set; }
 
-    public ReminderState State { get; set; }
+    public ReminderState State { get; internal set; }
 
     /// <summary><c>protocol</c> or <c>therapist</c>.</summary>
-    public string Source { get; set; } = "protocol";
+    public string Source { get; internal set; } = "protocol";
 
-    public double? EveryMinutes { get; set; }
+    public double? EveryMinutes { get; internal set; }
 
-    public DateTimeOffset? RepeatUntil { get; set; }
+    public DateTimeOffset? RepeatUntil { get; internal set; }
 
-    public int RealertAfterMinutes { get; set; } = 5;
+    public int RealertAfterMinutes { get; internal set; } = 5;
 
-    public DateTimeOffset? AlertedAt { get; set; }
+    public DateTimeOffset? AlertedAt { get; internal set; }
 
-    public int RealertCount { get; set; }
+    public int RealertCount { get; internal set; }
 
-    public DateTimeOffset? AcknowledgedAt { get; set; }
+    public DateTimeOffset? AcknowledgedAt { get; internal set; }
 
-    public string? AcknowledgedBy { get; set; }
+    public string? AcknowledgedBy { get; internal set; }
 
-    public DateTimeOffset? DoneAt { get; set; }
+    public DateTimeOffset? DoneAt { get; internal set; }
 
-    public string? DoneBy { get; set; }
+    public string? DoneBy { get; internal set; }
 
     public bool IsOpen => State is ReminderState.Due or ReminderState.Acknowledged;
 }
@@ -248,10 +263,22 @@ public sealed class ReminderInstance
 /// <summary>Lights up: the safety override and what the room was doing before it.</summary>
 public sealed class LightsUpState
 {
-    public DateTimeOffset Since { get; set; }
+    public LightsUpState(DateTimeOffset since, string by, DesiredRoomState before)
+    {
+        Since = since;
+        By = by;
+        Before = before;
+    }
 
-    public string By { get; set; } = string.Empty;
+    /// <summary>For storage, which sets every property from the stored row.</summary>
+    private LightsUpState()
+    {
+    }
+
+    public DateTimeOffset Since { get; internal set; }
+
+    public string By { get; internal set; } = string.Empty;
 
     /// <summary>The targets before Lights up, restored on resume when no session is running.</summary>
-    public DesiredRoomState Before { get; set; } = DesiredRoomState.Default;
+    public DesiredRoomState Before { get; internal set; } = DesiredRoomState.Default;
 }

@@ -18,22 +18,30 @@ public sealed class TreatmentRoom
 
     private const int MaxCatchUpSteps = 500;
 
-    public LightProgram Lights { get; set; } = new();
+    /// <summary>A new room: warm, dim light, no session, music stopped.</summary>
+    public TreatmentRoom()
+    {
+    }
 
-    public Session? Session { get; set; }
+    /// <summary>A room whose lights start on a given program (a room restored or set up elsewhere).</summary>
+    public TreatmentRoom(LightProgram lights) => Lights = lights;
 
-    public LightsUpState? LightsUp { get; set; }
+    public LightProgram Lights { get; private set; } = new();
 
-    public MusicSetting Music { get; set; } = MusicSetting.Default;
+    public Session? Session { get; private set; }
+
+    public LightsUpState? LightsUp { get; private set; }
+
+    public MusicSetting Music { get; private set; } = MusicSetting.Default;
 
     /// <summary>
     /// The room's brightness ceiling set by staff (e.g. a small room with a strong fixture). Manual changes
     /// above it are refused and scenes are capped to it; Lights up is exempt, it is a safety action.
     /// </summary>
-    public int MaxBrightness { get; set; } = Ranges.MaxBrightness;
+    public int MaxBrightness { get; private set; } = Ranges.MaxBrightness;
 
     /// <summary>What plays when someone presses play and no playlist was chosen yet (set by staff).</summary>
-    public string? DefaultPlaylistId { get; set; }
+    public string? DefaultPlaylistId { get; private set; }
 
     /// <summary>Lights up ducks the music so the therapist can talk and hear.</summary>
     public bool MusicDucked => LightsUp is not null;
@@ -219,14 +227,7 @@ public sealed class TreatmentRoom
             return RoomChange.Refuse("label", "'label' is required (1–100 characters, no patient-identifying data needed).");
         }
 
-        Session = new Session
-        {
-            SessionId = sessionId,
-            Protocol = protocol,
-            Label = label,
-            StartedAt = now,
-            PhaseStartedAt = now,
-        };
+        Session = new Session(sessionId, protocol, label, now);
         var change = new RoomChange { StateChanged = true };
         change.Events.Add(new RoomEvent(RoomEventTypes.SessionStarted, $"Session '{label}' started with protocol '{protocol.Name}'", actor, now));
         EnterPhase(0, now, now, actual, change);
@@ -340,7 +341,7 @@ public sealed class TreatmentRoom
         }
 
         var before = Lights.Desired;
-        LightsUp = new LightsUpState { Since = now, By = actor, Before = before };
+        LightsUp = new LightsUpState(now, actor, before);
         Lights.LightsOn = true;
         Lights.Brightness = Ramp.Steady(LightsUpBrightness, now);
         Lights.ColorTempK = Ramp.Steady(LightsUpColorTempK, now);
