@@ -12,6 +12,12 @@ public sealed record MaskCommand(bool? On, int? Light);
 /// <summary>A change to the music. Omitted fields keep their current value.</summary>
 public sealed record MusicCommand(string? PlaylistId, bool? Playing, int? Volume);
 
+/// <summary>
+/// Staff's change to a room's settings, applied as a whole or not at all. Omitted (null) fields keep their value;
+/// an empty <see cref="DefaultPlaylistId"/> clears the default playlist.
+/// </summary>
+public sealed record RoomSettingsUpdate(int? MaxBrightness, string? DefaultPlaylistId);
+
 /// <summary>One reason a command was rejected, naming the field so a client can show it.</summary>
 public sealed record ValidationError(string Field, string Message);
 

@@ -123,33 +123,7 @@ public sealed class RoomGrain : Grain, IRoomGrain
 
     public Task<CommandResult> UpdateSettings(UpdateRoomSettingsRequest request, Actor actor) =>
         Execute(actor, (room, now, actual) =>
-        {
-            // Checked together first, so a refused part leaves every setting as it was.
-            if (request.MaxBrightness is { } max && max is < 1 or > Ranges.MaxBrightness)
-            {
-                return RoomChange.Refuse("maxBrightness", $"The brightness limit is 1–{Ranges.MaxBrightness} %.");
-            }
-
-            var playlist = request.DefaultPlaylistId is { } p ? (p.Length == 0 ? null : p) : room.DefaultPlaylistId;
-            if (playlist is not null && !_music.HasPlaylist(playlist))
-            {
-                return RoomChange.Refuse("defaultPlaylistId", $"There is no playlist '{playlist}'.");
-            }
-
-            var change = new RoomChange { StateChanged = true };
-            if (request.MaxBrightness is { } limit && limit != room.MaxBrightness)
-            {
-                change = room.SetMaxBrightness(limit, actor.ToString(), now, actual);
-            }
-
-            if (request.DefaultPlaylistId is not null && playlist != room.DefaultPlaylistId)
-            {
-                var playlistChange = room.SetDefaultPlaylist(playlist, actor.ToString(), now, _music.HasPlaylist);
-                change.Events.AddRange(playlistChange.Events);
-            }
-
-            return change;
-        });
+            room.UpdateSettings(new RoomSettingsUpdate(request.MaxBrightness, request.DefaultPlaylistId), actor.ToString(), now, actual, _music.HasPlaylist));
 
     public async Task<CommandResult> Retire(Actor actor)
     {
@@ -243,7 +217,7 @@ public sealed class RoomGrain : Grain, IRoomGrain
     public Task<CommandResult> ReleaseOverride(string attribute, Actor actor) =>
         Execute(actor, (room, now, actual) => ProgramAttributeNames.TryParse(attribute, out var parsed)
             ? room.ReleaseOverride(parsed, actor.ToString(), now, actual)
-            : RoomChange.Refuse("attribute", $"'{attribute}' is not one of lightsOn, brightness, colorTempK, maskOn, maskLight."));
+            : RoomChange.Refuse("attribute", $"'{attribute}' is not one of {ProgramAttributeNames.AllWire}."));
 
     public Task<CommandResult> AddNote(string text, Actor actor) =>
         Execute(actor, (room, now, _) => room.AddNote(text, actor.ToString(), now));

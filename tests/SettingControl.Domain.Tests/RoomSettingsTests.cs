@@ -61,4 +61,38 @@ public class RoomSettingsTests
 
         Assert.Equal(new MusicSetting("calm-drones", true, MusicSetting.Default.Volume), _room.Music);
     }
+
+    [Fact]
+    public void A_settings_update_with_a_bad_limit_and_a_missing_playlist_is_refused_once_for_the_limit_and_changes_nothing()
+    {
+        var refused = _room.UpdateSettings(new RoomSettingsUpdate(0, "nope"), Staff, Now, ActualLevels.Unknown, _ => false);
+
+        Assert.Equal(new ValidationError("maxBrightness", "The brightness limit is 1–100 %."), Assert.Single(refused.Errors));
+        Assert.Equal((100, (string?)null), (_room.MaxBrightness, _room.DefaultPlaylistId));
+    }
+
+    [Fact]
+    public void A_settings_update_whose_playlist_is_missing_leaves_the_limit_as_it_was()
+    {
+        var refused = _room.UpdateSettings(new RoomSettingsUpdate(60, "nope"), Staff, Now, ActualLevels.Unknown, _ => false);
+
+        Assert.Equal(new ValidationError("defaultPlaylistId", "There is no playlist 'nope'."), Assert.Single(refused.Errors));
+        Assert.Equal(100, _room.MaxBrightness);
+    }
+
+    [Fact]
+    public void A_settings_update_applies_both_parts_records_each_and_an_empty_playlist_clears_the_default()
+    {
+        var applied = _room.UpdateSettings(new RoomSettingsUpdate(60, "calm"), Staff, Now, ActualLevels.Unknown, id => id == "calm");
+
+        Assert.False(applied.Refused);
+        Assert.Equal((60, "calm"), (_room.MaxBrightness, _room.DefaultPlaylistId));
+        Assert.Equal(["brightness limit 60%", "default playlist calm"], applied.Events.Select(e => e.Summary));
+
+        var cleared = _room.UpdateSettings(new RoomSettingsUpdate(null, ""), Staff, Now, ActualLevels.Unknown, _ => false);
+
+        Assert.False(cleared.Refused);
+        Assert.Equal((60, (string?)null), (_room.MaxBrightness, _room.DefaultPlaylistId));
+        Assert.Equal(["no default playlist"], cleared.Events.Select(e => e.Summary));
+    }
 }

@@ -3,8 +3,8 @@ using SettingControl.Contracts;
 namespace SettingControl.Grains.Tests;
 
 /// <summary>
-/// A settings update is checked as a whole before any part of it is applied: the grain checks the brightness limit
-/// and the playlist together, because the domain sets them one at a time.
+/// A settings update is checked as a whole before any part of it is applied (<c>TreatmentRoom.UpdateSettings</c>):
+/// through the grain, a refused part leaves every setting as it was and the caller hears one reason.
 /// </summary>
 public sealed class RoomSettingsGrainTests : IAsyncLifetime
 {

@@ -127,4 +127,17 @@ public sealed class SessionGrainTests : IAsyncLifetime
 
         throw new TimeoutException("condition never became true");
     }
+
+    [Fact]
+    public async Task Handing_back_an_unknown_attribute_is_refused_with_every_name_that_can_be_handed_back()
+    {
+        await Room.StartSession(new StartSessionRequest("esketamine-nasal", "Tue 09:00"), Dana);
+
+        var result = await Room.ReleaseOverride("volume", Dana);
+
+        Assert.Equal(CommandOutcome.Invalid, result.Outcome);
+        Assert.Equal(
+            new FieldError("attribute", "'volume' is not one of lightsOn, brightness, colorTempK, maskOn, maskLight, musicPlaylist, musicPlaying, musicVolume."),
+            Assert.Single(result.Errors));
+    }
 }

@@ -19,6 +19,9 @@ public static class ProgramAttributeNames
         _ => attribute.ToString(),
     };
 
+    /// <summary>Every wire name, for a refusal that says what would have been accepted.</summary>
+    public static string AllWire { get; } = string.Join(", ", Enum.GetValues<ProgramAttribute>().Select(Wire));
+
     public static bool TryParse(string? wire, out ProgramAttribute attribute)
     {
         foreach (var candidate in Enum.GetValues<ProgramAttribute>())

@@ -50,12 +50,43 @@ public sealed class TreatmentRoom
 
     // ---- room settings --------------------------------------------------------------------------
 
+    /// <summary>
+    /// Staff's settings change, checked as a whole before any part of it is applied: the brightness limit first, then
+    /// the playlist, so a refused part leaves every setting as it was and the caller hears one reason.
+    /// </summary>
+    public RoomChange UpdateSettings(RoomSettingsUpdate update, string actor, DateTimeOffset now, ActualLevels actual, Func<string, bool> playlistExists)
+    {
+        if (update.MaxBrightness is { } max && !IsValidLimit(max))
+        {
+            return LimitRefused();
+        }
+
+        var playlist = update.DefaultPlaylistId is { } p ? (p.Length == 0 ? null : p) : DefaultPlaylistId;
+        if (playlist is not null && !playlistExists(playlist))
+        {
+            return PlaylistRefused(playlist);
+        }
+
+        var change = new RoomChange { StateChanged = true };
+        if (update.MaxBrightness is { } limit && limit != MaxBrightness)
+        {
+            change = SetMaxBrightness(limit, actor, now, actual);
+        }
+
+        if (update.DefaultPlaylistId is not null && playlist != DefaultPlaylistId)
+        {
+            change.Events.AddRange(SetDefaultPlaylist(playlist, actor, now, playlistExists).Events);
+        }
+
+        return change;
+    }
+
     /// <summary>Sets the brightness ceiling; a brighter light (outside Lights up) fades down to it over a second.</summary>
     public RoomChange SetMaxBrightness(int maxBrightness, string actor, DateTimeOffset now, ActualLevels actual)
     {
-        if (maxBrightness is < 1 or > Ranges.MaxBrightness)
+        if (!IsValidLimit(maxBrightness))
         {
-            return RoomChange.Refuse("maxBrightness", $"The brightness limit is 1–{Ranges.MaxBrightness} %.");
+            return LimitRefused();
         }
 
         var before = Lights.Desired;
@@ -80,7 +111,7 @@ public sealed class TreatmentRoom
     {
         if (playlistId is not null && !playlistExists(playlistId))
         {
-            return RoomChange.Refuse("defaultPlaylistId", $"There is no playlist '{playlistId}'.");
+            return PlaylistRefused(playlistId);
         }
 
         DefaultPlaylistId = playlistId;
@@ -88,6 +119,14 @@ public sealed class TreatmentRoom
         change.Events.Add(new RoomEvent(RoomEventTypes.SettingsChanged, playlistId is null ? "no default playlist" : $"default playlist {playlistId}", actor, now));
         return change;
     }
+
+    private static bool IsValidLimit(int maxBrightness) => maxBrightness is >= 1 and <= Ranges.MaxBrightness;
+
+    private static RoomChange LimitRefused() =>
+        RoomChange.Refuse("maxBrightness", $"The brightness limit is 1–{Ranges.MaxBrightness} %.");
+
+    private static RoomChange PlaylistRefused(string playlistId) =>
+        RoomChange.Refuse("defaultPlaylistId", $"There is no playlist '{playlistId}'.");
 
     // ---- manual changes -------------------------------------------------------------------------
 
