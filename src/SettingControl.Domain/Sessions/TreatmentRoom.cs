@@ -3,10 +3,13 @@ using SettingControl.Domain.Program;
 namespace SettingControl.Domain.Sessions;
 
 /// <summary>
-/// The room's behaviour, free of Orleans and MQTT: manual changes, the session and its phase clock,
-/// overrides, Lights up and reminders. Every operation takes "now" and returns a <see cref="RoomChange"/>
-/// (events for the record, and whether lights or mask must be told); the room grain persists the
-/// result and talks to the devices.
+/// The room aggregate, free of Orleans and MQTT: its state (light program, session, Lights up, music, staff's
+/// settings) and the one door every change goes through. Every operation takes "now" and returns a
+/// <see cref="RoomChange"/> (events for the record, and whether lights, mask or music must be told); the room grain
+/// persists the result and talks to the devices. The room keeps its settings and the tick here; the steps live
+/// beside it: <see cref="ManualChanges"/>, <see cref="SessionSteps"/> (phase to phase), <see cref="PhaseClock"/>
+/// (hold, extend, end), <see cref="LightsUpSteps"/>, <see cref="ReminderBook"/>, <see cref="SceneApplication"/>
+/// and <see cref="RoomEventText"/>. State has non-public setters: only these steps change it.
 /// </summary>
 public sealed class TreatmentRoom
 {
@@ -30,9 +33,9 @@ public sealed class TreatmentRoom
 
     public Session? Session { get; private set; }
 
-    public LightsUpState? LightsUp { get; private set; }
+    public LightsUpState? LightsUp { get; internal set; }
 
-    public MusicSetting Music { get; private set; } = MusicSetting.Default;
+    public MusicSetting Music { get; internal set; } = MusicSetting.Default;
 
     /// <summary>
     /// The room's brightness ceiling set by staff (e.g. a small room with a strong fixture). Manual changes
@@ -128,130 +131,21 @@ public sealed class TreatmentRoom
     private static RoomChange PlaylistRefused(string playlistId) =>
         RoomChange.Refuse("defaultPlaylistId", $"There is no playlist '{playlistId}'.");
 
-    // ---- manual changes -------------------------------------------------------------------------
+    // ---- manual changes (ManualChanges) ---------------------------------------------------------
 
-    public RoomChange SetLighting(LightingCommand command, string actor, DateTimeOffset now, ActualLevels actual)
-    {
-        var errors = CommandValidation.Validate(command);
-        if (errors.Count > 0)
-        {
-            return RoomChange.Refuse(errors);
-        }
+    public RoomChange SetLighting(LightingCommand command, string actor, DateTimeOffset now, ActualLevels actual) =>
+        ManualChanges.SetLighting(this, command, actor, now, actual);
 
-        if (command.Brightness > MaxBrightness)
-        {
-            return RoomChange.Refuse("brightness", $"This room's brightness is limited to {MaxBrightness}% by staff.");
-        }
+    public RoomChange SetMask(MaskCommand command, string actor, DateTimeOffset now, ActualLevels actual) =>
+        ManualChanges.SetMask(this, command, actor, now, actual);
 
-        var change = new RoomChange { LightsChanged = true, StateChanged = true };
-        var before = Lights.Desired;
-        var transition = command.TransitionMs ?? 0;
-        if (command.On is { } on)
-        {
-            Lights.LightsOn = on;
-            TakeOver(ProgramAttribute.LightsOn, actor);
-        }
+    public RoomChange SetMusic(MusicCommand command, string actor, DateTimeOffset now, Func<string, bool> playlistExists) =>
+        ManualChanges.SetMusic(this, command, actor, now, playlistExists);
 
-        if (command.Brightness is { } brightness)
-        {
-            Lights.Brightness = StartRamp(Lights.Brightness, brightness, now, transition, actual.Brightness);
-            TakeOver(ProgramAttribute.Brightness, actor);
-        }
+    public RoomChange SkipTrack(int direction, string actor, DateTimeOffset now) =>
+        ManualChanges.SkipTrack(this, direction, actor, now);
 
-        if (command.ColorTempK is { } colorTemp)
-        {
-            Lights.ColorTempK = StartRamp(Lights.ColorTempK, colorTemp, now, transition, actual.ColorTempK);
-            TakeOver(ProgramAttribute.ColorTempK, actor);
-        }
-
-        change.Events.Add(new RoomEvent(RoomEventTypes.LightingChanged, RoomEventText.Describe(command), actor, now)
-        {
-            Before = before,
-            After = Lights.Desired,
-            TransitionMs = transition,
-            Phase = ActiveSession?.Phase.Name,
-        });
-        return change;
-    }
-
-    public RoomChange SetMask(MaskCommand command, string actor, DateTimeOffset now, ActualLevels actual)
-    {
-        var errors = CommandValidation.Validate(command);
-        if (errors.Count > 0)
-        {
-            return RoomChange.Refuse(errors);
-        }
-
-        var change = new RoomChange { MaskChanged = true, StateChanged = true };
-        var before = Lights.Desired;
-        if (command.On is { } on)
-        {
-            Lights.MaskOn = on;
-            TakeOver(ProgramAttribute.MaskOn, actor);
-        }
-
-        if (command.Light is { } light)
-        {
-            Lights.MaskLight = StartRamp(Lights.MaskLight, light, now, 0, actual.MaskLight);
-            TakeOver(ProgramAttribute.MaskLight, actor);
-        }
-
-        change.Events.Add(new RoomEvent(RoomEventTypes.MaskChanged, RoomEventText.Describe(command), actor, now)
-        {
-            Before = before,
-            After = Lights.Desired,
-            TransitionMs = 0,
-            Phase = ActiveSession?.Phase.Name,
-        });
-        return change;
-    }
-
-    public RoomChange SetMusic(MusicCommand command, string actor, DateTimeOffset now, Func<string, bool> playlistExists)
-    {
-        var errors = CommandValidation.Validate(command, playlistExists);
-        if (errors.Count > 0)
-        {
-            return RoomChange.Refuse(errors);
-        }
-
-        var before = Music;
-        Music = new MusicSetting(command.PlaylistId ?? Music.PlaylistId ?? DefaultPlaylistId, command.Playing ?? Music.Playing, command.Volume ?? Music.Volume);
-        if (command.PlaylistId is not null)
-        {
-            TakeOver(ProgramAttribute.MusicPlaylist, actor);
-        }
-
-        if (command.Playing is not null)
-        {
-            TakeOver(ProgramAttribute.MusicPlaying, actor);
-        }
-
-        if (command.Volume is not null)
-        {
-            TakeOver(ProgramAttribute.MusicVolume, actor);
-        }
-
-        var change = new RoomChange { MusicChanged = true, StateChanged = true };
-        change.Events.Add(new RoomEvent(RoomEventTypes.MusicChanged, RoomEventText.DescribeMusic(before, Music), actor, now) { Phase = ActiveSession?.Phase.Name });
-        return change;
-    }
-
-    public RoomChange SkipTrack(int direction, string actor, DateTimeOffset now)
-    {
-        if (Music.PlaylistId is null || !Music.Playing)
-        {
-            return RoomChange.Refuse("music", "No music is playing in this room.");
-        }
-
-        var change = new RoomChange { MusicSkip = Math.Sign(direction) };
-        change.Events.Add(new RoomEvent(direction > 0 ? RoomEventTypes.MusicNext : RoomEventTypes.MusicPrevious, direction > 0 ? "Next track" : "Previous track", actor, now)
-        {
-            Phase = ActiveSession?.Phase.Name,
-        });
-        return change;
-    }
-
-    // ---- the session and its clock --------------------------------------------------------------
+    // ---- the session and its clock (SessionSteps moves it between phases; PhaseClock holds and extends) ----
 
     public RoomChange StartSession(Protocol protocol, string label, string sessionId, string actor, DateTimeOffset now, ActualLevels actual)
     {
@@ -260,41 +154,20 @@ public sealed class TreatmentRoom
             return RoomChange.Refuse("session", $"Session '{running.Label}' is still running in this room; end it first.");
         }
 
-        label = label?.Trim() ?? string.Empty;
-        if (label.Length is 0 or > 100)
+        if (SessionSteps.Begin(protocol, label, sessionId, now) is not { } session)
         {
             return RoomChange.Refuse("label", "'label' is required (1–100 characters, no patient-identifying data needed).");
         }
 
-        Session = new Session(sessionId, protocol, label, now);
+        Session = session;
         var change = new RoomChange { StateChanged = true };
-        change.Events.Add(new RoomEvent(RoomEventTypes.SessionStarted, $"Session '{label}' started with protocol '{protocol.Name}'", actor, now));
-        EnterPhase(0, now, now, actual, change);
+        change.Events.Add(new RoomEvent(RoomEventTypes.SessionStarted, $"Session '{session.Label}' started with protocol '{protocol.Name}'", actor, now));
+        SessionSteps.EnterPhase(this, 0, now, now, actual, change);
         return change;
     }
 
-    public RoomChange MarkDose(string actor, DateTimeOffset now, ActualLevels actual)
-    {
-        if (ActiveSession is not { } session)
-        {
-            return NoSession();
-        }
-
-        if (session.DoseAt is { } dose)
-        {
-            return RoomChange.Refuse("t0", $"T0 was already marked at {dose:HH:mm:ss}.");
-        }
-
-        session.DoseAt = now;
-        var change = new RoomChange { StateChanged = true };
-        change.Events.Add(new RoomEvent(RoomEventTypes.DoseMarked, "T0: dose given", actor, now) { Phase = session.Phase.Name });
-        if (session.Protocol.DosePhaseIndex is { } dosePhase && dosePhase > session.PhaseIndex)
-        {
-            EnterPhase(dosePhase, now, now, actual, change);
-        }
-
-        return change;
-    }
+    public RoomChange MarkDose(string actor, DateTimeOffset now, ActualLevels actual) =>
+        ActiveSession is { } session ? SessionSteps.MarkDose(this, session, actor, now, actual) : NoSession();
 
     public RoomChange HoldClock(string actor, DateTimeOffset now) =>
         ActiveSession is { } session ? PhaseClock.Hold(session, actor, now) : NoSession();
@@ -305,142 +178,27 @@ public sealed class TreatmentRoom
     public RoomChange ExtendPhase(int minutes, string actor, DateTimeOffset now) =>
         ActiveSession is { } session ? PhaseClock.Extend(session, minutes, actor, now) : NoSession();
 
-    public RoomChange JumpToPhase(string phaseId, string actor, DateTimeOffset now, ActualLevels actual)
-    {
-        if (ActiveSession is not { } session)
-        {
-            return NoSession();
-        }
-
-        var index = session.Protocol.IndexOf(phaseId ?? string.Empty);
-        if (index < 0)
-        {
-            return RoomChange.Refuse("phase", $"Protocol '{session.Protocol.Name}' has no phase '{phaseId}'.");
-        }
-
-        var change = new RoomChange { StateChanged = true };
-        change.Events.Add(new RoomEvent(RoomEventTypes.PhaseJumped, $"Jumped to phase '{session.Protocol.Phases[index].Name}'", actor, now) { Phase = session.Phase.Name });
-        EnterPhase(index, now, now, actual, change);
-        return change;
-    }
+    public RoomChange JumpToPhase(string phaseId, string actor, DateTimeOffset now, ActualLevels actual) =>
+        ActiveSession is { } session ? SessionSteps.JumpTo(this, session, phaseId, actor, now, actual) : NoSession();
 
     public RoomChange EndSession(string actor, DateTimeOffset now) =>
         ActiveSession is { } session ? PhaseClock.End(session, actor, now) : NoSession();
 
     /// <summary>Hands an attribute the therapist took over back to the program, with a short fade.</summary>
-    public RoomChange ReleaseOverride(ProgramAttribute attribute, string actor, DateTimeOffset now, ActualLevels actual)
-    {
-        if (ActiveSession is not { } session)
-        {
-            return NoSession();
-        }
+    public RoomChange ReleaseOverride(ProgramAttribute attribute, string actor, DateTimeOffset now, ActualLevels actual) =>
+        ActiveSession is { } session ? SessionSteps.ReleaseOverride(this, session, attribute, actor, now, actual) : NoSession();
 
-        if (!session.Overrides.Remove(attribute))
-        {
-            return RoomChange.Refuse("attribute", $"'{ProgramAttributeNames.Wire(attribute)}' is not overridden; the program already controls it.");
-        }
-
-        var change = new RoomChange { StateChanged = true };
-        var before = Lights.Desired;
-        if (LightsUp is null)
-        {
-            ApplyScene(session.Phase.Scene, now, now, ReturnFadeMs, actual, change, only: attribute);
-        }
-
-        change.Events.Add(new RoomEvent(RoomEventTypes.OverrideReleased, $"{ProgramAttributeNames.Wire(attribute)} handed back to the program", actor, now)
-        {
-            Before = before,
-            After = Lights.Desired,
-            TransitionMs = ReturnFadeMs,
-            Phase = session.Phase.Name,
-        });
-        return change;
-    }
-
-    // ---- Lights up ------------------------------------------------------------------------------
+    // ---- Lights up (LightsUpSteps) --------------------------------------------------------------
 
     /// <summary>
     /// Full neutral light at once, mask light off, the clock held. Pressed again while on, it changes nothing in the
-    /// program but sends Lights up to every device once more: a therapist who presses twice wants the light, and a
-    /// device that missed the first press (rebooted, storage failing, a dropped message) gets it now.
+    /// program but sends Lights up to every device once more.
     /// </summary>
-    public RoomChange LightsUpOn(string actor, DateTimeOffset now)
-    {
-        if (LightsUp is { } active)
-        {
-            var again = new RoomChange { LightsChanged = true, MaskChanged = true, MusicChanged = true, IsSafetyAction = true };
-            again.Events.Add(new RoomEvent(RoomEventTypes.LightsUpResent, $"Lights up pressed again (on since {active.Since:HH:mm:ss}): sent to every device once more", actor, now)
-            {
-                Before = Lights.Desired,
-                After = Lights.Desired,
-                TransitionMs = 0,
-                Phase = ActiveSession?.Phase.Name,
-            });
-            return again;
-        }
-
-        var before = Lights.Desired;
-        LightsUp = new LightsUpState(now, actor, before);
-        Lights.LightsOn = true;
-        Lights.Brightness = Ramp.Steady(LightsUpBrightness, now);
-        Lights.ColorTempK = Ramp.Steady(LightsUpColorTempK, now);
-        Lights.MaskOn = false;
-        Lights.MaskLight = Ramp.Steady(Lights.MaskLight.ValueAt(now), now);
-        var change = new RoomChange { LightsChanged = true, MaskChanged = true, MusicChanged = true, StateChanged = true, IsSafetyAction = true };
-        if (ActiveSession is { IsHeld: false } session)
-        {
-            session.HeldSince = now;
-            session.HeldByLightsUp = true;
-        }
-
-        change.Events.Add(new RoomEvent(RoomEventTypes.LightsUp, "LIGHTS UP: full neutral light, mask light off, clock held", actor, now)
-        {
-            Before = before,
-            After = Lights.Desired,
-            TransitionMs = 0,
-            Phase = ActiveSession?.Phase.Name,
-        });
-        return change;
-    }
+    public RoomChange LightsUpOn(string actor, DateTimeOffset now) => LightsUpSteps.LightsUpOn(this, actor, now);
 
     /// <summary>Back to what the program says now (or to the light before Lights up), with a short fade.</summary>
-    public RoomChange LightsUpResume(string actor, DateTimeOffset now, ActualLevels actual)
-    {
-        if (LightsUp is not { } lightsUp)
-        {
-            return RoomChange.Refuse("lightsUp", "Lights up is not on.");
-        }
-
-        LightsUp = null;
-        var before = Lights.Desired;
-        var change = new RoomChange { LightsChanged = true, MaskChanged = true, MusicChanged = true, StateChanged = true };
-
-        // Start from the light as it was before Lights up, then let the phase scene (if any) decide.
-        var restored = lightsUp.Before;
-        Lights.LightsOn = restored.Lighting.On;
-        Lights.Brightness = StartRamp(Lights.Brightness, Math.Min(restored.Lighting.Brightness, MaxBrightness), now, ReturnFadeMs, actual.Brightness);
-        Lights.ColorTempK = StartRamp(Lights.ColorTempK, restored.Lighting.ColorTempK, now, ReturnFadeMs, actual.ColorTempK);
-        Lights.MaskOn = restored.Mask.On;
-        Lights.MaskLight = StartRamp(Lights.MaskLight, restored.Mask.Light, now, ReturnFadeMs, actual.MaskLight);
-        if (ActiveSession is { } session)
-        {
-            session.Overrides.Clear();
-            ApplyScene(session.Phase.Scene, now, now, ReturnFadeMs, actual, change);
-            if (session.HeldByLightsUp && session.IsHeld)
-            {
-                PhaseClock.Resume(session, now);
-            }
-        }
-
-        change.Events.Add(new RoomEvent(RoomEventTypes.LightsUpResumed, "Lights up ended: room returns to the program", actor, now)
-        {
-            Before = before,
-            After = Lights.Desired,
-            TransitionMs = ReturnFadeMs,
-            Phase = ActiveSession?.Phase.Name,
-        });
-        return change;
-    }
+    public RoomChange LightsUpResume(string actor, DateTimeOffset now, ActualLevels actual) =>
+        LightsUpSteps.LightsUpResume(this, actor, now, actual);
 
     // ---- notes and reminders --------------------------------------------------------------------
 
@@ -495,7 +253,7 @@ public sealed class TreatmentRoom
 
             var endedAt = session.PhaseStartedAt + session.PhaseLength!.Value + TimeSpan.FromMilliseconds(session.HeldInPhaseMs);
             change.StateChanged = true;
-            EnterPhase(session.PhaseIndex + 1, endedAt, now, actual, change);
+            SessionSteps.EnterPhase(this, session.PhaseIndex + 1, endedAt, now, actual, change);
         }
 
         ReminderBook.FallDue(session, now, change);
@@ -507,56 +265,15 @@ public sealed class TreatmentRoom
 
     // ---- internals ------------------------------------------------------------------------------
 
-    private void EnterPhase(int index, DateTimeOffset start, DateTimeOffset now, ActualLevels actual, RoomChange change)
-    {
-        var session = Session!;
-        if (session.Visits.Count > 0 && session.Visits[^1].EndedAt is null)
-        {
-            session.Visits[^1] = session.Visits[^1] with { EndedAt = start };
-        }
-
-        session.Visits.Add(new PhaseVisit(session.Protocol.Phases[index].Id, start, null));
-        session.PhaseIndex = index;
-        session.PhaseStartedAt = start;
-        session.PhaseExtensionMs = 0;
-        session.HeldInPhaseMs = 0;
-        if (session.IsHeld)
-        {
-            session.HeldSince = start;
-        }
-
-        session.Overrides.Clear();
-        var phase = session.Phase;
-        change.Events.Add(new RoomEvent(RoomEventTypes.PhaseStarted, $"Phase '{phase.Name}'", Actors.Program, start) { Phase = phase.Name });
-        ReminderBook.ScheduleFor(session, phase, start);
-        if (LightsUp is null)
-        {
-            var before = Lights.Desired;
-            ApplyScene(phase.Scene, start, now, phase.FadeSeconds * 1000L, actual, change);
-            if (change.LightsChanged || change.MaskChanged)
-            {
-                change.Events.Add(new RoomEvent(RoomEventTypes.SceneApplied, $"Scene of '{phase.Name}' over {phase.FadeSeconds} s", Actors.Program, start)
-                {
-                    Before = before,
-                    After = Lights.Desired,
-                    TransitionMs = phase.FadeSeconds * 1000,
-                    Phase = phase.Name,
-                });
-            }
-        }
-
-        ReminderBook.FallDue(session, now, change);
-    }
-
     /// <summary>Starts ramps toward a scene (<see cref="SceneApplication"/>), within the room's brightness limit and its overrides.</summary>
-    private void ApplyScene(Scene scene, DateTimeOffset start, DateTimeOffset now, long fadeMs, ActualLevels actual, RoomChange change, ProgramAttribute? only = null) =>
+    internal void ApplyScene(Scene scene, DateTimeOffset start, DateTimeOffset now, long fadeMs, ActualLevels actual, RoomChange change, ProgramAttribute? only = null) =>
         Music = SceneApplication.Apply(scene, Lights, Music, MaxBrightness, Session?.Overrides ?? [], start, now, fadeMs, actual, change, only);
 
-    private static Ramp StartRamp(Ramp current, double to, DateTimeOffset now, long durationMs, double? actualLevel) =>
+    internal static Ramp StartRamp(Ramp current, double to, DateTimeOffset now, long durationMs, double? actualLevel) =>
         durationMs <= 0 ? Ramp.Steady(to, now) : new Ramp(actualLevel ?? current.ValueAt(now), to, now, durationMs);
 
     /// <summary>A therapist's change to an attribute beats the program for that attribute until the next phase.</summary>
-    private void TakeOver(ProgramAttribute attribute, string actor)
+    internal void TakeOver(ProgramAttribute attribute, string actor)
     {
         if (ActiveSession is { } session && actor != Actors.Program && !session.Overrides.Contains(attribute))
         {

@@ -1,0 +1,132 @@
+using SettingControl.Domain.Program;
+
+namespace SettingControl.Domain.Sessions;
+
+/// <summary>
+/// A therapist's own changes to the room: lights, mask, music and track skips. Each is checked first (ranges, the
+/// room's brightness limit, the playlist), then applied; during a session the attribute it touched is taken over from
+/// the program until the next phase.
+/// </summary>
+internal static class ManualChanges
+{
+    public static RoomChange SetLighting(TreatmentRoom room, LightingCommand command, string actor, DateTimeOffset now, ActualLevels actual)
+    {
+        var errors = CommandValidation.Validate(command);
+        if (errors.Count > 0)
+        {
+            return RoomChange.Refuse(errors);
+        }
+
+        if (command.Brightness > room.MaxBrightness)
+        {
+            return RoomChange.Refuse("brightness", $"This room's brightness is limited to {room.MaxBrightness}% by staff.");
+        }
+
+        var change = new RoomChange { LightsChanged = true, StateChanged = true };
+        var before = room.Lights.Desired;
+        var transition = command.TransitionMs ?? 0;
+        if (command.On is { } on)
+        {
+            room.Lights.LightsOn = on;
+            room.TakeOver(ProgramAttribute.LightsOn, actor);
+        }
+
+        if (command.Brightness is { } brightness)
+        {
+            room.Lights.Brightness = TreatmentRoom.StartRamp(room.Lights.Brightness, brightness, now, transition, actual.Brightness);
+            room.TakeOver(ProgramAttribute.Brightness, actor);
+        }
+
+        if (command.ColorTempK is { } colorTemp)
+        {
+            room.Lights.ColorTempK = TreatmentRoom.StartRamp(room.Lights.ColorTempK, colorTemp, now, transition, actual.ColorTempK);
+            room.TakeOver(ProgramAttribute.ColorTempK, actor);
+        }
+
+        change.Events.Add(new RoomEvent(RoomEventTypes.LightingChanged, RoomEventText.Describe(command), actor, now)
+        {
+            Before = before,
+            After = room.Lights.Desired,
+            TransitionMs = transition,
+            Phase = room.ActiveSession?.Phase.Name,
+        });
+        return change;
+    }
+
+    public static RoomChange SetMask(TreatmentRoom room, MaskCommand command, string actor, DateTimeOffset now, ActualLevels actual)
+    {
+        var errors = CommandValidation.Validate(command);
+        if (errors.Count > 0)
+        {
+            return RoomChange.Refuse(errors);
+        }
+
+        var change = new RoomChange { MaskChanged = true, StateChanged = true };
+        var before = room.Lights.Desired;
+        if (command.On is { } on)
+        {
+            room.Lights.MaskOn = on;
+            room.TakeOver(ProgramAttribute.MaskOn, actor);
+        }
+
+        if (command.Light is { } light)
+        {
+            room.Lights.MaskLight = TreatmentRoom.StartRamp(room.Lights.MaskLight, light, now, 0, actual.MaskLight);
+            room.TakeOver(ProgramAttribute.MaskLight, actor);
+        }
+
+        change.Events.Add(new RoomEvent(RoomEventTypes.MaskChanged, RoomEventText.Describe(command), actor, now)
+        {
+            Before = before,
+            After = room.Lights.Desired,
+            TransitionMs = 0,
+            Phase = room.ActiveSession?.Phase.Name,
+        });
+        return change;
+    }
+
+    public static RoomChange SetMusic(TreatmentRoom room, MusicCommand command, string actor, DateTimeOffset now, Func<string, bool> playlistExists)
+    {
+        var errors = CommandValidation.Validate(command, playlistExists);
+        if (errors.Count > 0)
+        {
+            return RoomChange.Refuse(errors);
+        }
+
+        var before = room.Music;
+        room.Music = new MusicSetting(command.PlaylistId ?? room.Music.PlaylistId ?? room.DefaultPlaylistId, command.Playing ?? room.Music.Playing, command.Volume ?? room.Music.Volume);
+        if (command.PlaylistId is not null)
+        {
+            room.TakeOver(ProgramAttribute.MusicPlaylist, actor);
+        }
+
+        if (command.Playing is not null)
+        {
+            room.TakeOver(ProgramAttribute.MusicPlaying, actor);
+        }
+
+        if (command.Volume is not null)
+        {
+            room.TakeOver(ProgramAttribute.MusicVolume, actor);
+        }
+
+        var change = new RoomChange { MusicChanged = true, StateChanged = true };
+        change.Events.Add(new RoomEvent(RoomEventTypes.MusicChanged, RoomEventText.DescribeMusic(before, room.Music), actor, now) { Phase = room.ActiveSession?.Phase.Name });
+        return change;
+    }
+
+    public static RoomChange SkipTrack(TreatmentRoom room, int direction, string actor, DateTimeOffset now)
+    {
+        if (room.Music.PlaylistId is null || !room.Music.Playing)
+        {
+            return RoomChange.Refuse("music", "No music is playing in this room.");
+        }
+
+        var change = new RoomChange { MusicSkip = Math.Sign(direction) };
+        change.Events.Add(new RoomEvent(direction > 0 ? RoomEventTypes.MusicNext : RoomEventTypes.MusicPrevious, direction > 0 ? "Next track" : "Previous track", actor, now)
+        {
+            Phase = room.ActiveSession?.Phase.Name,
+        });
+        return change;
+    }
+}
