@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -8,6 +7,7 @@ using SettingControl.Contracts;
 using SettingControl.DeviceProtocol;
 using SettingControl.Domain;
 using SettingControl.Mqtt.Conventions;
+using SettingControl.Mqtt.Link;
 using SettingControl.Mqtt.Security;
 
 namespace SettingControl.Mqtt;
@@ -15,16 +15,13 @@ namespace SettingControl.Mqtt;
 /// <summary>
 /// The controller's one MQTT connection. It owns its reconnect loop (MQTTnet 5 has no managed client):
 /// a loop checks the connection and pings, never reconnecting from inside the disconnect handler;
-/// after every connect it re-subscribes, which makes the broker re-deliver every device's retained
-/// announce/availability/state. Incoming messages are parsed on the receive thread, by the device convention that
-/// owns their topic (<see cref="DeviceConventionRegistry"/>), and routed to device
-/// grains by per-device partitions (so one device's messages stay in order); outgoing commands go
-/// through a coalescing queue that survives disconnects.
+/// after every connect it re-subscribes (<see cref="LinkSubscriptions"/>), which makes the broker re-deliver every
+/// device's retained announce/availability/state. Incoming messages are parsed on the receive thread, by the device
+/// convention that owns their topic (<see cref="DeviceConventionRegistry"/>), and handed to the grains by
+/// <see cref="InboundRouter"/>; outgoing commands go through a coalescing queue that survives disconnects.
 /// </summary>
 public sealed class MqttDeviceLink : BackgroundService, IDeviceCommands, IDeviceLinkStatus
 {
-    private const int InboundPartitions = 16;
-
     /// <summary>
     /// Messages one partition may hold while its grain calls catch up. A flooding device (thousands of availability
     /// flips a second) would otherwise grow the queue without limit and delay every device sharing its partition by
@@ -32,25 +29,20 @@ public sealed class MqttDeviceLink : BackgroundService, IDeviceCommands, IDevice
     /// </summary>
     public const int InboundQueueCapacity = 256;
 
-    /// <summary>How long a device's room is trusted from the cache before the device grain is asked again.</summary>
-    private static readonly TimeSpan RouteLifetime = TimeSpan.FromSeconds(30);
     private const int MaxPublishesInFlight = 64;
 
     private readonly MqttOptions _options;
     private readonly ControllerAccount _account;
     private readonly DeviceConventionRegistry _conventions;
-    private readonly IGrainFactory _grains;
     private readonly DeviceLinkMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger<MqttDeviceLink> _logger;
     private readonly IMqttClient _client;
     private readonly PendingCommands _outgoing = new();
-    private readonly Channel<InboundDeviceMessage>[] _inbound;
+    private readonly InboundRouter _inbound;
+    private readonly LinkSubscriptions _subscriptions;
     private readonly SemaphoreSlim _inFlight = new(MaxPublishesInFlight);
     private readonly string _commandIdPrefix = Guid.NewGuid().ToString("N")[..8];
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string? RoomId, long Expires)> _routes = new(StringComparer.Ordinal);
-    private readonly SemaphoreSlim _subscribing = new(1, 1);
-    private HashSet<string> _subscribed = new(StringComparer.Ordinal);
     private long _commandCounter;
     private bool _wasConnected;
     private int _failedAttempts;
@@ -67,21 +59,14 @@ public sealed class MqttDeviceLink : BackgroundService, IDeviceCommands, IDevice
         _options = options.Value;
         _account = account;
         _conventions = conventions;
-        _grains = grains;
         _metrics = metrics;
         _time = time;
         _logger = logger;
         _client = new MqttClientFactory().CreateMqttClient();
         _client.ApplicationMessageReceivedAsync += OnMessageReceived;
-        _conventions.SubscriptionFiltersChanged += () => _ = ResubscribeAsync();
         _metrics.ObserveLink(() => _client.IsConnected ? 1 : 0);
-        _inbound = new Channel<InboundDeviceMessage>[InboundPartitions];
-        for (var i = 0; i < _inbound.Length; i++)
-        {
-            _inbound[i] = Channel.CreateBounded<InboundDeviceMessage>(
-                new BoundedChannelOptions(InboundQueueCapacity) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.DropOldest },
-                _ => _metrics.Dropped(DropReason.InboundQueueFull));
-        }
+        _inbound = new InboundRouter(grains, metrics, time, logger, InboundQueueCapacity);
+        _subscriptions = new LinkSubscriptions(_client, conventions, logger);
     }
 
     public bool IsConnected => _client.IsConnected;
@@ -97,23 +82,14 @@ public sealed class MqttDeviceLink : BackgroundService, IDeviceCommands, IDevice
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var workers = new List<Task>();
-        foreach (var partition in _inbound)
-        {
-            workers.Add(RouteInboundAsync(partition.Reader, stoppingToken));
-        }
-
-        workers.Add(PublishLoopAsync(stoppingToken));
+        var workers = new List<Task>(_inbound.StartWorkers(stoppingToken)) { PublishLoopAsync(stoppingToken) };
         try
         {
             await ConnectionLoopAsync(stoppingToken);
         }
         finally
         {
-            foreach (var partition in _inbound)
-            {
-                partition.Writer.TryComplete();
-            }
+            _inbound.Complete();
 
             await Task.WhenAll(workers.Select(w => w.ContinueWith(_ => { }, TaskScheduler.Default)));
             if (_client.IsConnected)
@@ -201,93 +177,13 @@ public sealed class MqttDeviceLink : BackgroundService, IDeviceCommands, IDevice
             return false;
         }
 
-        await _subscribing.WaitAsync(stoppingToken);
-        try
-        {
-            _subscribed = new HashSet<string>(StringComparer.Ordinal);
-            await SubscribeAsync(_conventions.SubscriptionFilters, stoppingToken);
-        }
-        finally
-        {
-            _subscribing.Release();
-        }
+        await _subscriptions.SubscribeAllAsync(stoppingToken);
 
         _wasConnected = true;
         _failedAttempts = 0;
         _metrics.Reconnected();
         _logger.LogInformation("Device link connected to {Host}:{Port} and subscribed", _options.ConnectHost, _options.Port);
         return true;
-    }
-
-    private async Task SubscribeAsync(IReadOnlyCollection<string> filters, CancellationToken cancellationToken)
-    {
-        if (filters.Count == 0)
-        {
-            return;
-        }
-
-        var subscribe = new MqttClientSubscribeOptionsBuilder();
-        foreach (var filter in filters)
-        {
-            subscribe = subscribe.WithTopicFilter(filter, MqttQualityOfServiceLevel.AtLeastOnce);
-        }
-
-        var subscribed = await _client.SubscribeAsync(subscribe.Build(), cancellationToken);
-        foreach (var item in subscribed.Items)
-        {
-            if (item.ResultCode > MqttClientSubscribeResultCode.GrantedQoS2)
-            {
-                _logger.LogError("Broker refused subscription {Filter}: {Code}", item.TopicFilter.Topic, item.ResultCode);
-            }
-            else
-            {
-                _subscribed.Add(item.TopicFilter.Topic);
-            }
-        }
-    }
-
-    /// <summary>
-    /// A bridge registered or removed while connected: subscribe to its topics now (the broker then hands out its
-    /// retained bridge topics) rather than at the next reconnect; stop listening to a removed one.
-    /// </summary>
-    private async Task ResubscribeAsync()
-    {
-        try
-        {
-            await _subscribing.WaitAsync();
-            try
-            {
-                if (!_client.IsConnected)
-                {
-                    return;
-                }
-
-                var wanted = _conventions.SubscriptionFilters;
-                var added = wanted.Where(f => !_subscribed.Contains(f)).ToArray();
-                var removed = _subscribed.Where(f => !wanted.Contains(f)).ToArray();
-                await SubscribeAsync(added, CancellationToken.None);
-                if (removed.Length > 0)
-                {
-                    var unsubscribe = new MqttClientUnsubscribeOptionsBuilder();
-                    foreach (var filter in removed)
-                    {
-                        unsubscribe = unsubscribe.WithTopicFilter(filter);
-                        _subscribed.Remove(filter);
-                    }
-
-                    await _client.UnsubscribeAsync(unsubscribe.Build());
-                }
-            }
-            finally
-            {
-                _subscribing.Release();
-            }
-        }
-        catch (Exception ex)
-        {
-            // The next reconnect subscribes to everything anyway.
-            _logger.LogWarning("Device link could not change its subscriptions: {Reason}", ex.GetBaseException().Message);
-        }
     }
 
     private async Task OnMessageReceived(MqttApplicationMessageReceivedEventArgs e)
@@ -316,8 +212,7 @@ public sealed class MqttDeviceLink : BackgroundService, IDeviceCommands, IDevice
                         InboundDeviceMessage.AvailabilityChanged => "availability",
                         _ => "state",
                     });
-                    var partition = (int)((uint)StringComparer.Ordinal.GetHashCode(parsed.DeviceId) % InboundPartitions);
-                    _inbound[partition].Writer.TryWrite(parsed);
+                    _inbound.Enqueue(parsed);
                 }
             }
             else
@@ -334,86 +229,6 @@ public sealed class MqttDeviceLink : BackgroundService, IDeviceCommands, IDevice
             _metrics.Dropped(DropReason.InvalidJson);
             _logger.LogWarning(ex, "Unexpected failure parsing a device message");
         }
-    }
-
-    private async Task RouteInboundAsync(ChannelReader<InboundDeviceMessage> reader, CancellationToken stoppingToken)
-    {
-        await foreach (var message in reader.ReadAllAsync(CancellationToken.None))
-        {
-            try
-            {
-                var now = _time.GetUtcNow();
-                var device = _grains.GetGrain<IDeviceGrain>(message.DeviceId);
-                bool routed;
-                switch (message)
-                {
-                    case InboundDeviceMessage.StateReported s:
-                        // The hot path: state reports go straight to the room, with the device's room cached,
-                        // so a report costs one grain call instead of two.
-                        var roomId = await RoomOf(message.DeviceId, device);
-                        if (roomId is not null)
-                        {
-                            await _grains.GetGrain<IRoomGrain>(roomId).OnDeviceState(message.DeviceId, new DeviceStateReport(s.State, now));
-                            routed = true;
-                        }
-                        else
-                        {
-                            // Unassigned: the device grain keeps "last seen" for the staff console and drops the report.
-                            routed = await device.StateReported(new DeviceStateReport(s.State, now));
-                        }
-
-                        break;
-                    case InboundDeviceMessage.Announced a:
-                        _routes.TryRemove(message.DeviceId, out _);
-                        routed = await device.Announced(a.Announcement);
-                        break;
-                    case InboundDeviceMessage.AvailabilityChanged v:
-                        _routes.TryRemove(message.DeviceId, out _);
-                        routed = await device.AvailabilityChanged(v.Online, now);
-                        break;
-                    default:
-                        routed = false;
-                        break;
-                }
-
-                if (routed)
-                {
-                    _metrics.Accepted();
-                }
-                else
-                {
-                    _metrics.Dropped(DropReason.UnassignedDevice);
-                }
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                _logger.LogWarning(ex, "Routing a message from device {DeviceId} failed", message.DeviceId);
-            }
-            catch (Exception)
-            {
-                // Shutting down: the silo may already be gone.
-            }
-        }
-    }
-
-    private async ValueTask<string?> RoomOf(string deviceId, IDeviceGrain device)
-    {
-        var nowTicks = _time.GetTimestamp();
-        if (_routes.TryGetValue(deviceId, out var route) && route.Expires > nowTicks)
-        {
-            return route.RoomId;
-        }
-
-        var roomId = await device.RoomOf();
-
-        // Only rooms are cached: a device staff have not assigned yet is looked up again on each report,
-        // so it starts reaching its room as soon as it is assigned.
-        if (roomId is not null)
-        {
-            _routes[deviceId] = (roomId, nowTicks + (long)(RouteLifetime.TotalSeconds * _time.TimestampFrequency));
-        }
-
-        return roomId;
     }
 
     private async Task PublishLoopAsync(CancellationToken stoppingToken)

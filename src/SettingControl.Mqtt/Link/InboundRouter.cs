@@ -1,0 +1,135 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using SettingControl.Contracts;
+using SettingControl.DeviceProtocol;
+using SettingControl.Mqtt.Conventions;
+
+namespace SettingControl.Mqtt.Link;
+
+/// <summary>
+/// Takes parsed device messages off the receive thread and hands them to the grains, in per-device partitions (so one
+/// device's messages stay in order while other devices' run beside them). State reports, the hot path, go straight to
+/// the device's room, whose id is cached for a while, so a report costs one grain call instead of two.
+/// </summary>
+internal sealed class InboundRouter
+{
+    private const int Partitions = 16;
+
+    /// <summary>How long a device's room is trusted from the cache before the device grain is asked again.</summary>
+    private static readonly TimeSpan RouteLifetime = TimeSpan.FromSeconds(30);
+
+    private readonly IGrainFactory _grains;
+    private readonly DeviceLinkMetrics _metrics;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Channel<InboundDeviceMessage>[] _partitions;
+    private readonly ConcurrentDictionary<string, (string? RoomId, long Expires)> _routes = new(StringComparer.Ordinal);
+
+    public InboundRouter(IGrainFactory grains, DeviceLinkMetrics metrics, TimeProvider time, ILogger logger, int queueCapacity)
+    {
+        _grains = grains;
+        _metrics = metrics;
+        _time = time;
+        _logger = logger;
+        _partitions = new Channel<InboundDeviceMessage>[Partitions];
+        for (var i = 0; i < _partitions.Length; i++)
+        {
+            // When full, the oldest message is dropped and counted: the newest says what is true now.
+            _partitions[i] = Channel.CreateBounded<InboundDeviceMessage>(
+                new BoundedChannelOptions(queueCapacity) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.DropOldest },
+                _ => _metrics.Dropped(DropReason.InboundQueueFull));
+        }
+    }
+
+    /// <summary>Queues a message for its device's partition; called on the receive thread, never blocks.</summary>
+    public void Enqueue(InboundDeviceMessage message)
+    {
+        var partition = (int)((uint)StringComparer.Ordinal.GetHashCode(message.DeviceId) % Partitions);
+        _partitions[partition].Writer.TryWrite(message);
+    }
+
+    /// <summary>One worker per partition, until <see cref="Complete"/> is called and the queues are drained.</summary>
+    public IEnumerable<Task> StartWorkers(CancellationToken stoppingToken) =>
+        _partitions.Select(p => RouteAsync(p.Reader, stoppingToken)).ToArray();
+
+    public void Complete()
+    {
+        foreach (var partition in _partitions)
+        {
+            partition.Writer.TryComplete();
+        }
+    }
+
+    private async Task RouteAsync(ChannelReader<InboundDeviceMessage> reader, CancellationToken stoppingToken)
+    {
+        await foreach (var message in reader.ReadAllAsync(CancellationToken.None))
+        {
+            try
+            {
+                if (await RouteOneAsync(message))
+                {
+                    _metrics.Accepted();
+                }
+                else
+                {
+                    _metrics.Dropped(DropReason.UnassignedDevice);
+                }
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                _logger.LogWarning(ex, "Routing a message from device {DeviceId} failed", message.DeviceId);
+            }
+            catch (Exception)
+            {
+                // Shutting down: the silo may already be gone.
+            }
+        }
+    }
+
+    private async Task<bool> RouteOneAsync(InboundDeviceMessage message)
+    {
+        var now = _time.GetUtcNow();
+        var device = _grains.GetGrain<IDeviceGrain>(message.DeviceId);
+        switch (message)
+        {
+            case InboundDeviceMessage.StateReported s:
+                if (await RoomOf(message.DeviceId, device) is { } roomId)
+                {
+                    await _grains.GetGrain<IRoomGrain>(roomId).OnDeviceState(message.DeviceId, new DeviceStateReport(s.State, now));
+                    return true;
+                }
+
+                // Unassigned: the device grain keeps "last seen" for the staff console and drops the report.
+                return await device.StateReported(new DeviceStateReport(s.State, now));
+            case InboundDeviceMessage.Announced a:
+                _routes.TryRemove(message.DeviceId, out _);
+                return await device.Announced(a.Announcement);
+            case InboundDeviceMessage.AvailabilityChanged v:
+                _routes.TryRemove(message.DeviceId, out _);
+                return await device.AvailabilityChanged(v.Online, now);
+            default:
+                return false;
+        }
+    }
+
+    private async ValueTask<string?> RoomOf(string deviceId, IDeviceGrain device)
+    {
+        var nowTicks = _time.GetTimestamp();
+        if (_routes.TryGetValue(deviceId, out var route) && route.Expires > nowTicks)
+        {
+            return route.RoomId;
+        }
+
+        var roomId = await device.RoomOf();
+
+        // Only rooms are cached: a device staff have not assigned yet is looked up again on each report,
+        // so it starts reaching its room as soon as it is assigned.
+        if (roomId is not null)
+        {
+            _routes[deviceId] = (roomId, nowTicks + (long)(RouteLifetime.TotalSeconds * _time.TimestampFrequency));
+        }
+
+        return roomId;
+    }
+}
