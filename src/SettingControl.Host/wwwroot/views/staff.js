@@ -2,35 +2,24 @@
 
 import { h } from '../lib/dom.js';
 import { api } from '../lib/api.js';
+import { bridgesSection } from './staff-bridges.js';
+import { guarded, section, table, when } from './staff-parts.js';
 
 const ROLES = ['Observer', 'Therapist', 'Staff', 'Admin'];
 
-function section(title, testid, ...body) {
-  const error = h('p', { class: 'form-error', role: 'alert', hidden: true, 'data-testid': `${testid}-error` });
-  const root = h('section', { class: 'panel staff-section', 'data-testid': testid }, h('h2', { class: 'panel-title' }, title), error, ...body);
-  return {
-    root,
-    fail(err) { error.hidden = false; error.textContent = err.message; },
-    ok() { error.hidden = true; error.textContent = ''; },
-  };
-}
-
-function table(headers, rows, testid) {
-  return h('table', { class: 'staff-table', 'data-testid': testid },
-    h('thead', {}, h('tr', {}, headers.map((t) => h('th', { scope: 'col' }, t)))),
-    h('tbody', {}, rows));
-}
-
-function when(iso) {
-  if (!iso) return '—';
-  const d = new Date(iso);
-  return d.toLocaleString([], { dateStyle: 'short', timeStyle: 'short' });
-}
+/** How each device convention is named for staff (docs/devices.md); a device that says none speaks protocol v1. */
+const CONVENTION_TEXT = {
+  'settingcontrol-v1': 'SettingControl v1',
+  zigbee2mqtt: 'Zigbee2MQTT',
+  tasmota: 'Tasmota',
+  'ha-json': 'Home Assistant JSON',
+};
 
 /** The staff console (#/staff): rooms, devices, protocols and playlists; accounts and API keys for admins. */
 export function mountStaff(main, me) {
   const rooms = section('Rooms', 'staff-rooms');
   const devices = section('Devices', 'staff-devices');
+  const bridges = bridgesSection(() => loadDevices());
   const library = section('Protocols and playlists', 'staff-library');
   const accounts = section('Accounts', 'staff-accounts');
   const keys = section('API keys', 'staff-keys');
@@ -49,21 +38,12 @@ export function mountStaff(main, me) {
   main.replaceChildren(
     h('h1', { class: 'page-title' }, 'Staff console'),
     h('p', { class: 'hint' }, 'Rooms, devices and settings. Everything here is also in the REST API (docs/api.md).'),
-    rooms.root, devices.root, library.root,
+    rooms.root, devices.root, bridges.root, library.root,
     me.canAdminister ? accounts.root : null,
     me.canAdminister ? keys.root : null);
 
   let roomList = [];
   let playlists = [];
-
-  async function guarded(part, action) {
-    try {
-      await action();
-      part.ok();
-    } catch (err) {
-      part.fail(err);
-    }
-  }
 
   async function loadRooms() {
     await guarded(rooms, async () => {
@@ -142,9 +122,10 @@ export function mountStaff(main, me) {
         }) }, target.value ? 'Move' : 'Assign');
         target.addEventListener('change', () => { apply.textContent = target.value ? 'Assign' : 'Release'; });
         return h('tr', { 'data-testid': `staff-device-${d.deviceId}`, 'data-availability': d.availability },
-          h('td', {}, d.deviceId),
+          h('td', {}, d.name ? h('span', {}, h('strong', {}, d.name), h('br'), h('small', {}, d.deviceId)) : d.deviceId),
           h('td', {}, d.kind ?? '—'),
-          h('td', {}, d.model ?? '—'),
+          h('td', { 'data-testid': `staff-device-${d.deviceId}-convention` }, CONVENTION_TEXT[d.convention ?? 'settingcontrol-v1'] ?? d.convention),
+          h('td', {}, [d.vendor, d.model].filter(Boolean).join(' ') || '—'),
           h('td', {}, d.firmware ?? '—'),
           h('td', {}, h('span', { class: `avail avail-${d.availability}` }, d.availability)),
           h('td', {}, when(d.lastSeen)),
@@ -152,7 +133,7 @@ export function mountStaff(main, me) {
           h('td', { class: 'actions' }, apply));
       });
       devicesBody.replaceChildren(
-        list.length ? table(['Device', 'Kind', 'Model', 'Firmware', 'Availability', 'Last seen', 'Room', ''], rows, 'devices-table')
+        list.length ? table(['Device', 'Kind', 'Speaks', 'Model', 'Firmware', 'Availability', 'Last seen', 'Room', ''], rows, 'devices-table')
           : h('p', { class: 'placeholder' }, 'No device has announced itself yet.'),
         h('p', { class: 'hint' }, 'A device that announces itself shows here. It controls nothing until it is assigned to a room.'));
     });
@@ -279,11 +260,11 @@ export function mountStaff(main, me) {
 
   async function refreshAll() {
     await loadRooms();
-    await Promise.all([loadDevices(), loadLogins(), loadLibrary(), loadAccounts(), loadKeys()]);
+    await Promise.all([loadDevices(), loadLogins(), bridges.load(), loadLibrary(), loadAccounts(), loadKeys()]);
   }
 
   refreshAll();
   // Devices come and go on their own; keep their availability fresh while the console is open.
-  const timer = setInterval(loadDevices, 5000);
+  const timer = setInterval(() => { loadDevices(); bridges.load(); }, 5000);
   return { kind: 'staff', update() {}, dispose() { clearInterval(timer); } };
 }
