@@ -24,6 +24,13 @@ public sealed class DeviceState
     public int? MinColorTempK { get; set; }
 
     public int? MaxColorTempK { get; set; }
+
+    /// <summary>The longest fade the device runs itself; longer ones are stepped by its room.</summary>
+    public int? MaxTransitionMs { get; set; }
+
+    /// <summary>What the device last said about itself, for a room it is assigned to after it announced.</summary>
+    public DeviceAnnouncement? AsAnnouncement(string deviceId) => Model is null || Kind is null ? null
+        : new DeviceAnnouncement(deviceId, Kind, Model, Firmware ?? string.Empty, MinColorTempK, MaxColorTempK, MaxTransitionMs, Convention, Name, Vendor);
 }
 
 /// <summary>
@@ -51,8 +58,14 @@ public sealed class DeviceGrain(
         state.State.Kind = kind;
         await state.WriteStateAsync();
 
-        // A device that is online already (it announced itself before staff assigned it) is handed to its
-        // new room at once, which shows it online and sends it the room's state.
+        // A device that announced itself before staff assigned it is handed to its new room at once: first what it
+        // said about itself (its colour range and the longest fade it runs, without which the room would send a long
+        // fade as one), then whether it is online, which shows it and sends it the room's state.
+        if (roomId is not null && state.State.AsAnnouncement(this.GetPrimaryKeyString()) is { } announced)
+        {
+            await GrainFactory.GetGrain<IRoomGrain>(roomId).OnDeviceAnnounced(announced);
+        }
+
         if (roomId is not null && _availability != DeviceAvailability.Unknown && _lastSeen is { } seen)
         {
             await GrainFactory.GetGrain<IRoomGrain>(roomId).OnDeviceAvailability(this.GetPrimaryKeyString(), _availability == DeviceAvailability.Online, seen);
@@ -86,7 +99,7 @@ public sealed class DeviceGrain(
                       (state.State.RoomId is null && state.State.Kind != announcement.Kind) ||
                       state.State.Convention != announcement.Convention || state.State.Name != announcement.Name ||
                       state.State.Vendor != announcement.Vendor || state.State.MinColorTempK != announcement.MinColorTempK ||
-                      state.State.MaxColorTempK != announcement.MaxColorTempK;
+                      state.State.MaxColorTempK != announcement.MaxColorTempK || state.State.MaxTransitionMs != announcement.MaxTransitionMs;
         if (changed)
         {
             state.State.Model = announcement.Model;
@@ -96,6 +109,7 @@ public sealed class DeviceGrain(
             state.State.Vendor = announcement.Vendor;
             state.State.MinColorTempK = announcement.MinColorTempK;
             state.State.MaxColorTempK = announcement.MaxColorTempK;
+            state.State.MaxTransitionMs = announcement.MaxTransitionMs;
             state.State.Kind ??= announcement.Kind;
             if (state.State.RoomId is null)
             {

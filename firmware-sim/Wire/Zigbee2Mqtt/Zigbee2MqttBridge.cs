@@ -103,6 +103,7 @@ public sealed partial class Zigbee2MqttBridge : SimulatedClient
         var problems = new List<string>();
         var command = ZigbeeCommand.Parse(payload, route.Attribute, problems);
         var targets = _bulbs.TryGetValue(route.Name, out var single) ? [single] : _groups[route.Name].Members.Select(m => _bulbs[m]).ToArray();
+        single?.Note(route.IsGet ? "get" : "set", route.IsGet ? null : command.Transition);
         if (route.IsGet)
         {
             foreach (var bulb in targets)

@@ -13,8 +13,12 @@ public readonly record struct ZigbeeBulbState(bool On, int Brightness, int Color
 /// and reports the way Zigbee2MQTT does: the state it assumes at once after a command, the bulb's own reports while it
 /// fades, and the final state when the fade ends. Its faults are its own: it may ignore transitions or lose power.
 /// </summary>
+/// <summary>A request the bridge passed to a bulb, in the order it arrived: a <c>set</c> (with its transition) or a <c>get</c>.</summary>
+public sealed record ZigbeeRequest(string Kind, DateTimeOffset At, double? TransitionSeconds);
+
 public sealed partial class ZigbeeBulb
 {
+    private readonly System.Collections.Concurrent.ConcurrentQueue<ZigbeeRequest> _received = new();
     private readonly LightOutput _output;
     private readonly Func<Publication, Task> _publish;
     private readonly Func<bool> _legacyAvailability;
@@ -42,6 +46,11 @@ public sealed partial class ZigbeeBulb
     }
 
     public string FriendlyName { get; }
+
+    /// <summary>Every <c>set</c> and <c>get</c> addressed to this bulb (directly, not through a group), oldest first.</summary>
+    public IReadOnlyList<ZigbeeRequest> Received => _received.ToArray();
+
+    internal void Note(string kind, double? transitionSeconds) => _received.Enqueue(new ZigbeeRequest(kind, _time.GetUtcNow(), transitionSeconds));
 
     public string IeeeAddress { get; }
 
