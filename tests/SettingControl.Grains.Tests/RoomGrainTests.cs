@@ -136,6 +136,22 @@ public sealed class RoomGrainTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_device_assigned_after_it_announced_gets_long_fades_in_segments_it_can_do()
+    {
+        var room = await ProvisionedRoom("late");
+        var bulb = _cluster.Grains.GetGrain<IDeviceGrain>("late-bulb");
+        Assert.False(await bulb.Announced(new DeviceAnnouncement("late-bulb", "light", "LED1545G12", "2.3", 2200, 4000, 30_000, "zigbee2mqtt", "room/ceiling", "IKEA")));
+        await bulb.AvailabilityChanged(true, DateTimeOffset.UtcNow);
+
+        Assert.Empty(await Facility.AssignDevice("late-bulb", "late", "light"));
+        var result = await room.SetLighting(new SetLightingRequest(Brightness: 10, TransitionMs: 120_000), new Actor("therapist", "dana"));
+
+        Assert.Equal(CommandOutcome.Accepted, result.Outcome);
+        var sent = _cluster.Devices.For("late-bulb").Last();
+        Assert.Equal(30_000, sent.TransitionMs);
+    }
+
+    [Fact]
     public async Task Watchers_are_pushed_every_change()
     {
         var room = await ProvisionedRoom("f");
