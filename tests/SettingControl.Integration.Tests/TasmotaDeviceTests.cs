@@ -51,6 +51,9 @@ public sealed class TasmotaDeviceTests
         await Eventually.TrueAsync(() => light.Settings is { Power: true, Dimmer: 40, Ct: 370 }, TimeSpan.FromSeconds(30), "the room's light reached the Tasmota");
         Assert.Equal(0, light.MalformedCommandCount);
 
+        // Any native fade the controller asked for is a fixed-duration one (SetOption117 1), as its steps are timed.
+        Assert.True(!light.Settings.Fade || light.Settings.FixedFadeDuration, $"fade settings {light.Settings}");
+
         var listed = Assert.Single((await host.Http.GetFromJsonAsync<JsonElement[]>("/api/tasmota"))!);
         Assert.Equal((deviceId, "online", "Generic"), (listed.GetProperty("deviceId").GetString(), listed.GetProperty("availability").GetString(), listed.GetProperty("module").GetString()));
 

@@ -245,6 +245,16 @@ public sealed class TasmotaTests : IDisposable
         Assert.False(_devices.Remove(DeviceId));
     }
 
+    [Theory]
+    [InlineData("tele")]
+    [InlineData("stat/zigbee")]
+    [InlineData("cmnd")]
+    public void A_bridge_may_not_take_tasmotas_topics(string baseTopic)
+    {
+        var bridges = new SettingControl.Mqtt.Bridges.BridgeDirectory(_directory, _accounts, "settingcontrol");
+        Assert.Contains(bridges.Register("zigbee2mqtt", baseTopic, "Clash").Refusals, r => r.Field == "baseTopic" && r.Message.Contains("overlaps", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void The_tasmota_login_authenticates_with_its_topic_as_scope()
     {
