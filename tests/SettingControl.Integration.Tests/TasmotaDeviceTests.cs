@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using MQTTnet;
+using MQTTnet.Adapter;
+using MQTTnet.Formatter;
 using SettingControl.FirmwareSim.Connection;
 using SettingControl.FirmwareSim.Wire.Tasmota;
 using SettingControl.Integration.Tests.Infrastructure;
@@ -39,6 +42,10 @@ public sealed class TasmotaDeviceTests
             await light.StartAsync(timeout.Token);
         }
 
+        // Its login reaches only its own topics, and cannot take another device's client id (and session).
+        Assert.True(await ConnectsAsync(host.MqttPort, "DVES_0TEST1", deviceId, login.GetProperty("password").GetString()!));
+        Assert.False(await ConnectsAsync(host.MqttPort, "room-1-light-1", deviceId, login.GetProperty("password").GetString()!));
+
         var device = await Until(
             async () => (await host.Http.GetFromJsonAsync<JsonElement[]>("/api/devices"))!.FirstOrDefault(d => d.GetProperty("deviceId").GetString() == deviceId),
             d => d.ValueKind == JsonValueKind.Object && d.GetProperty("availability").GetString() == "online",
@@ -67,6 +74,21 @@ public sealed class TasmotaDeviceTests
 
         Assert.Equal(HttpStatusCode.NoContent, (await host.Http.DeleteAsync($"/api/tasmota/{deviceId}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await host.Http.DeleteAsync($"/api/tasmota/{deviceId}")).StatusCode);
+    }
+
+    private static async Task<bool> ConnectsAsync(int port, string clientId, string username, string password)
+    {
+        using var client = new MqttClientFactory().CreateMqttClient();
+        try
+        {
+            var result = await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithClientId(clientId)
+                .WithCredentials(username, password).WithProtocolVersion(MqttProtocolVersion.V500).Build());
+            return result.ResultCode == MqttClientConnectResultCode.Success;
+        }
+        catch (Exception ex) when (ex is MqttConnectingFailedException or MQTTnet.Exceptions.MqttCommunicationException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Polls until <paramref name="read"/> gives a value <paramref name="done"/> accepts, and returns it.</summary>
