@@ -43,7 +43,21 @@ public sealed class TasmotaDeviceTests
         }
 
         // Its login reaches only its own topics, and cannot take another device's client id (and session).
-        Assert.True(await ConnectsAsync(host.MqttPort, "DVES_0TEST1", deviceId, login.GetProperty("password").GetString()!));
+        using (var own = new MqttClientFactory().CreateMqttClient())
+        {
+            await own.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", host.MqttPort).WithClientId("DVES_0TEST1")
+                .WithCredentials(deviceId, login.GetProperty("password").GetString()).WithProtocolVersion(MqttProtocolVersion.V500).Build());
+            Assert.True(own.IsConnected);
+            foreach (var topic in new[] { "stat/dimmer-4/RESULT", "tele/tasmotas/LWT", "cmnd/dimmer-3/Power", "settingcontrol/devices/room-1-light-1/state" })
+            {
+                var refused = await own.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload("{\"POWER\":\"OFF\"}")
+                    .WithQualityOfServiceLevel(MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce).Build());
+                Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, refused.ReasonCode);
+            }
+
+            await own.DisconnectAsync();
+        }
+
         Assert.False(await ConnectsAsync(host.MqttPort, "room-1-light-1", deviceId, login.GetProperty("password").GetString()!));
 
         var device = await Until(
