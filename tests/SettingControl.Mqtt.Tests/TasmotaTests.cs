@@ -152,6 +152,7 @@ public sealed class TasmotaTests : IDisposable
         var announced = Assert.IsType<InboundDeviceMessage.Announced>(Assert.Single(info.Messages)).Announcement;
         Assert.Equal(("Generic", "14.3.0(release-tasmota)"), (announced.Model, announced.Firmware));
         Assert.Empty(Receive("tele/dimmer-3/INFO1", """{"Info1":{"Module":"Generic","Version":"14.3.0(release-tasmota)"}}""").Messages);
+        Assert.Empty(Receive("tele/dimmer-3/INFO1", """{"Info1":{}}""").Messages);
     }
 
     [Fact]

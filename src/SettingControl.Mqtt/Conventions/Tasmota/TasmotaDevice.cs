@@ -73,12 +73,13 @@ internal sealed class TasmotaDevice(TasmotaRegistration registration)
             return ConventionParse.Dropped(DropReason.InvalidJson);
         }
 
+        (module, version) = (module ?? _module, version ?? _version);
         if (module == _module && version == _version && _announced)
         {
             return ConventionParse.Of();
         }
 
-        (_module, _version) = (module ?? _module, version ?? _version);
+        (_module, _version) = (module, version);
         _announced = true;
         return ConventionParse.Of(new InboundDeviceMessage.Announced(registration.DeviceId, Announcement()));
     }
