@@ -181,6 +181,7 @@ public static class HostingExtensions
         app.MapProvisioningApi();
         app.MapMusicApi();
         app.MapBridgesApi();
+        app.MapTasmotaApi();
         app.MapOpenApi().AllowAnonymous();
 
         // Device broker accounts and the generated Mosquitto files: staff and admins only.

@@ -28,6 +28,7 @@ public sealed class BrokerAccess(ControllerAccount controller, MqttAccountStore 
             MqttAccountRole.Device => new MqttPrincipal(username!, MqttPrincipalKind.Device),
             MqttAccountRole.Gateway => new MqttPrincipal(username!, MqttPrincipalKind.Gateway),
             MqttAccountRole.Bridge => new MqttPrincipal(username!, MqttPrincipalKind.Bridge, accounts.ScopeOf(username!)),
+            MqttAccountRole.Tasmota => new MqttPrincipal(username!, MqttPrincipalKind.Tasmota, accounts.ScopeOf(username!)),
             _ => null,
         };
     }

@@ -5,6 +5,7 @@ using SettingControl.Domain;
 using SettingControl.Mqtt.Conventions;
 using SettingControl.Mqtt.Bridges;
 using SettingControl.Mqtt.Conventions.SettingControlV1;
+using SettingControl.Mqtt.Conventions.Tasmota;
 using SettingControl.Mqtt.Conventions.Zigbee2Mqtt;
 using SettingControl.Mqtt.Security;
 
@@ -34,6 +35,7 @@ public static class MqttServiceCollectionExtensions
             sp.GetRequiredService<MqttAccountStore>(),
             sp.GetRequiredService<IOptions<MqttOptions>>().Value.BaseTopic,
             sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new TasmotaDirectory(credentialsDirectory, sp.GetRequiredService<MqttAccountStore>()));
         services.AddSingleton(sp => new BrokerAccessPolicy(sp.GetRequiredService<DeviceConventionRegistry>().AccessRules));
         services.AddSingleton(sp => new BrokerAccess(
             sp.GetRequiredService<ControllerAccount>(),
@@ -61,6 +63,8 @@ public static class MqttServiceCollectionExtensions
         services.AddOptions<Zigbee2MqttOptions>().BindConfiguration(Zigbee2MqttOptions.Section);
         services.AddSingleton<Zigbee2MqttConvention>();
         services.AddSingleton<IDeviceConvention>(sp => sp.GetRequiredService<Zigbee2MqttConvention>());
+        services.AddSingleton<TasmotaConvention>();
+        services.AddSingleton<IDeviceConvention>(sp => sp.GetRequiredService<TasmotaConvention>());
         services.AddSingleton<DeviceConventionRegistry>();
         services.AddSingleton<DeviceLinkMetrics>();
         services.AddSingleton<MqttDeviceLink>();

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using SettingControl.DeviceProtocol;
+using SettingControl.Mqtt.Conventions.Tasmota;
 using SettingControl.Mqtt.Conventions.Zigbee2Mqtt;
 using SettingControl.Mqtt.Security;
 
@@ -20,6 +21,9 @@ public sealed class BridgeDirectory
 {
     public const string FileName = "bridges.json";
     public const string Zigbee2MqttKind = "zigbee2mqtt";
+
+    /// <summary>Tasmota's topic prefixes: a bridge there would take the Tasmota devices' messages.</summary>
+    private static readonly string[] TasmotaPrefixes = [TasmotaTopics.CommandPrefix, TasmotaTopics.StatPrefix, TasmotaTopics.TelePrefix];
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
@@ -79,6 +83,10 @@ public sealed class BridgeDirectory
             else if (Overlaps(baseTopic!, _reservedBaseTopic))
             {
                 refusals.Add(new("baseTopic", $"\"{baseTopic}\" overlaps the controller's own topics (\"{_reservedBaseTopic}\")."));
+            }
+            else if (TasmotaPrefixes.FirstOrDefault(p => Overlaps(baseTopic!, p)) is { } tasmota)
+            {
+                refusals.Add(new("baseTopic", $"\"{baseTopic}\" overlaps Tasmota's topics (\"{tasmota}/…\")."));
             }
             else if (_bridges.FirstOrDefault(b => Overlaps(baseTopic!, b.BaseTopic)) is { } other)
             {

@@ -40,6 +40,12 @@ internal sealed class ConnectionAuthorizer(BrokerAccess access, DeviceLinkMetric
             return Refuse(e, BrokerRefusal.ClientIdReserved, MqttConnectReasonCode.ClientIdentifierNotValid);
         }
 
+        // A Tasmota picks its own client id (DVES_ and its MAC): it may not pick another account's, whose session it would take over.
+        if (principal.Kind == MqttPrincipalKind.Tasmota && e.ClientId != principal.Username && access.Accounts.Has(e.ClientId))
+        {
+            return Refuse(e, BrokerRefusal.ClientIdReserved, MqttConnectReasonCode.ClientIdentifierNotValid);
+        }
+
         // The last will is published later by the broker on the client's behalf, so it is authorised now.
         var willTopic = ConnectPackets.Of(e)?.WillTopic;
         if (!string.IsNullOrEmpty(willTopic) && !access.Policy.MayPublish(principal, willTopic))

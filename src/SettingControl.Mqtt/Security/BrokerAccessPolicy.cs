@@ -16,6 +16,9 @@ public enum MqttPrincipalKind
 
     /// <summary>A Zigbee2MQTT bridge: speaks for its bulbs under its own base topic (<see cref="MqttPrincipal.Scope"/>) and nowhere else.</summary>
     Bridge,
+
+    /// <summary>A Tasmota device: its own <c>cmnd</c>/<c>stat</c>/<c>tele</c> topics, its Tasmota topic in <see cref="MqttPrincipal.Scope"/>.</summary>
+    Tasmota,
 }
 
 /// <summary>

@@ -46,6 +46,15 @@ public static class MosquittoConfig
             text.Append('\n');
         }
 
+        foreach (var account in accounts.List().Where(a => a.Role == MqttAccountRole.Tasmota && a.Scope is not null))
+        {
+            var device = new MqttPrincipal(account.Username, MqttPrincipalKind.Tasmota, account.Scope);
+            text.Append("# Tasmota device ").Append(account.Username).Append(": its own cmnd/stat/tele topics under ").Append(account.Scope).Append(", never cmnd.\n");
+            text.Append("user ").Append(account.Username).Append('\n');
+            AppendLines(text, policy.Conventions.SelectMany(c => c.MosquittoScopedLines(device)));
+            text.Append('\n');
+        }
+
         text.Append("# Every device (username = device id): its own topics only.\n");
         AppendLines(text, policy.Conventions.SelectMany(c => c.MosquittoDevicePatterns()));
         return text.ToString();

@@ -22,6 +22,12 @@ public enum MqttAccountRole
     /// its bulbs; it never publishes their <c>set</c>/<c>get</c> (see the Zigbee2MQTT convention's access rules).
     /// </summary>
     Bridge,
+
+    /// <summary>
+    /// One Tasmota device: its rights are bound to its Tasmota topic (the account's scope): it publishes under
+    /// <c>stat/&lt;topic&gt;/</c> and <c>tele/&lt;topic&gt;/</c> and reads <c>cmnd/&lt;topic&gt;/</c> (see the Tasmota convention's access rules).
+    /// </summary>
+    Tasmota,
 }
 
 /// <summary>An issued account as listed to staff: never the password, never the hash.</summary>
@@ -82,6 +88,9 @@ public sealed class MqttAccountStore
 
     /// <summary>Creates (or rotates) a bridge's account, bound to <paramref name="baseTopic"/>. Returns the new password.</summary>
     public string IssueBridge(string username, string baseTopic) => Issue(username, MqttAccountRole.Bridge, baseTopic);
+
+    /// <summary>Creates (or rotates) a Tasmota device's account, bound to its Tasmota <paramref name="topic"/>. Returns the new password.</summary>
+    public string IssueTasmota(string username, string topic) => Issue(username, MqttAccountRole.Tasmota, topic);
 
     /// <summary>The topic an account's rights are bound to (a bridge's base topic), or null.</summary>
     public string? ScopeOf(string username)
