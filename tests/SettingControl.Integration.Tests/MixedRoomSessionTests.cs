@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using SettingControl.FirmwareSim.Connection;
+using SettingControl.FirmwareSim.Wire.Tasmota;
 using SettingControl.FirmwareSim.Wire.Zigbee2Mqtt;
 using SettingControl.Integration.Tests.Infrastructure;
 using Xunit.Abstractions;
@@ -11,12 +12,12 @@ using Xunit.Abstractions;
 namespace SettingControl.Integration.Tests;
 
 /// <summary>
-/// A whole (time-compressed) session in a room that mixes a Zigbee bulb behind a simulated Zigbee2MQTT bridge with
-/// SettingControl v1 lights and eye mask: the emergence ramp stepped by the controller, Lights up, the bulb coming back
+/// A whole (time-compressed) session in a room that mixes a Zigbee bulb behind a simulated Zigbee2MQTT bridge, a
+/// Tasmota dimmer and SettingControl v1 lights and eye mask: the emergence ramp stepped by the controller, Lights up, the bulb coming back
 /// from a power cut at full white, and a controller restart after which the bulb is read back before it is told
 /// anything.
 /// </summary>
-public sealed class Zigbee2MqttSessionTests(ITestOutputHelper output)
+public sealed class MixedRoomSessionTests(ITestOutputHelper output)
 {
     /// <summary>Settle, then 6 s of "deep" from T0, then a 16-second emergence ramp the room stays in.</summary>
     private const string Protocol = """
@@ -60,9 +61,20 @@ public sealed class Zigbee2MqttSessionTests(ITestOutputHelper output)
             var bulb = bridge[bulbOptions.FriendlyName];
             var bulbId = bulbOptions.EffectiveIeeeAddress.ToLowerInvariant();
 
+            var tasmotaLogin = await (await host.Http.PostAsJsonAsync("/api/tasmota", new { topic = "room-1-dimmer", name = "Room 1 reading lamp" })).Content.ReadFromJsonAsync<JsonElement>();
+            var dimmerId = tasmotaLogin.GetProperty("deviceId").GetString()!;
+            await using var dimmer = new SimulatedTasmotaLight(new TasmotaLightOptions
+            {
+                Topic = "room-1-dimmer",
+                Broker = new MqttEndpoint { BrokerPort = mqttPort, Username = tasmotaLogin.GetProperty("username").GetString(), Password = tasmotaLogin.GetProperty("password").GetString() },
+            });
+            await dimmer.StartAsync(CancellationToken.None);
+
             await Eventually.TrueAsync(async () => (await host.Http.GetStringAsync("/api/devices")).Contains(bulbId, StringComparison.Ordinal), TimeSpan.FromSeconds(15), "the bulb listed");
+            await Eventually.TrueAsync(async () => (await host.Http.GetStringAsync("/api/devices")).Contains(dimmerId, StringComparison.Ordinal), TimeSpan.FromSeconds(15), "the dimmer listed");
             (await host.Http.PutAsJsonAsync($"/api/devices/{bulbId}/room", new { roomId = "room-1" })).EnsureSuccessStatusCode();
-            await Eventually.TrueAsync(async () => (await host.GetRoomAsync("room-1")).Devices.All(d => d.Availability == "online"), TimeSpan.FromSeconds(20), "room-1 online, bulb included");
+            (await host.Http.PutAsJsonAsync($"/api/devices/{dimmerId}/room", new { roomId = "room-1" })).EnsureSuccessStatusCode();
+            await Eventually.TrueAsync(async () => (await host.GetRoomAsync("room-1")).Devices.All(d => d.Availability == "online"), TimeSpan.FromSeconds(20), "room-1 online, bulb and dimmer included");
             var mask = host.SimulatedDevices!["room-1-mask"];
             var v1Light = host.SimulatedDevices["room-1-light-1"];
 
@@ -73,6 +85,7 @@ public sealed class Zigbee2MqttSessionTests(ITestOutputHelper output)
             // Settle: 50 % is 127 of 254, 3000 K is 333 mireds; the v1 light in the same room follows the same scene.
             await BulbReaches(bulb, new ZigbeeBulbState(true, 127, Mireds(bulb, 3000)), "settle scene on the bulb");
             Assert.True(await v1Light.WaitUntilAsync(s => s.Brightness == 50 && s.ColorTempK == 3000, TimeSpan.FromSeconds(15)), "settle scene on the v1 light");
+            await DimmerReaches(dimmer, 50, 333, "settle scene on the dimmer");
 
             (await host.Http.PostAsync("/api/rooms/room-1/session/t0", null)).EnsureSuccessStatusCode();
             await BulbReaches(bulb, new ZigbeeBulbState(true, 25, Mireds(bulb, 2200)), "deep scene on the bulb");
@@ -85,11 +98,13 @@ public sealed class Zigbee2MqttSessionTests(ITestOutputHelper output)
             output.WriteLine($"emergence ramp: {segments.Length} segments, transitions {string.Join(", ", segments.Select(s => s.TransitionSeconds))} s");
             Assert.True(segments.Length >= 16_000 / MaxNativeTransitionMs, $"the ramp was stepped ({segments.Length} segments)");
             Assert.All(segments, s => Assert.InRange(s.TransitionSeconds!.Value, 0, MaxNativeTransitionMs / 1000.0));
+            await DimmerReaches(dimmer, 70, 286, "the end of the emergence ramp on the dimmer");
 
             // Lights up: full neutral light on the bulb (4000 K is 250 mireds) and the mask light off.
             (await host.Http.PostAsync("/api/rooms/room-1/lights-up", null)).EnsureSuccessStatusCode();
             await BulbReaches(bulb, new ZigbeeBulbState(true, 254, Mireds(bulb, 4000)), "Lights up on the bulb");
             Assert.True(await mask.WaitUntilAsync(s => !s.On, TimeSpan.FromSeconds(15)), "mask light off in Lights up");
+            await DimmerReaches(dimmer, 100, 250, "Lights up on the dimmer");
             (await host.Http.PostAsync("/api/rooms/room-1/lights-up/resume", null)).EnsureSuccessStatusCode();
             await BulbReaches(bulb, new ZigbeeBulbState(true, 178, Mireds(bulb, 3500)), "back to the return scene");
 
@@ -111,6 +126,7 @@ public sealed class Zigbee2MqttSessionTests(ITestOutputHelper output)
 
             (await host.Http.PutAsJsonAsync("/api/rooms/room-1/lighting", new { brightness = 40, transitionMs = 0 })).EnsureSuccessStatusCode();
             await BulbReaches(bulb, new ZigbeeBulbState(true, 102, Mireds(bulb, 3500)), "the restarted controller drives the bulb");
+            await DimmerReaches(dimmer, 40, 286, "the restarted controller drives the dimmer");
         }
         finally
         {
@@ -120,6 +136,10 @@ public sealed class Zigbee2MqttSessionTests(ITestOutputHelper output)
 
     private static Task BulbReaches(ZigbeeBulb bulb, ZigbeeBulbState expected, string what, TimeSpan? timeout = null) =>
         Eventually.TrueAsync(() => Task.FromResult(bulb.Current == expected), timeout ?? TimeSpan.FromSeconds(20), $"{what}: {expected}");
+
+    private static Task DimmerReaches(SimulatedTasmotaLight dimmer, int percent, int ct, string what) =>
+        Eventually.TrueAsync(() => Task.FromResult(dimmer.Settings is { Power: true } settings && settings.Dimmer == percent && settings.Ct == ct),
+            TimeSpan.FromSeconds(20), $"{what}: Dimmer {percent}, CT {ct}");
 
     /// <summary>Kelvin as this bulb's mireds: 10⁶ / K, within the range its definition exposes.</summary>
     private static int Mireds(ZigbeeBulb bulb, int kelvin) =>
