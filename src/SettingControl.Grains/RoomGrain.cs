@@ -12,8 +12,9 @@ namespace SettingControl.Grains;
 /// One treatment room. The grain is thin: the room's behaviour is <see cref="TreatmentRoom"/> (domain); the grain
 /// hands each command to it and commits what it decided through <see cref="RoomCommitPipeline"/> (stored before the
 /// caller hears back, with its session record, then sent to devices and player and pushed to watchers). Its parts in
-/// <c>Rooms/</c> keep the devices' reports (<see cref="RoomDevices"/>, in memory only, because devices re-publish them
-/// as retained messages whenever the controller subscribes), the device output, storage, the clock and the watchers.
+/// <c>Rooms/</c> take the devices' reports (<see cref="DeviceReports"/> into <see cref="RoomDevices"/>, in memory only,
+/// because devices re-publish them as retained messages whenever the controller subscribes) and keep the device output,
+/// storage, the clock and the watchers.
 /// </summary>
 public sealed class RoomGrain : Grain, IRoomGrain
 {
@@ -36,6 +37,7 @@ public sealed class RoomGrain : Grain, IRoomGrain
     private readonly RoomStorage _storage;
     private readonly RoomCommitPipeline _commits;
     private readonly RoomClock _clock;
+    private readonly DeviceReports _reports;
 
     public RoomGrain(
         [PersistentState("room", StorageNames.Default)] IPersistentState<RoomState> state,
@@ -59,6 +61,7 @@ public sealed class RoomGrain : Grain, IRoomGrain
             statusChanged: Notify, retryLater: EnsureTimer, unreadable: DeactivateOnIdle);
         _commits = new RoomCommitPipeline(RoomId, _storage, _liveDevices, _output, music, time, storageFailureLog, logger,
             published: Notify, scheduled: EnsureTimer, snapshot: BuildSnapshot);
+        _reports = new DeviceReports(_liveDevices, _output, _commits, () => _state.State, time, Notify);
         _clock = new RoomClock(_storage, _output, time, () =>
             this.RegisterGrainTimer(OnTick, new GrainTimerCreationOptions(RoomClock.Period, RoomClock.Period) { Interleave = false, KeepAlive = true }));
     }
@@ -243,44 +246,15 @@ public sealed class RoomGrain : Grain, IRoomGrain
 
     public Task OnDeviceAnnounced(DeviceAnnouncement announcement)
     {
-        if (_liveDevices.Announce(announcement))
-        {
-            ShowChange();
-        }
-
+        _reports.Announced(announcement);
         return Task.CompletedTask;
     }
 
-    public async Task OnDeviceAvailability(string deviceId, bool online, DateTimeOffset at)
-    {
-        if (_liveDevices.ReportAvailability(deviceId, online, at) is not { } report)
-        {
-            return;
-        }
-
-        var (device, changed) = report;
-
-        if (online)
-        {
-            await _output.Restore(Room.Lights, device, _time.GetUtcNow());
-        }
-
-        _state.State.Version++;
-        if (changed && Room.Session is { IsActive: true } session && _liveDevices.RecordAvailability(deviceId, online, at, session.Phase.Name) is { } entry)
-        {
-            await _commits.RecordObservation(entry);
-        }
-
-        Notify();
-    }
+    public Task OnDeviceAvailability(string deviceId, bool online, DateTimeOffset at) => _reports.AvailabilityChanged(deviceId, online, at);
 
     public Task OnDeviceState(string deviceId, DeviceStateReport report)
     {
-        if (_liveDevices.ReportState(deviceId, report))
-        {
-            ShowChange();
-        }
-
+        _reports.StateReported(deviceId, report);
         return Task.CompletedTask;
     }
 
