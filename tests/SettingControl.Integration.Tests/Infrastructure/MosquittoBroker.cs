@@ -11,11 +11,15 @@ namespace SettingControl.Integration.Tests.Infrastructure;
 public sealed class MosquittoBroker : IAsyncDisposable
 {
     private readonly string _configFile;
+    private readonly string _passwordFile;
+    private readonly string _aclFile;
     private Process? _process;
 
-    private MosquittoBroker(string configFile, int port)
+    private MosquittoBroker(string configFile, string passwordFile, string aclFile, int port)
     {
         _configFile = configFile;
+        _passwordFile = passwordFile;
+        _aclFile = aclFile;
         Port = port;
     }
 
@@ -25,7 +29,9 @@ public sealed class MosquittoBroker : IAsyncDisposable
         new[] { "/usr/sbin/mosquitto", "/usr/bin/mosquitto", "/usr/local/sbin/mosquitto" }.FirstOrDefault(File.Exists)
         ?? throw new InvalidOperationException("mosquitto is not installed (test.sh installs Debian's mosquitto).");
 
-    public static async Task<MosquittoBroker> StartAsync(BrokerAccounts accounts, int? port = null, MosquittoTls? tls = null)
+    /// <param name="maxPacketBytes">The broker's packet limit: <see cref="MosquittoConfig.MaxBridgePacketBytes"/> when a
+    /// Zigbee2MQTT bridge connects (its device list is large), as docs/security.md tells clinics to set it.</param>
+    public static async Task<MosquittoBroker> StartAsync(BrokerAccounts accounts, int? port = null, MosquittoTls? tls = null, int maxPacketBytes = MosquittoConfig.MaxPacketBytes)
     {
         var chosenPort = port ?? FreePorts.Next();
         var directory = Path.Combine(accounts.Directory, "mosquitto-" + Guid.NewGuid().ToString("N")[..8]);
@@ -37,10 +43,22 @@ public sealed class MosquittoBroker : IAsyncDisposable
         SecretFiles.WriteAllText(acl, MosquittoConfig.AclFile(accounts.Policy, accounts.Controller, accounts.Store));
 
         // Started as root (CI), Mosquitto would switch to its own user and lose access to these 0600 files.
-        File.WriteAllText(conf, MosquittoConfig.BrokerConfig(chosenPort, "127.0.0.1", passwd, acl, tls) + "user root\nlog_dest stderr\n");
-        var broker = new MosquittoBroker(conf, chosenPort);
+        File.WriteAllText(conf, MosquittoConfig.BrokerConfig(chosenPort, "127.0.0.1", passwd, acl, tls, maxPacketBytes) + "user root\nlog_dest stderr\n");
+        var broker = new MosquittoBroker(conf, passwd, acl, chosenPort);
         await broker.StartAsync();
         return broker;
+    }
+
+    /// <summary>
+    /// New password and ACL files (as staff would fetch them from <c>/api/mqtt/mosquitto/</c> after adding a login),
+    /// then a restart so Mosquitto reads them.
+    /// </summary>
+    public async Task ReconfigureAsync(string passwordFile, string aclFile)
+    {
+        SecretFiles.WriteAllText(_passwordFile, passwordFile);
+        SecretFiles.WriteAllText(_aclFile, aclFile);
+        Kill();
+        await StartAsync();
     }
 
     /// <summary>Starts (again) on the same port with the same files.</summary>
