@@ -304,16 +304,9 @@ internal sealed record CommandLine
     {
         var login = LoginFor();
         var rooms = SimulatedFacility.ForRooms(Rooms, BrokerHost, BrokerPort, BaseTopic, login);
-        var all = rooms.Select(WithReportInterval).Concat(Devices.Select(d => WithReportInterval(new SimulatedDeviceOptions
-        {
-            DeviceId = d.Id,
-            Kind = d.Kind,
-            BrokerHost = BrokerHost,
-            BrokerPort = BrokerPort,
-            BaseTopic = BaseTopic,
-            Username = login(d.Id).User,
-            Password = login(d.Id).Password,
-        }))).ToList();
+        var all = rooms.Concat(Devices.Select(d => SimulatedFacility.Device(d.Id, d.Kind, BrokerHost, BrokerPort, BaseTopic, login)))
+            .Select(WithReportInterval)
+            .ToList();
 
         var clash = all.GroupBy(d => d.DeviceId).FirstOrDefault(g => g.Count() > 1);
         return clash is null ? all : throw new ArgumentException($"device '{clash.Key}' clashes with a room device");
