@@ -1,43 +1,71 @@
 using System.Globalization;
+using Microsoft.Extensions.Logging;
 using SettingControl.DeviceProtocol;
+using SettingControl.FirmwareSim.Connection;
+using SettingControl.FirmwareSim.Wire.Tasmota;
+using SettingControl.FirmwareSim.Wire.Zigbee2Mqtt;
 
 namespace SettingControl.FirmwareSim;
+
+/// <summary>Which device convention the command line plays.</summary>
+internal enum Convention
+{
+    /// <summary>SettingControl device protocol v1: one connection per light or mask.</summary>
+    V1,
+
+    /// <summary>One Zigbee2MQTT 2.x bridge with every room's bulbs on one connection.</summary>
+    Zigbee2Mqtt,
+
+    /// <summary>Tasmota CCT lights, one connection each.</summary>
+    Tasmota,
+}
 
 /// <summary>The firmware-sim command line, parsed by hand to keep the tool free of extra packages.</summary>
 internal sealed record CommandLine
 {
     public const string Usage = """
-        firmware-sim: simulated SettingControl lights and eye masks (device protocol v1 over MQTT)
+        firmware-sim: simulated treatment-room lights and eye masks over MQTT (device protocol v1,
+        or a Zigbee2MQTT bridge, or Tasmota lights)
 
         Usage: firmware-sim [options]
 
+          --convention C         v1 (default), zigbee2mqtt or tasmota:
+                                   v1           per room room-{i}-light-1, room-{i}-light-2, room-{i}-mask
+                                   zigbee2mqtt  ONE bridge (client id zigbee2mqtt-sim) with bulb
+                                                room-{i}/ceiling per room, all on one connection
+                                   tasmota      per room one Tasmota light, topic tasmota_room{i}
           --broker HOST:PORT     MQTT broker (default 127.0.0.1:1883)
-          --rooms N              simulate N rooms: room-{i}-light-1, room-{i}-light-2, room-{i}-mask
-                                 (default 1; 0 when only --device is given)
-          --device ID:KIND       add one device, KIND is light or mask (repeatable)
-          --base-topic TOPIC     MQTT base topic (default settingcontrol)
-          --username USER        broker login for every device (default: each device logs in as its own id)
-          --password PASS        broker password for every device
-          --credentials-file F   JSON object of device id -> password; each device logs in as its own id
+          --rooms N              simulate N rooms (default 1; 0 when only --device is given)
+          --device ID:KIND       add one v1 device, KIND is light or mask (repeatable; v1 only)
+          --base-topic TOPIC     MQTT base topic (default settingcontrol for v1, zigbee2mqtt for
+                                 zigbee2mqtt; tasmota has none)
+          --username USER        broker login for every client (default: each logs in as its own id)
+          --password PASS        broker password for every client
+          --credentials-file F   JSON object of client id -> password; each client logs in as its own id
                                  (the host writes data/simulated-device-credentials.json with --simulate)
           --tls                  connect with TLS (the broker's certificate is always validated)
           --ca-file PEM          trust this CA for the broker's certificate instead of the system's roots
           --keep-alive SEC       MQTT keep-alive (default 5): the broker declares a silent device
                                  offline (last will) after 1.5 x SEC
-          --report-ms N          state report interval during fades (default 100)
+          --report-ms N          state report interval during fades (default 100; 1000 for zigbee2mqtt)
 
-        Fault switches (apply to every device):
+        Fault switches (apply to every client: each v1 device, the bridge, each Tasmota light):
           --offline-after SEC    crash (drop the connection, broker sends the will) SEC seconds after start
           --reboot-after SEC     power-cycle once SEC seconds after start (factory state, announce again)
-          --drop-commands        ignore every incoming set
-          --delay-ms N           apply each set N ms late
-          --garbage N            once online, publish N malformed payloads on each device's own topics,
-                                 then restore valid retained announce/availability/state
+          --drop-commands        ignore every incoming command
+          --delay-ms N           apply each command N ms late
+          --garbage N            once online, publish N malformed payloads on each client's own topics,
+                                 then restore its valid retained topics
 
           --help                 show this text
 
         Runs until Ctrl+C (or SIGTERM), then publishes offline and disconnects. Exit code 2 means bad arguments.
         """;
+
+    private readonly string? _baseTopic;
+    private readonly int? _reportIntervalMs;
+
+    public Convention Convention { get; init; } = Convention.V1;
 
     public string BrokerHost { get; init; } = "127.0.0.1";
 
@@ -47,13 +75,23 @@ internal sealed record CommandLine
 
     public IReadOnlyList<(string Id, string Kind)> Devices { get; init; } = [];
 
-    public string BaseTopic { get; init; } = DeviceTopics.DefaultBaseTopic;
+    /// <summary>Defaults by convention: <c>settingcontrol</c> for v1, <c>zigbee2mqtt</c> for the bridge.</summary>
+    public string BaseTopic
+    {
+        get => _baseTopic ?? (Convention == Convention.Zigbee2Mqtt ? Zigbee2MqttBridgeOptions.DefaultBaseTopic : DeviceTopics.DefaultBaseTopic);
+        init => _baseTopic = value;
+    }
 
     public string? Username { get; init; }
 
     public string? Password { get; init; }
 
-    public int ReportIntervalMs { get; init; } = 100;
+    /// <summary>Defaults by convention: 100 ms for v1, 1000 ms for the bridge (Zigbee2MQTT's own pace).</summary>
+    public int ReportIntervalMs
+    {
+        get => _reportIntervalMs ?? (Convention == Convention.Zigbee2Mqtt ? 1000 : 100);
+        init => _reportIntervalMs = value;
+    }
 
     public string? CredentialsFile { get; init; }
 
@@ -123,6 +161,9 @@ internal sealed record CommandLine
                     case "--help" or "-h":
                         NoValue();
                         result = result with { Help = true };
+                        break;
+                    case "--convention":
+                        result = result with { Convention = ParseConvention(Value()) };
                         break;
                     case "--broker":
                         var (host, port) = ParseBroker(Value());
@@ -195,6 +236,18 @@ internal sealed record CommandLine
             return false;
         }
 
+        if (result.Convention != Convention.V1 && devices.Count > 0)
+        {
+            error = "--device gives v1 devices only; with --convention zigbee2mqtt or tasmota use --rooms N";
+            return false;
+        }
+
+        if (result.Convention == Convention.Tasmota && result._baseTopic is not null)
+        {
+            error = "--base-topic does not apply to --convention tasmota (its topics are cmnd|stat|tele/<topic>/...)";
+            return false;
+        }
+
         // --device alone means "just these devices"; together with --rooms both are simulated.
         result = result with { Rooms = rooms ?? (devices.Count > 0 ? 0 : 1), Devices = devices };
         if (!result.Help && result.Rooms == 0 && devices.Count == 0)
@@ -206,23 +259,54 @@ internal sealed record CommandLine
         return true;
     }
 
+    /// <summary>
+    /// The clients to simulate for the chosen <see cref="Convention"/>, each with the command line's broker, login,
+    /// TLS and keep-alive.
+    /// </summary>
+    /// <exception cref="ArgumentException">Credentials file unreadable, a clash between devices, or invalid options.</exception>
+    public IReadOnlyList<SimulatedClient> ToClients(TimeProvider time, ILoggerFactory loggerFactory)
+    {
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        return Convention switch
+        {
+            Convention.Zigbee2Mqtt => [new Zigbee2MqttBridge(ToBridgeOptions(), time, loggerFactory.CreateLogger<Zigbee2MqttBridge>())],
+            Convention.Tasmota => [.. ToTasmotaOptions().Select(o => new SimulatedTasmotaLight(o, time, loggerFactory.CreateLogger<SimulatedTasmotaLight>()))],
+            _ => [.. ToDeviceOptions().Select(o => new SimulatedDevice(o, time, loggerFactory.CreateLogger<SimulatedDevice>()))],
+        };
+    }
+
+    /// <summary>One Zigbee2MQTT bridge with bulb <c>room-{i}/ceiling</c> per room (<c>--convention zigbee2mqtt</c>).</summary>
+    public Zigbee2MqttBridgeOptions ToBridgeOptions()
+    {
+        var login = LoginFor();
+        var bridge = new Zigbee2MqttBridgeOptions
+        {
+            BaseTopic = BaseTopic,
+            Bulbs = Zigbee2MqttBridgeOptions.DefaultBulbs(Rooms),
+            ReportIntervalMs = ReportIntervalMs,
+        };
+        return bridge with { Broker = Endpoint(bridge.ClientId, login) };
+    }
+
+    /// <summary>One Tasmota light per room, topic <c>tasmota_room{i}</c> (<c>--convention tasmota</c>).</summary>
+    public IReadOnlyList<TasmotaLightOptions> ToTasmotaOptions()
+    {
+        var login = LoginFor();
+        return Enumerable.Range(1, Rooms).Select(i =>
+        {
+            var light = new TasmotaLightOptions { Topic = $"tasmota_room{i}" };
+            return light with { Broker = Endpoint(light.ClientId, login) };
+        }).ToArray();
+    }
+
     /// <summary>The devices to simulate: the standard rooms first, then the explicit ones.</summary>
     public IReadOnlyList<SimulatedDeviceOptions> ToDeviceOptions()
     {
-        var perDevice = CredentialsFile is null ? null : LoadCredentials(CredentialsFile);
-        (string? User, string? Password) Login(string id) =>
-            perDevice is not null ? (perDevice.TryGetValue(id, out var password) ? (id, password) : (null, null)) : (Username, Password);
-        var rooms = SimulatedFacility.ForRooms(Rooms, BrokerHost, BrokerPort, BaseTopic, Login);
-        var all = rooms.Select(WithReportInterval).Concat(Devices.Select(d => WithReportInterval(new SimulatedDeviceOptions
-        {
-            DeviceId = d.Id,
-            Kind = d.Kind,
-            BrokerHost = BrokerHost,
-            BrokerPort = BrokerPort,
-            BaseTopic = BaseTopic,
-            Username = Login(d.Id).User,
-            Password = Login(d.Id).Password,
-        }))).ToList();
+        var login = LoginFor();
+        var rooms = SimulatedFacility.ForRooms(Rooms, BrokerHost, BrokerPort, BaseTopic, login);
+        var all = rooms.Concat(Devices.Select(d => SimulatedFacility.Device(d.Id, d.Kind, BrokerHost, BrokerPort, BaseTopic, login)))
+            .Select(WithReportInterval)
+            .ToList();
 
         var clash = all.GroupBy(d => d.DeviceId).FirstOrDefault(g => g.Count() > 1);
         return clash is null ? all : throw new ArgumentException($"device '{clash.Key}' clashes with a room device");
@@ -230,6 +314,36 @@ internal sealed record CommandLine
         SimulatedDeviceOptions WithReportInterval(SimulatedDeviceOptions o) =>
             o with { ReportIntervalMs = ReportIntervalMs, KeepAliveSeconds = KeepAliveSeconds, UseTls = UseTls, CaFile = CaFile };
     }
+
+    /// <summary>The login of a client id: its own from the credentials file, else the shared --username/--password.</summary>
+    private Func<string, (string? User, string? Password)> LoginFor()
+    {
+        var perClient = CredentialsFile is null ? null : LoadCredentials(CredentialsFile);
+        return id => perClient is not null ? (perClient.TryGetValue(id, out var password) ? (id, password) : (null, null)) : (Username, Password);
+    }
+
+    private MqttEndpoint Endpoint(string clientId, Func<string, (string? User, string? Password)> login)
+    {
+        var (user, password) = login(clientId);
+        return new MqttEndpoint
+        {
+            BrokerHost = BrokerHost,
+            BrokerPort = BrokerPort,
+            Username = user,
+            Password = password,
+            UseTls = UseTls,
+            CaFile = CaFile,
+            KeepAliveSeconds = KeepAliveSeconds,
+        };
+    }
+
+    private static Convention ParseConvention(string value) => value switch
+    {
+        "v1" => Convention.V1,
+        "zigbee2mqtt" => Convention.Zigbee2Mqtt,
+        "tasmota" => Convention.Tasmota,
+        _ => throw new FormatException($"--convention '{value}' is unknown (use v1, zigbee2mqtt or tasmota)"),
+    };
 
     private static Dictionary<string, string> LoadCredentials(string path)
     {

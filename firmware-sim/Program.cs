@@ -1,6 +1,8 @@
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using SettingControl.FirmwareSim;
+using SettingControl.FirmwareSim.Wire.Tasmota;
+using SettingControl.FirmwareSim.Wire.Zigbee2Mqtt;
 
 if (!CommandLine.TryParse(args, out var cli, out var error))
 {
@@ -15,17 +17,6 @@ if (cli.Help)
     return 0;
 }
 
-IReadOnlyList<SimulatedDeviceOptions> deviceOptions;
-try
-{
-    deviceOptions = cli.ToDeviceOptions();
-}
-catch (ArgumentException ex)
-{
-    Console.Error.WriteLine($"firmware-sim: {ex.Message}");
-    return 2;
-}
-
 using var loggerFactory = LoggerFactory.Create(logging => logging
     .SetMinimumLevel(LogLevel.Information)
     .AddSimpleConsole(console =>
@@ -34,6 +25,18 @@ using var loggerFactory = LoggerFactory.Create(logging => logging
         console.TimestampFormat = "HH:mm:ss.fff ";
     }));
 var log = loggerFactory.CreateLogger("firmware-sim");
+
+// v1 devices, one Zigbee2MQTT bridge or Tasmota lights: all are SimulatedClients with the same lifecycle and faults.
+IReadOnlyList<SimulatedClient> clients;
+try
+{
+    clients = cli.ToClients(TimeProvider.System, loggerFactory);
+}
+catch (ArgumentException ex)
+{
+    Console.Error.WriteLine($"firmware-sim: {ex.Message}");
+    return 2;
+}
 
 using var stop = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
@@ -48,34 +51,49 @@ using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context 
     stop.Cancel();
 });
 
-await using var fleet = new DeviceFleet(deviceOptions, TimeProvider.System, loggerFactory);
-foreach (var device in fleet.Devices)
+foreach (var client in clients)
 {
-    device.DropCommands = cli.DropCommands;
-    device.CommandDelay = cli.CommandDelay;
-    device.GoOfflineAfter = cli.OfflineAfter;
+    client.DropCommands = cli.DropCommands;
+    client.CommandDelay = cli.CommandDelay;
+    client.GoOfflineAfter = cli.OfflineAfter;
 }
 
-log.LogInformation(
-    "Simulating {Count} devices on {Host}:{Port} under '{BaseTopic}'",
-    fleet.Devices.Count,
-    cli.BrokerHost,
-    cli.BrokerPort,
-    cli.BaseTopic);
+switch (clients)
+{
+    case [Zigbee2MqttBridge bridge]:
+        log.LogInformation(
+            "Simulating a Zigbee2MQTT bridge with {Count} bulbs on {Host}:{Port} under '{BaseTopic}'",
+            bridge.Bulbs.Count,
+            cli.BrokerHost,
+            cli.BrokerPort,
+            bridge.BaseTopic);
+        break;
+    case [SimulatedTasmotaLight, ..]:
+        log.LogInformation("Simulating {Count} Tasmota lights on {Host}:{Port}", clients.Count, cli.BrokerHost, cli.BrokerPort);
+        break;
+    default:
+        log.LogInformation(
+            "Simulating {Count} devices on {Host}:{Port} under '{BaseTopic}'",
+            clients.Count,
+            cli.BrokerHost,
+            cli.BrokerPort,
+            cli.BaseTopic);
+        break;
+}
 
 try
 {
     // Started one by one rather than with StartAllAsync: a device that --offline-after takes down before it ever
     // connected must not end the whole simulator.
-    await Task.WhenAll(fleet.Devices.Select(async device =>
+    await Task.WhenAll(clients.Select(async client =>
     {
         try
         {
-            await device.StartAsync(stop.Token);
+            await client.StartAsync(stop.Token);
         }
         catch (OperationCanceledException) when (!stop.IsCancellationRequested)
         {
-            log.LogWarning("{DeviceId} went offline before it first connected", device.DeviceId);
+            log.LogWarning("{ClientId} went offline before it first connected", client.ClientId);
         }
     }));
     stop.Token.ThrowIfCancellationRequested();
@@ -88,16 +106,16 @@ try
 
     if (cli.Garbage > 0)
     {
-        for (var i = 0; i < fleet.Devices.Count; i++)
+        for (var i = 0; i < clients.Count; i++)
         {
             try
             {
-                await fleet.Devices[i].SendGarbageAsync(cli.Garbage, seed: i + 1);
+                await clients[i].SendGarbageAsync(cli.Garbage, seed: i + 1);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                // Typically the device is down (--offline-after); the simulator keeps running.
-                log.LogWarning("{DeviceId}: no garbage sent: {Reason}", fleet.Devices[i].DeviceId, ex.Message);
+                // Typically the client is down (--offline-after); the simulator keeps running.
+                log.LogWarning("{ClientId}: no garbage sent: {Reason}", clients[i].ClientId, ex.Message);
             }
         }
     }
@@ -110,7 +128,7 @@ catch (OperationCanceledException) when (stop.IsCancellationRequested)
 }
 
 log.LogInformation("Stopping: publishing offline and disconnecting.");
-await fleet.StopAllAsync();
+await Task.WhenAll(clients.Select(c => c.DisposeAsync().AsTask()));
 return 0;
 
 async Task RebootLaterAsync(TimeSpan after)
@@ -119,7 +137,7 @@ async Task RebootLaterAsync(TimeSpan after)
     {
         await Task.Delay(after, stop.Token);
         log.LogInformation("Rebooting all devices (--reboot-after).");
-        await Task.WhenAll(fleet.Devices.Select(d => d.RebootAsync()));
+        await Task.WhenAll(clients.Select(c => c.RebootAsync()));
     }
     catch (OperationCanceledException)
     {

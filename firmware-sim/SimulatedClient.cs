@@ -7,9 +7,10 @@ using SettingControl.FirmwareSim.Faults;
 namespace SettingControl.FirmwareSim;
 
 /// <summary>
-/// What a simulated Zigbee2MQTT bridge and a simulated Tasmota light share: one MQTT connection with a last will, its
-/// lifecycle (start, graceful stop, crash, restart) and the fault switches that act on the connection and on incoming
-/// commands (drop, delay, go offline, garbage). The convention says what is published and how commands are read.
+/// What every simulated client shares (a v1 <see cref="SimulatedDevice"/>, a Zigbee2MQTT bridge, a Tasmota light): one
+/// MQTT connection with a last will, its lifecycle (start, graceful stop, crash, restart) and the fault switches that
+/// act on the connection and on incoming commands (drop, delay, go offline, garbage). The convention says what is
+/// published and how commands are read.
 /// </summary>
 /// <remarks>Timing of the "physics" (fades, command delay, go-offline, restart downtime) runs on the given
 /// <see cref="TimeProvider"/>; network retries use wall-clock time, as they are about the real broker.</remarks>
@@ -40,7 +41,7 @@ public abstract partial class SimulatedClient : IAsyncDisposable
     public bool IsConnected => _session?.IsConnected ?? false;
 
     /// <summary>Commands that could not be read (bad JSON, wrong types, unknown commands); never a crash.</summary>
-    public int MalformedCommandCount => Volatile.Read(ref _malformedCount);
+    public virtual int MalformedCommandCount => Volatile.Read(ref _malformedCount);
 
     /// <summary>Fault switch: ignore every incoming command (neither applied nor counted).</summary>
     public bool DropCommands
@@ -71,7 +72,7 @@ public abstract partial class SimulatedClient : IAsyncDisposable
     private protected CancellationTokenSource Disposing { get; } = new();
 
     private MqttSession Session => _session ??= new MqttSession(
-        Endpoint, ClientId, Will, Subscriptions, Identity, OnMessageAsync, Logger);
+        Endpoint, ClientId, Will, Subscriptions, SubscribeNoLocal, Identity, OnMessageAsync, Logger);
 
     /// <summary>The broker and login.</summary>
     private protected abstract MqttEndpoint Endpoint { get; }
@@ -81,6 +82,9 @@ public abstract partial class SimulatedClient : IAsyncDisposable
 
     /// <summary>The command topics (filters) to subscribe to.</summary>
     private protected abstract IReadOnlyList<string> Subscriptions { get; }
+
+    /// <summary>Subscribe with MQTT 5 no-local, so the client does not hear its own messages (the default).</summary>
+    private protected virtual bool SubscribeNoLocal => true;
 
     /// <summary>
     /// Connects (retrying until connected or cancelled), subscribes, then publishes <see cref="Identity"/>; a background
@@ -154,8 +158,8 @@ public abstract partial class SimulatedClient : IAsyncDisposable
     }
 
     /// <summary>
-    /// Restart (a bridge restart, a Tasmota reboot): abrupt drop, <see cref="OnRestarting"/>, about a second down,
-    /// then connect and announce again. Completes once back online.
+    /// Restart (a v1 power cycle, a bridge restart, a Tasmota reboot): abrupt drop (the broker publishes the will),
+    /// <see cref="OnRestarting"/>, about a second down, then connect and announce again. Completes once back online.
     /// </summary>
     public async Task RebootAsync()
     {
@@ -185,7 +189,7 @@ public abstract partial class SimulatedClient : IAsyncDisposable
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         var random = new Random(seed);
-        await Session.PublishIgnoringRefusalsAsync(Enumerable.Range(0, count).Select(_ => Garbage(random)).Concat(Identity())).ConfigureAwait(false);
+        await Session.PublishGarbageAsync(Enumerable.Range(0, count).Select(_ => Garbage(random))).ConfigureAwait(false);
         LogGarbageSent(ClientId, count);
     }
 
@@ -208,8 +212,20 @@ public abstract partial class SimulatedClient : IAsyncDisposable
     /// <summary>What a graceful stop publishes before disconnecting.</summary>
     private protected abstract IReadOnlyList<Publication> Goodbye();
 
-    /// <summary>Handles one command that passed the fault switches (already delayed, if so).</summary>
-    private protected abstract Task HandleCommandAsync(string topic, ReadOnlySequence<byte> payload);
+    /// <summary>
+    /// Handles one command that passed the fault switches, already delayed if so: the command is read only now. The
+    /// default does nothing; a client overrides this or <see cref="ReadCommand"/>.
+    /// </summary>
+    private protected virtual Task HandleCommandAsync(string topic, ReadOnlySequence<byte> payload) => Task.CompletedTask;
+
+    /// <summary>
+    /// Reads one command that passed the drop switch as it arrives, before any <see cref="CommandDelay"/>, and returns
+    /// what carrying it out does (run now or once the delay is over), or <c>null</c> when there is nothing to carry out.
+    /// The default reads nothing yet and hands the payload to <see cref="HandleCommandAsync"/>.
+    /// </summary>
+    /// <param name="payload">Owned by the caller's message only until this returns, unless the command is held back.</param>
+    private protected virtual Func<Task>? ReadCommand(string topic, ReadOnlySequence<byte> payload) =>
+        () => HandleCommandAsync(topic, payload);
 
     /// <summary>Whether <paramref name="topic"/> carries commands for this client.</summary>
     private protected abstract bool IsCommandTopic(string topic);
@@ -222,9 +238,12 @@ public abstract partial class SimulatedClient : IAsyncDisposable
     {
     }
 
-    private protected Task PublishAsync(Publication message) => Session.TryPublishAsync(message);
+    private protected Task PublishAsync(Publication message) => Session.TryPublishAsync(() => [message]);
 
-    private protected Task PublishAsync(IReadOnlyList<Publication> messages) => Session.TryPublishAsync(messages);
+    private protected Task PublishAsync(IReadOnlyList<Publication> messages) => Session.TryPublishAsync(() => messages);
+
+    /// <summary>Publishes <paramref name="latest"/>'s message, built inside the publish gate so the last one out is the latest.</summary>
+    private protected Task PublishLatestAsync(Func<Publication> latest) => Session.TryPublishAsync(() => [latest()]);
 
     private protected void CountMalformed(string what, string reason)
     {
@@ -248,21 +267,25 @@ public abstract partial class SimulatedClient : IAsyncDisposable
         var delay = _faults.CommandDelay;
         if (delay <= TimeSpan.Zero)
         {
-            return HandleSafelyAsync(topic, payload);
+            return ReadCommand(topic, payload) is { } now ? CarryOutSafelyAsync(topic, now) : Task.CompletedTask;
         }
 
         // The payload buffer belongs to MQTTnet only until this handler returns.
         var copy = new ReadOnlySequence<byte>(payload.ToArray());
-        _ = HandleLaterAsync(topic, copy, delay);
+        if (ReadCommand(topic, copy) is { } later)
+        {
+            _ = CarryOutLaterAsync(topic, later, delay);
+        }
+
         return Task.CompletedTask;
     }
 
-    private async Task HandleLaterAsync(string topic, ReadOnlySequence<byte> payload, TimeSpan delay)
+    private async Task CarryOutLaterAsync(string topic, Func<Task> command, TimeSpan delay)
     {
         try
         {
             await Task.Delay(delay, Time, Disposing.Token).ConfigureAwait(false);
-            await HandleSafelyAsync(topic, payload).ConfigureAwait(false);
+            await CarryOutSafelyAsync(topic, command).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -270,11 +293,11 @@ public abstract partial class SimulatedClient : IAsyncDisposable
         }
     }
 
-    private async Task HandleSafelyAsync(string topic, ReadOnlySequence<byte> payload)
+    private async Task CarryOutSafelyAsync(string topic, Func<Task> command)
     {
         try
         {
-            await HandleCommandAsync(topic, payload).ConfigureAwait(false);
+            await command().ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

@@ -4,54 +4,24 @@ using SettingControl.FirmwareSim.Model;
 namespace SettingControl.FirmwareSim;
 
 /// <summary>
-/// The command path: a message from the connection is read by the wire, filtered by the fault switches, applied to
-/// the state, and reported (state event, then a state publish); fades then report each step.
+/// The command path: a <c>set</c> that passed the drop switch is read by the wire as it arrives (a malformed one is
+/// counted at once), held back by the command delay if any, then applied to the state and reported (state event, then
+/// a state publish); fades then report each step.
 /// </summary>
 public sealed partial class SimulatedDevice
 {
-    private Task OnMessageReceivedAsync(string topic, ReadOnlySequence<byte> payload)
+    private protected override Func<Task>? ReadCommand(string topic, ReadOnlySequence<byte> payload)
     {
-        if (!_wire.IsCommandTopic(topic))
-        {
-            return Task.CompletedTask;
-        }
-
-        if (_faults.DropCommands)
-        {
-            LogCommandDropped(DeviceId);
-            return Task.CompletedTask;
-        }
-
         var parsed = _wire.ParseCommand(payload);
         if (parsed.Value is not { } command)
         {
             _state.CountMalformed();
-            LogMalformedCommand(DeviceId, parsed.Reason, parsed.Detail);
-            return Task.CompletedTask;
+            LogMalformedCommand(Logger, DeviceId, parsed.Reason, parsed.Detail);
+            return null;
         }
 
-        var delay = _faults.CommandDelay;
-        if (delay > TimeSpan.Zero)
-        {
-            // Deduplication happens when the command is applied, so a redelivery during the delay is still caught.
-            _ = ApplyLaterAsync(command, delay);
-            return Task.CompletedTask;
-        }
-
-        return ApplyAsync(command);
-    }
-
-    private async Task ApplyLaterAsync(DeviceCommand command, TimeSpan delay)
-    {
-        try
-        {
-            await Task.Delay(delay, _time, _disposeCts.Token).ConfigureAwait(false);
-            await ApplyAsync(command).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            // Disposed while the command was held back.
-        }
+        // Deduplication happens when the command is applied, so a redelivery during a delay is still caught.
+        return () => ApplyAsync(command);
     }
 
     private async Task ApplyAsync(DeviceCommand command)
@@ -59,20 +29,20 @@ public sealed partial class SimulatedDevice
         var outcome = _state.Apply(command);
         if (outcome.Duplicate)
         {
-            LogDuplicateCommand(DeviceId, command.CommandId);
+            LogDuplicateCommand(Logger, DeviceId, command.CommandId);
             return;
         }
 
-        LogCommandApplied(DeviceId, command.CommandId, Describe(command), command.TransitionMs);
+        LogCommandApplied(Logger, DeviceId, command.CommandId, Describe(command), command.TransitionMs);
         if (outcome.StartFadeLoop)
         {
-            _ = Task.Run(() => RunFadeLoopAsync(_disposeCts.Token), CancellationToken.None);
+            _ = Task.Run(() => RunFadeLoopAsync(Disposing.Token), CancellationToken.None);
         }
 
         RaiseStateChanged(outcome.Snapshot, outcome.Version);
 
         // Reported even when nothing changed yet: it tells the controller the command arrived.
-        await _connection.TryPublishStateAsync().ConfigureAwait(false);
+        await PublishStateAsync().ConfigureAwait(false);
     }
 
     /// <summary>Advances fades every report interval and reports each change; ends when nothing is in flight.</summary>
@@ -83,12 +53,12 @@ public sealed partial class SimulatedDevice
         {
             while (true)
             {
-                await Task.Delay(interval, _time, token).ConfigureAwait(false);
+                await Task.Delay(interval, Time, token).ConfigureAwait(false);
                 var step = _state.Advance();
                 if (step.Changed is { } changed)
                 {
                     RaiseStateChanged(changed, step.Version);
-                    await _connection.TryPublishStateAsync().ConfigureAwait(false);
+                    await PublishStateAsync().ConfigureAwait(false);
                 }
 
                 if (!step.More)
@@ -102,6 +72,9 @@ public sealed partial class SimulatedDevice
             // Disposed.
         }
     }
+
+    /// <summary>Reports the latest state (taken inside the publish gate) if connected; every (re)connect reports it anyway.</summary>
+    private Task PublishStateAsync() => PublishLatestAsync(() => Retained(_wire.State(_state.Current)));
 
     private void RaiseStateChanged(DeviceSnapshot snapshot, long version)
     {
@@ -120,7 +93,7 @@ public sealed partial class SimulatedDevice
             catch (Exception ex)
             {
                 // A faulty subscriber must not stop the device's fades.
-                LogStateChangedHandlerFailed(DeviceId, ex);
+                LogStateChangedHandlerFailed(Logger, DeviceId, ex);
             }
         }
     }

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using SettingControl.FirmwareSim.Connection;
 using SettingControl.FirmwareSim.Faults;
 using SettingControl.FirmwareSim.Model;
@@ -13,47 +12,47 @@ namespace SettingControl.FirmwareSim;
 /// let tests and demos make it misbehave on purpose.
 /// </summary>
 /// <remarks>
-/// <para>The facade over the parts: <see cref="DeviceState"/> (what the device is), <see cref="DeviceConnection"/>
-/// (MQTT), <see cref="IDeviceWire"/> (what it says, here <see cref="SettingControlV1Wire"/>) and
-/// <see cref="FaultSwitches"/>. This class orders them: lifecycle, commands, fades and the state event.</para>
-/// <para>The device's "physics" (fades, command delay, <see cref="GoOfflineAfter"/>, reboot downtime) run on the given
-/// <see cref="TimeProvider"/>; network retries and <see cref="WaitUntilAsync"/> timeouts use wall-clock time, as they
-/// are about the real broker and the real caller.</para>
+/// <para>The facade over the parts: <see cref="DeviceState"/> (what the device is), <see cref="IDeviceWire"/> (what it
+/// says, here <see cref="SettingControlV1Wire"/>), and from <see cref="SimulatedClient"/> the MQTT session, the
+/// lifecycle (start, stop, crash, reboot) and the <see cref="FaultSwitches"/>, shared with the other conventions. This
+/// class orders them: commands, fades and the state event.</para>
+/// <para>On v1 every message is retained, QoS 1; the last will and a graceful stop both say <c>offline</c>. Start
+/// connects (retrying until connected or cancelled) with that will, subscribes to the <c>set</c> topic and publishes
+/// announce, <c>online</c> and state. A crash keeps the state; a reboot returns to factory state and clears the
+/// command-id memory, like RAM.</para>
+/// <para>The device's "physics" (fades, command delay, <see cref="SimulatedClient.GoOfflineAfter"/>, reboot downtime) run
+/// on the given <see cref="TimeProvider"/>; network retries and <see cref="WaitUntilAsync"/> timeouts use wall-clock
+/// time, as they are about the real broker and the real caller.</para>
 /// </remarks>
-public sealed partial class SimulatedDevice : IAsyncDisposable
+public sealed partial class SimulatedDevice : SimulatedClient
 {
-    /// <summary>Lets the broker publish the old connection's will before the rebooted device says "online" again.</summary>
-    private static readonly TimeSpan RebootDowntime = TimeSpan.FromSeconds(1);
-
     private readonly SimulatedDeviceOptions _options;
-    private readonly TimeProvider _time;
-    private readonly ILogger _logger;
     private readonly IDeviceWire _wire;
     private readonly DeviceState _state;
-    private readonly DeviceConnection _connection;
-    private readonly FaultSwitches _faults;
 
     // Keeps StateChanged in order: a snapshot older than one already raised is not raised.
     private readonly Lock _eventLock = new();
     private long _lastRaisedVersion;
 
-    // Connection lifecycle (start, stop, crash, reboot).
-    private readonly SemaphoreSlim _lifecycleGate = new(1, 1);
-
-    private readonly CancellationTokenSource _disposeCts = new();
-    private int _disposed;
-
     public SimulatedDevice(SimulatedDeviceOptions options, TimeProvider? time = null, ILogger? logger = null)
+        : base(Validated(options).DeviceId, time, logger)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
         _options = options;
-        _time = time ?? TimeProvider.System;
-        _logger = logger ?? NullLogger.Instance;
         _wire = new SettingControlV1Wire(options);
-        _state = new DeviceState(options.Kind, _time);
-        _connection = new DeviceConnection(options, _wire, () => _state.Current, OnMessageReceivedAsync, _logger);
-        _faults = new FaultSwitches(_time, GoOfflineNowAsync);
+        _state = new DeviceState(options.Kind, Time);
+        Endpoint = new MqttEndpoint
+        {
+            BrokerHost = options.BrokerHost,
+            BrokerPort = options.BrokerPort,
+            Username = options.Username,
+            Password = options.Password,
+            UseTls = options.UseTls,
+            CaFile = options.CaFile,
+            KeepAliveSeconds = options.KeepAliveSeconds,
+            ReconnectDelayMs = options.ReconnectDelayMs,
+        };
+        Will = Retained(_wire.Will);
+        Subscriptions = [_wire.CommandTopic];
     }
 
     /// <summary>
@@ -66,9 +65,6 @@ public sealed partial class SimulatedDevice : IAsyncDisposable
 
     public string Kind => _options.Kind;
 
-    /// <summary>Connected to the broker and announced.</summary>
-    public bool IsConnected => _connection.IsConnected;
-
     /// <summary>A consistent copy of the actual state.</summary>
     public DeviceSnapshot Current => _state.Current;
 
@@ -76,139 +72,27 @@ public sealed partial class SimulatedDevice : IAsyncDisposable
 
     public int DuplicateCommandCount => _state.DuplicateCount;
 
-    public int MalformedCommandCount => _state.MalformedCount;
+    /// <summary>Malformed <c>set</c> payloads (anything <c>PayloadParser.ParseSet</c> refuses), ignored and counted.</summary>
+    public override int MalformedCommandCount => _state.MalformedCount;
 
     /// <summary>The command ids the device still remembers, oldest first (cleared by a reboot, like RAM).</summary>
     public IReadOnlyList<string> AppliedCommandIds => _state.RememberedIds;
 
-    /// <summary>Fault switch: ignore every incoming <c>set</c> (neither applied nor counted).</summary>
-    public bool DropCommands
-    {
-        get => _faults.DropCommands;
-        set => _faults.DropCommands = value;
-    }
+    private protected override MqttEndpoint Endpoint { get; }
 
-    /// <summary>Fault switch: apply each <c>set</c> this much later than it arrives.</summary>
-    public TimeSpan CommandDelay
-    {
-        get => _faults.CommandDelay;
-        set => _faults.CommandDelay = value;
-    }
+    /// <summary>A retained <c>offline</c> on the availability topic.</summary>
+    private protected override Publication Will { get; }
 
-    /// <summary>
-    /// Fault switch: crash (as <see cref="CrashAsync"/>) this long after <see cref="StartAsync"/>, or after being set
-    /// while running. Re-armed by every start; <c>null</c> disarms it.
-    /// </summary>
-    public TimeSpan? GoOfflineAfter
-    {
-        get => _faults.GoOfflineAfter;
-        set => _faults.GoOfflineAfter = value;
-    }
+    private protected override IReadOnlyList<string> Subscriptions { get; }
 
-    /// <summary>
-    /// Starts the device: connects (retrying until connected or cancelled) with a retained <c>offline</c> last will,
-    /// subscribes to its <c>set</c> topic and publishes retained announce, <c>online</c> and state. A background loop
-    /// then keeps it connected. Completes once connected; does nothing more if already running.
-    /// </summary>
-    /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled (the device is then left down), or the
-    /// device was stopped, crashed or disposed before it first connected.</exception>
-    public async Task StartAsync(CancellationToken ct = default)
-    {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        Task connected;
-        await _lifecycleGate.WaitAsync(ct).ConfigureAwait(false);
-        try
-        {
-            if (!_connection.IsRunning)
-            {
-                _connection.StartRunning();
-                _faults.Started();
-            }
-
-            connected = _connection.FirstConnection;
-        }
-        finally
-        {
-            _lifecycleGate.Release();
-        }
-
-        try
-        {
-            await connected.WaitAsync(ct).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            // The caller gave up: do not leave a reconnect loop running behind its back.
-            await CrashAsync().ConfigureAwait(false);
-            throw;
-        }
-    }
-
-    /// <summary>Graceful shutdown: publishes retained <c>offline</c>, then sends an MQTT DISCONNECT (no will).</summary>
-    public async Task StopAsync()
-    {
-        await _lifecycleGate.WaitAsync().ConfigureAwait(false);
-        try
-        {
-            _faults.Stopped();
-            await _connection.StopAsync().ConfigureAwait(false);
-        }
-        finally
-        {
-            _lifecycleGate.Release();
-        }
-    }
-
-    /// <summary>
-    /// Abrupt failure: the TCP connection is closed without an MQTT DISCONNECT, so the broker publishes the retained
-    /// <c>offline</c> last will. The device stays down until <see cref="StartAsync"/>; its state is kept.
-    /// </summary>
-    public async Task CrashAsync()
-    {
-        await _lifecycleGate.WaitAsync().ConfigureAwait(false);
-        try
-        {
-            _faults.Stopped();
-            if (await _connection.CrashAsync().ConfigureAwait(false))
-            {
-                LogCrashed(DeviceId);
-            }
-        }
-        finally
-        {
-            _lifecycleGate.Release();
-        }
-    }
-
-    /// <summary>
-    /// Power cycle: abrupt drop (the broker publishes the will), factory state, command memory cleared, a short boot,
-    /// then connect and announce with <c>online</c> again. Completes once the device is back online.
-    /// </summary>
-    public async Task RebootAsync()
-    {
-        await _lifecycleGate.WaitAsync().ConfigureAwait(false);
-        try
-        {
-            _faults.Stopped();
-            await _connection.CrashAsync().ConfigureAwait(false);
-            var (snapshot, version) = _state.ResetToFactory();
-            RaiseStateChanged(snapshot, version);
-            LogRebooting(DeviceId);
-        }
-        finally
-        {
-            _lifecycleGate.Release();
-        }
-
-        await Task.Delay(RebootDowntime, _time, _disposeCts.Token).ConfigureAwait(false);
-        await StartAsync(_disposeCts.Token).ConfigureAwait(false);
-    }
+    /// <summary>v1 devices subscribe without no-local, as they always have (they never publish on their <c>set</c> topic).</summary>
+    private protected override bool SubscribeNoLocal => false;
 
     /// <summary>Waits until <paramref name="predicate"/> holds for the actual state; false on timeout.</summary>
     public async Task<bool> WaitUntilAsync(Func<DeviceSnapshot, bool> predicate, TimeSpan timeout)
     {
         ArgumentNullException.ThrowIfNull(predicate);
-        var matched = NewCompletion();
+        var matched = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
         void OnChanged(DeviceSnapshot snapshot)
         {
@@ -247,42 +131,31 @@ public sealed partial class SimulatedDevice : IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// Publishes <paramref name="count"/> malformed retained payloads (random bytes, truncated JSON, wrong types,
-    /// out-of-range numbers, oversized and non-UTF-8 payloads) on the device's own announce, state and availability
-    /// topics, then re-publishes its valid announce, <c>online</c> and state so the retained topics end valid.
-    /// </summary>
-    public async Task SendGarbageAsync(int count, int seed)
+    /// <summary>Announce, <c>online</c>, then the actual state, all retained.</summary>
+    private protected override IReadOnlyList<Publication> Identity() => [.. _wire.Identity(_state.Current).Select(Retained)];
+
+    /// <summary>The same retained <c>offline</c> as the will: a controller cannot tell a stop from a crash by it.</summary>
+    private protected override IReadOnlyList<Publication> Goodbye() => [Retained(_wire.Offline)];
+
+    private protected override bool IsCommandTopic(string topic) => _wire.IsCommandTopic(topic);
+
+    /// <summary>Malformed retained payloads on the device's own announce, state and availability topics.</summary>
+    private protected override Publication Garbage(Random random) => Retained(_wire.Garbage(random));
+
+    /// <summary>Power cycle: factory state and an empty command-id memory, raised as a state change.</summary>
+    private protected override void OnRestarting()
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(count);
-        await _connection.PublishGarbageAsync(count, new Random(seed)).ConfigureAwait(false);
-        LogGarbageSent(DeviceId, count);
+        var (snapshot, version) = _state.ResetToFactory();
+        RaiseStateChanged(snapshot, version);
     }
 
-    public async ValueTask DisposeAsync()
+    private static SimulatedDeviceOptions Validated(SimulatedDeviceOptions options)
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
-        {
-            return;
-        }
-
-        await StopAsync().ConfigureAwait(false);
-        await _disposeCts.CancelAsync().ConfigureAwait(false);
-        _faults.Dispose();
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        return options;
     }
 
-    private static TaskCompletionSource NewCompletion() => new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    private async Task GoOfflineNowAsync()
-    {
-        LogGoingOffline(DeviceId);
-        try
-        {
-            await CrashAsync().ConfigureAwait(false);
-        }
-        catch (ObjectDisposedException)
-        {
-            // Disposed meanwhile: already offline.
-        }
-    }
+    /// <summary>Every v1 message is retained, QoS 1.</summary>
+    private static Publication Retained(WireMessage message) => new(message.Topic, message.Payload, Retain: true);
 }

@@ -20,26 +20,33 @@ public static class SimulatedFacility
         var devices = new List<SimulatedDeviceOptions>(rooms * 3);
         for (var room = 1; room <= rooms; room++)
         {
-            devices.Add(Device($"room-{room}-light-1", DeviceKinds.Light));
-            devices.Add(Device($"room-{room}-light-2", DeviceKinds.Light));
-            devices.Add(Device($"room-{room}-mask", DeviceKinds.Mask));
+            devices.Add(Device($"room-{room}-light-1", DeviceKinds.Light, host, port, baseTopic, credentials));
+            devices.Add(Device($"room-{room}-light-2", DeviceKinds.Light, host, port, baseTopic, credentials));
+            devices.Add(Device($"room-{room}-mask", DeviceKinds.Mask, host, port, baseTopic, credentials));
         }
 
         return devices;
+    }
 
-        SimulatedDeviceOptions Device(string id, string kind)
+    /// <summary>One device on the broker at <paramref name="host"/>:<paramref name="port"/>, with its login if <paramref name="credentials"/> has one.</summary>
+    internal static SimulatedDeviceOptions Device(
+        string id,
+        string kind,
+        string host,
+        int port,
+        string baseTopic,
+        Func<string, (string? user, string? password)>? credentials)
+    {
+        var (user, password) = credentials?.Invoke(id) ?? (null, null);
+        return new SimulatedDeviceOptions
         {
-            var (user, password) = credentials?.Invoke(id) ?? (null, null);
-            return new SimulatedDeviceOptions
-            {
-                DeviceId = id,
-                Kind = kind,
-                BrokerHost = host,
-                BrokerPort = port,
-                BaseTopic = baseTopic,
-                Username = user,
-                Password = password,
-            };
-        }
+            DeviceId = id,
+            Kind = kind,
+            BrokerHost = host,
+            BrokerPort = port,
+            BaseTopic = baseTopic,
+            Username = user,
+            Password = password,
+        };
     }
 }

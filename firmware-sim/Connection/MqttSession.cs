@@ -16,13 +16,15 @@ internal readonly record struct Publication(string Topic, byte[] Payload, bool R
 }
 
 /// <summary>
-/// The MQTT connection of a Zigbee2MQTT bridge or a Tasmota light: connect with a last will, subscribe, say who it is,
-/// and keep it that way with a loop that reconnects after any loss. Unlike v1's <see cref="DeviceConnection"/> it
-/// carries any mix of retained and live messages and several subscriptions; what is said is the caller's.
+/// The MQTT connection of every simulated client (a v1 device, a Zigbee2MQTT bridge, a Tasmota light): connect with a
+/// last will, subscribe, say who it is, and keep it that way with a loop that reconnects after any loss. It only knows
+/// MQTT (MQTT 5, clean start, QoS 1, timeouts); what is said, retained or live, is the caller's.
 /// </summary>
 /// <remarks>
-/// <see cref="StartRunning"/>, <see cref="StopAsync"/> and <see cref="CrashAsync"/> are called one at a time by the
-/// owner's lifecycle; publishing is safe from any thread. Retries use wall-clock time: they are about the real broker.
+/// <para><see cref="StartRunning"/>, <see cref="StopAsync"/> and <see cref="CrashAsync"/> are called one at a time by the
+/// owner's lifecycle; publishing is safe from any thread. Retries use wall-clock time: they are about the real broker.</para>
+/// <para>Every publish goes through one gate and builds its messages inside it, so what is published last is the latest
+/// value, and the gate is held from before subscribing until the identity is out, so nothing precedes the identity.</para>
 /// </remarks>
 internal sealed partial class MqttSession
 {
@@ -33,12 +35,14 @@ internal sealed partial class MqttSession
     private readonly string _clientId;
     private readonly Publication _will;
     private readonly IReadOnlyList<string> _subscriptions;
+    private readonly bool _noLocal;
     private readonly Func<IReadOnlyList<Publication>> _identity;
     private readonly Func<string, ReadOnlySequence<byte>, Task> _onMessage;
     private readonly ILogger _logger;
     private readonly MqttClientFactory _clientFactory = new();
 
     // One publish at a time, so the identity after a (re)connect is never interleaved with a report.
+    // Messages are built inside it, so retained topics end on the latest value.
     private readonly SemaphoreSlim _publishGate = new(1, 1);
 
     private CancellationTokenSource? _runCts;
@@ -47,13 +51,15 @@ internal sealed partial class MqttSession
     private volatile IMqttClient? _client;
     private volatile bool _announced;
 
-    /// <param name="identity">Published, in order, after every (re)connect once subscribed.</param>
+    /// <param name="noLocal">Subscribe with MQTT 5 no-local (the client does not hear its own messages).</param>
+    /// <param name="identity">Published, in order, after every (re)connect once subscribed; built inside the publish gate.</param>
     /// <param name="onMessage">Every message received on a subscription (topic, payload).</param>
     public MqttSession(
         MqttEndpoint endpoint,
         string clientId,
         Publication will,
         IReadOnlyList<string> subscriptions,
+        bool noLocal,
         Func<IReadOnlyList<Publication>> identity,
         Func<string, ReadOnlySequence<byte>, Task> onMessage,
         ILogger logger)
@@ -62,6 +68,7 @@ internal sealed partial class MqttSession
         _clientId = clientId;
         _will = will;
         _subscriptions = subscriptions;
+        _noLocal = noLocal;
         _identity = identity;
         _onMessage = onMessage;
         _logger = logger;
@@ -103,7 +110,7 @@ internal sealed partial class MqttSession
         {
             try
             {
-                await PublishGatedAsync(client, goodbye).ConfigureAwait(false);
+                await PublishGatedAsync(client, () => goodbye).ConfigureAwait(false);
                 using var timeout = new CancellationTokenSource(OperationTimeout);
                 await client.DisconnectAsync(
                     new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.NormalDisconnection).Build(),
@@ -129,47 +136,69 @@ internal sealed partial class MqttSession
         return wasRunning;
     }
 
-    /// <summary>Publishes if connected; a lost message is harmless (every reconnect re-publishes the identity).</summary>
-    public Task TryPublishAsync(Publication message) => TryPublishAsync([message]);
-
-    /// <inheritdoc cref="TryPublishAsync(Publication)"/>
-    public async Task TryPublishAsync(IReadOnlyList<Publication> messages)
+    /// <summary>
+    /// Publishes what <paramref name="build"/> returns, built inside the publish gate, if connected and identified. A
+    /// lost message is harmless: every reconnect re-publishes the identity, built after any report it skipped.
+    /// </summary>
+    public async Task TryPublishAsync(Func<IReadOnlyList<Publication>> build)
     {
-        if (_client is not { } client || !IsConnected)
+        if (_client is null)
         {
             return;
         }
 
+        await _publishGate.WaitAsync().ConfigureAwait(false);
         try
         {
-            await PublishGatedAsync(client, messages).ConfigureAwait(false);
+            if (IsConnected && _client is { } client)
+            {
+                await PublishAllAsync(client, build(), CancellationToken.None).ConfigureAwait(false);
+            }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             LogPublishFailed(_clientId, ex.Message);
         }
+        finally
+        {
+            _publishGate.Release();
+        }
     }
 
-    /// <summary>Publishes <paramref name="messages"/> one by one, ignoring refusals (garbage a broker may well refuse).</summary>
+    /// <summary>
+    /// Publishes <paramref name="garbage"/> one by one, ignoring refusals (garbage a broker may well refuse), then the
+    /// identity again so the retained topics end valid; nothing else is published in between.
+    /// </summary>
     /// <exception cref="InvalidOperationException">Not connected.</exception>
-    public async Task PublishIgnoringRefusalsAsync(IEnumerable<Publication> messages)
+    public async Task PublishGarbageAsync(IEnumerable<Publication> garbage)
     {
-        var client = _client;
-        if (client is null || !IsConnected)
+        await _publishGate.WaitAsync().ConfigureAwait(false);
+        try
         {
-            throw new InvalidOperationException($"'{_clientId}' is not connected.");
-        }
+            var client = _client;
+            if (client is null || !IsConnected)
+            {
+                throw new InvalidOperationException($"'{_clientId}' is not connected.");
+            }
 
-        foreach (var message in messages)
+            foreach (var message in garbage)
+            {
+                try
+                {
+                    await PublishAsync(client, message, CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (InvalidOperationException)
+                {
+                    // A broker enforcing a size limit (SettingControl's embedded one) refuses the oversized ones: a
+                    // fine outcome for garbage, and the client carries on.
+                }
+            }
+
+            await PublishAllAsync(client, _identity(), CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
         {
-            try
-            {
-                await PublishGatedAsync(client, [message]).ConfigureAwait(false);
-            }
-            catch (InvalidOperationException)
-            {
-                // A broker enforcing a size limit refuses the oversized ones: a fine outcome for garbage.
-            }
+            _publishGate.Release();
         }
     }
 
@@ -198,15 +227,20 @@ internal sealed partial class MqttSession
         }
     }
 
-    private async Task PublishGatedAsync(IMqttClient client, IReadOnlyList<Publication> messages, CancellationToken token = default)
+    private static async Task PublishAllAsync(IMqttClient client, IReadOnlyList<Publication> messages, CancellationToken token)
     {
-        await _publishGate.WaitAsync(token).ConfigureAwait(false);
+        foreach (var message in messages)
+        {
+            await PublishAsync(client, message, token).ConfigureAwait(false);
+        }
+    }
+
+    private async Task PublishGatedAsync(IMqttClient client, Func<IReadOnlyList<Publication>> build)
+    {
+        await _publishGate.WaitAsync().ConfigureAwait(false);
         try
         {
-            foreach (var message in messages)
-            {
-                await PublishAsync(client, message, token).ConfigureAwait(false);
-            }
+            await PublishAllAsync(client, build(), CancellationToken.None).ConfigureAwait(false);
         }
         finally
         {
@@ -278,25 +312,35 @@ internal sealed partial class MqttSession
             }
         }
 
-        // Subscribed before saying who it is: a controller may send a command the moment it sees "online".
-        using (var timeout = WithTimeout(token))
+        // Holding the publish gate from before subscribing means no report can precede the identity.
+        await _publishGate.WaitAsync(token).ConfigureAwait(false);
+        try
         {
-            var subscribe = _clientFactory.CreateSubscribeOptionsBuilder();
-            foreach (var topic in _subscriptions)
+            // Subscribed before saying who it is: a controller may send a command the moment it sees "online".
+            using (var timeout = WithTimeout(token))
             {
-                // No-local: a Zigbee2MQTT bridge must not hear its own state reports as commands.
-                subscribe = subscribe.WithTopicFilter(f => f.WithTopic(topic).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).WithNoLocal());
+                var subscribe = _clientFactory.CreateSubscribeOptionsBuilder();
+                foreach (var topic in _subscriptions)
+                {
+                    // No-local (where asked): a Zigbee2MQTT bridge must not hear its own state reports as commands.
+                    subscribe = subscribe.WithTopicFilter(f => f.WithTopic(topic).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).WithNoLocal(_noLocal));
+                }
+
+                var result = await client.SubscribeAsync(subscribe.Build(), timeout.Token).ConfigureAwait(false);
+                if (result.Items.FirstOrDefault(item => item.ResultCode > MqttClientSubscribeResultCode.GrantedQoS2) is { } refused)
+                {
+                    throw new InvalidOperationException($"broker refused the subscription to '{refused.TopicFilter.Topic}': {refused.ResultCode}");
+                }
             }
 
-            var result = await client.SubscribeAsync(subscribe.Build(), timeout.Token).ConfigureAwait(false);
-            if (result.Items.FirstOrDefault(item => item.ResultCode > MqttClientSubscribeResultCode.GrantedQoS2) is { } refused)
-            {
-                throw new InvalidOperationException($"broker refused the subscription to '{refused.TopicFilter.Topic}': {refused.ResultCode}");
-            }
+            await PublishAllAsync(client, _identity(), token).ConfigureAwait(false);
+            _announced = true;
+        }
+        finally
+        {
+            _publishGate.Release();
         }
 
-        await PublishGatedAsync(client, _identity(), token).ConfigureAwait(false);
-        _announced = true;
         LogConnected(_clientId, _endpoint.BrokerHost, _endpoint.BrokerPort);
     }
 

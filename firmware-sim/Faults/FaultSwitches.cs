@@ -2,7 +2,7 @@ namespace SettingControl.FirmwareSim.Faults;
 
 /// <summary>
 /// The switches that make a device misbehave on purpose, changeable while it runs. They say what to do; the device
-/// does it (<c>SimulatedDevice</c> drops or delays commands, and crashes when the go-offline timer fires).
+/// does it (<c>SimulatedClient</c> drops or delays commands, and crashes when the go-offline timer fires).
 /// </summary>
 /// <param name="time">Runs the go-offline timer: it is the device's "physics", not the network's.</param>
 /// <param name="goOffline">Called when the go-offline timer fires.</param>

@@ -4,7 +4,7 @@ using SettingControl.FirmwareSim.Model;
 
 namespace SettingControl.FirmwareSim.Wire;
 
-/// <summary>One message the device publishes: always retained, QoS 1 (the connection decides how, the wire what).</summary>
+/// <summary>One message the device publishes: always retained, QoS 1 (the device and its session decide how, the wire what).</summary>
 internal readonly record struct WireMessage(string Topic, byte[] Payload);
 
 /// <summary>

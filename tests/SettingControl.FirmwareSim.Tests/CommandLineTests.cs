@@ -83,10 +83,78 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public void Convention_defaults_to_v1()
+    {
+        Assert.True(CommandLine.TryParse(["--rooms", "2"], out var cli, out var error), error);
+        Assert.Equal((Convention.V1, "settingcontrol", 100), (cli.Convention, cli.BaseTopic, cli.ReportIntervalMs));
+        Assert.True(CommandLine.TryParse(["--convention", "v1"], out var explicitV1, out error), error);
+        Assert.Equal(Convention.V1, explicitV1.Convention);
+    }
+
+    [Fact]
+    public void Zigbee2mqtt_plays_one_bridge_with_the_bulbs_of_every_room_and_logs_in_with_the_given_login()
+    {
+        Assert.True(CommandLine.TryParse(["--convention=zigbee2mqtt", "--rooms", "3", "--broker", "10.0.0.9:8883", "--username", "bridge", "--password", "pw", "--tls", "--keep-alive", "7"], out var cli, out var error), error);
+        Assert.Equal((Convention.Zigbee2Mqtt, "zigbee2mqtt", 1000), (cli.Convention, cli.BaseTopic, cli.ReportIntervalMs));
+
+        var bridge = cli.ToBridgeOptions();
+        Assert.Equal("zigbee2mqtt", bridge.BaseTopic);
+        Assert.Equal(["room-1/ceiling", "room-2/ceiling", "room-3/ceiling"], bridge.Bulbs.Select(b => b.FriendlyName));
+        Assert.Equal(("10.0.0.9", 8883, "bridge", "pw", true, 7), (bridge.Broker.BrokerHost, bridge.Broker.BrokerPort, bridge.Broker.Username, bridge.Broker.Password, bridge.Broker.UseTls, bridge.Broker.KeepAliveSeconds));
+    }
+
+    [Fact]
+    public void Zigbee2mqtt_takes_its_base_topic_report_interval_and_a_login_from_the_credentials_file()
+    {
+        var file = Path.Combine(Path.GetTempPath(), "fwsim-credentials-" + Guid.NewGuid().ToString("N") + ".json");
+        File.WriteAllText(file, """{"zigbee2mqtt-sim":"pw-bridge"}""");
+        try
+        {
+            Assert.True(CommandLine.TryParse(["--convention", "zigbee2mqtt", "--base-topic", "z2m/floor-1", "--report-ms", "250", "--credentials-file", file], out var cli, out var error), error);
+            var bridge = cli.ToBridgeOptions();
+            Assert.Equal(("z2m/floor-1", 250, 1), (bridge.BaseTopic, bridge.ReportIntervalMs, bridge.Bulbs.Count));
+            Assert.Equal(("zigbee2mqtt-sim", "pw-bridge"), (bridge.Broker.Username, bridge.Broker.Password));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void Tasmota_plays_one_light_per_room()
+    {
+        Assert.True(CommandLine.TryParse(["--convention", "tasmota", "--rooms", "2", "--username", "sim", "--password", "secret"], out var cli, out var error), error);
+        var lights = cli.ToTasmotaOptions();
+        Assert.Equal(["tasmota_room1", "tasmota_room2"], lights.Select(l => l.Topic));
+        Assert.All(lights, l => Assert.Equal(("127.0.0.1", 1883, "sim", "secret"), (l.Broker.BrokerHost, l.Broker.BrokerPort, l.Broker.Username, l.Broker.Password)));
+    }
+
+    [Fact]
+    public void Fault_switches_parse_for_every_convention()
+    {
+        Assert.True(CommandLine.TryParse(["--convention", "tasmota", "--offline-after", "4", "--drop-commands", "--delay-ms", "50", "--garbage", "2", "--reboot-after", "9"], out var cli, out var error), error);
+        Assert.Equal((TimeSpan.FromSeconds(4), true, TimeSpan.FromMilliseconds(50), 2, TimeSpan.FromSeconds(9)), (cli.OfflineAfter, cli.DropCommands, cli.CommandDelay, cli.Garbage, cli.RebootAfter));
+    }
+
+    [Theory]
+    [InlineData("--convention", "hue")]
+    [InlineData("--convention")]
+    [InlineData("--convention", "zigbee2mqtt", "--device", "a:light")]
+    [InlineData("--convention", "tasmota", "--base-topic", "x")]
+    [InlineData("--convention", "zigbee2mqtt", "--rooms", "0")]
+    public void Bad_convention_arguments_are_refused_with_a_message(params string[] args)
+    {
+        Assert.False(CommandLine.TryParse(args, out _, out var error));
+        Assert.False(string.IsNullOrWhiteSpace(error));
+    }
+
+    [Fact]
     public void Help_is_recognised()
     {
         Assert.True(CommandLine.TryParse(["--help"], out var cli, out _));
         Assert.True(cli.Help);
         Assert.Contains("--offline-after", CommandLine.Usage, StringComparison.Ordinal);
+        Assert.Contains("--convention", CommandLine.Usage, StringComparison.Ordinal);
     }
 }
