@@ -71,55 +71,44 @@ public static class TasmotaPayloads
     public static DropReason TryParseLight(ReadOnlySpan<byte> payload, out TasmotaLight light)
     {
         light = default;
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(payload.ToArray());
-        }
-        catch (JsonException)
+        using var document = ConventionJson.ParseObject(payload);
+        if (document is null)
         {
             return DropReason.InvalidJson;
         }
 
-        using (document)
+        var root = document.RootElement;
+
+        bool? power = null;
+        if (root.TryGetProperty("POWER", out var powerField))
         {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
+            if (powerField.ValueKind != JsonValueKind.String)
             {
                 return DropReason.InvalidJson;
             }
 
-            bool? power = null;
-            if (root.TryGetProperty("POWER", out var powerField))
+            switch (powerField.GetString())
             {
-                if (powerField.ValueKind != JsonValueKind.String)
-                {
-                    return DropReason.InvalidJson;
-                }
-
-                switch (powerField.GetString())
-                {
-                    case "ON": power = true; break;
-                    case "OFF": power = false; break;
-                    default: return DropReason.UnknownValue;
-                }
+                case "ON": power = true; break;
+                case "OFF": power = false; break;
+                default: return DropReason.UnknownValue;
             }
-
-            var dimmer = Number(root, "Dimmer", 0, 100, out var reason);
-            if (reason != DropReason.None)
-            {
-                return reason;
-            }
-
-            var ct = Number(root, "CT", TasmotaValues.MinCt, TasmotaValues.MaxCt, out reason);
-            if (reason != DropReason.None)
-            {
-                return reason;
-            }
-
-            light = new TasmotaLight(power, dimmer, ct);
-            return DropReason.None;
         }
+
+        var dimmer = Number(root, "Dimmer", 0, 100, out var reason);
+        if (reason != DropReason.None)
+        {
+            return reason;
+        }
+
+        var ct = Number(root, "CT", TasmotaValues.MinCt, TasmotaValues.MaxCt, out reason);
+        if (reason != DropReason.None)
+        {
+            return reason;
+        }
+
+        light = new TasmotaLight(power, dimmer, ct);
+        return DropReason.None;
     }
 
     /// <summary><c>INFO1</c>: <c>{"Info1":{"Module":…,"Version":…}}</c> (Tasmota 12+) or the same fields at the top (older).</summary>

@@ -54,77 +54,66 @@ public static class Zigbee2MqttPayloads
     public static DropReason TryParseState(ReadOnlySpan<byte> payload, Zigbee2MqttBulb bulb, out ActualStateDto state)
     {
         state = null!;
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(payload.ToArray());
-        }
-        catch (JsonException)
+        using var document = ConventionJson.ParseObject(payload);
+        if (document is null)
         {
             return DropReason.InvalidJson;
         }
 
-        using (document)
+        var root = document.RootElement;
+
+        if (!root.TryGetProperty(bulb.StateProperty, out var power) || power.ValueKind != JsonValueKind.String)
         {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
+            return DropReason.MissingField;
+        }
+
+        bool on;
+        switch (power.GetString())
+        {
+            case "ON": on = true; break;
+            case "OFF": on = false; break;
+            default: return DropReason.UnknownValue;
+        }
+
+        int? brightness = null;
+        if (bulb.BrightnessProperty is { } brightnessName && root.TryGetProperty(brightnessName, out var level) && level.ValueKind != JsonValueKind.Null)
+        {
+            if (level.ValueKind != JsonValueKind.Number || !level.TryGetInt32(out var raw))
             {
                 return DropReason.InvalidJson;
             }
 
-            if (!root.TryGetProperty(bulb.StateProperty, out var power) || power.ValueKind != JsonValueKind.String)
+            if (raw is < 0 or > Zigbee2MqttValues.MaxBrightness)
             {
-                return DropReason.MissingField;
+                return DropReason.OutOfRange;
             }
 
-            bool on;
-            switch (power.GetString())
-            {
-                case "ON": on = true; break;
-                case "OFF": on = false; break;
-                default: return DropReason.UnknownValue;
-            }
-
-            int? brightness = null;
-            if (bulb.BrightnessProperty is { } brightnessName && root.TryGetProperty(brightnessName, out var level) && level.ValueKind != JsonValueKind.Null)
-            {
-                if (level.ValueKind != JsonValueKind.Number || !level.TryGetInt32(out var raw))
-                {
-                    return DropReason.InvalidJson;
-                }
-
-                if (raw is < 0 or > Zigbee2MqttValues.MaxBrightness)
-                {
-                    return DropReason.OutOfRange;
-                }
-
-                brightness = Zigbee2MqttValues.FromZigbeeBrightness(raw);
-            }
-            else if (bulb.BrightnessProperty is null)
-            {
-                // An on/off-only light: full or nothing.
-                brightness = on ? 100 : 0;
-            }
-
-            int? kelvin = null;
-            if (bulb.HasColorTemp && root.TryGetProperty(bulb.ColorTempProperty!, out var temperature) && temperature.ValueKind != JsonValueKind.Null)
-            {
-                if (temperature.ValueKind != JsonValueKind.Number || !temperature.TryGetInt32(out var mireds))
-                {
-                    return DropReason.InvalidJson;
-                }
-
-                if (mireds < bulb.MinMireds || mireds > bulb.MaxMireds)
-                {
-                    return DropReason.OutOfRange;
-                }
-
-                kelvin = Math.Clamp(Zigbee2MqttValues.ToKelvin(mireds), Ranges.MinColorTempK, Ranges.MaxColorTempK);
-            }
-
-            state = new ActualStateDto(on, brightness, kelvin, null, null, null);
-            return DropReason.None;
+            brightness = Zigbee2MqttValues.FromZigbeeBrightness(raw);
         }
+        else if (bulb.BrightnessProperty is null)
+        {
+            // An on/off-only light: full or nothing.
+            brightness = on ? 100 : 0;
+        }
+
+        int? kelvin = null;
+        if (bulb.HasColorTemp && root.TryGetProperty(bulb.ColorTempProperty!, out var temperature) && temperature.ValueKind != JsonValueKind.Null)
+        {
+            if (temperature.ValueKind != JsonValueKind.Number || !temperature.TryGetInt32(out var mireds))
+            {
+                return DropReason.InvalidJson;
+            }
+
+            if (mireds < bulb.MinMireds || mireds > bulb.MaxMireds)
+            {
+                return DropReason.OutOfRange;
+            }
+
+            kelvin = Math.Clamp(Zigbee2MqttValues.ToKelvin(mireds), Ranges.MinColorTempK, Ranges.MaxColorTempK);
+        }
+
+        state = new ActualStateDto(on, brightness, kelvin, null, null, null);
+        return DropReason.None;
     }
 
     /// <summary>
