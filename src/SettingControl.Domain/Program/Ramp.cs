@@ -34,6 +34,13 @@ public sealed record Ramp(double From, double To, DateTimeOffset Start, long Dur
     public double ProgressAt(DateTimeOffset time) =>
         DurationMs <= 0 || time >= End ? 1 : time <= Start ? 0 : (time - Start).TotalMilliseconds / DurationMs;
 
+    /// <summary>
+    /// A new ramp to <paramref name="to"/> starting <paramref name="now"/> from where the device reports it is
+    /// (<paramref name="actualLevel"/>) or, not knowing that, from where this ramp has got to; no duration means at once.
+    /// </summary>
+    internal Ramp Toward(double to, DateTimeOffset now, long durationMs, double? actualLevel) =>
+        durationMs <= 0 ? Steady(to, now) : new Ramp(actualLevel ?? ValueAt(now), to, now, durationMs);
+
     /// <summary>A new ramp to <paramref name="to"/> that starts from where this one is at <paramref name="now"/>.</summary>
     public Ramp Retarget(double to, DateTimeOffset now, long durationMs) => new(ValueAt(now), to, now, Math.Max(0, durationMs));
 }

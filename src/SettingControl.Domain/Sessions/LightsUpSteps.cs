@@ -67,10 +67,10 @@ internal static class LightsUpSteps
         // Start from the light as it was before Lights up, then let the phase scene (if any) decide.
         var restored = lightsUp.Before;
         room.Lights.LightsOn = restored.Lighting.On;
-        room.Lights.Brightness = TreatmentRoom.StartRamp(room.Lights.Brightness, Math.Min(restored.Lighting.Brightness, room.MaxBrightness), now, TreatmentRoom.ReturnFadeMs, actual.Brightness);
-        room.Lights.ColorTempK = TreatmentRoom.StartRamp(room.Lights.ColorTempK, restored.Lighting.ColorTempK, now, TreatmentRoom.ReturnFadeMs, actual.ColorTempK);
+        room.Lights.Brightness = room.Lights.Brightness.Toward(Math.Min(restored.Lighting.Brightness, room.MaxBrightness), now, TreatmentRoom.ReturnFadeMs, actual.Brightness);
+        room.Lights.ColorTempK = room.Lights.ColorTempK.Toward(restored.Lighting.ColorTempK, now, TreatmentRoom.ReturnFadeMs, actual.ColorTempK);
         room.Lights.MaskOn = restored.Mask.On;
-        room.Lights.MaskLight = TreatmentRoom.StartRamp(room.Lights.MaskLight, restored.Mask.Light, now, TreatmentRoom.ReturnFadeMs, actual.MaskLight);
+        room.Lights.MaskLight = room.Lights.MaskLight.Toward(restored.Mask.Light, now, TreatmentRoom.ReturnFadeMs, actual.MaskLight);
         if (room.ActiveSession is { } session)
         {
             session.Overrides.Clear();

@@ -33,13 +33,13 @@ internal static class ManualChanges
 
         if (command.Brightness is { } brightness)
         {
-            room.Lights.Brightness = TreatmentRoom.StartRamp(room.Lights.Brightness, brightness, now, transition, actual.Brightness);
+            room.Lights.Brightness = room.Lights.Brightness.Toward(brightness, now, transition, actual.Brightness);
             room.TakeOver(ProgramAttribute.Brightness, actor);
         }
 
         if (command.ColorTempK is { } colorTemp)
         {
-            room.Lights.ColorTempK = TreatmentRoom.StartRamp(room.Lights.ColorTempK, colorTemp, now, transition, actual.ColorTempK);
+            room.Lights.ColorTempK = room.Lights.ColorTempK.Toward(colorTemp, now, transition, actual.ColorTempK);
             room.TakeOver(ProgramAttribute.ColorTempK, actor);
         }
 
@@ -71,7 +71,7 @@ internal static class ManualChanges
 
         if (command.Light is { } light)
         {
-            room.Lights.MaskLight = TreatmentRoom.StartRamp(room.Lights.MaskLight, light, now, 0, actual.MaskLight);
+            room.Lights.MaskLight = room.Lights.MaskLight.Toward(light, now, 0, actual.MaskLight);
             room.TakeOver(ProgramAttribute.MaskLight, actor);
         }
 

@@ -97,7 +97,7 @@ public sealed class TreatmentRoom
         var change = new RoomChange { StateChanged = true };
         if (LightsUp is null && Lights.Brightness.To > maxBrightness)
         {
-            Lights.Brightness = StartRamp(Lights.Brightness, maxBrightness, now, 1000, actual.Brightness);
+            Lights.Brightness = Lights.Brightness.Toward(maxBrightness, now, 1000, actual.Brightness);
             change.LightsChanged = true;
         }
 
@@ -268,9 +268,6 @@ public sealed class TreatmentRoom
     /// <summary>Starts ramps toward a scene (<see cref="SceneApplication"/>), within the room's brightness limit and its overrides.</summary>
     internal void ApplyScene(Scene scene, DateTimeOffset start, DateTimeOffset now, long fadeMs, ActualLevels actual, RoomChange change, ProgramAttribute? only = null) =>
         Music = SceneApplication.Apply(scene, Lights, Music, MaxBrightness, Session?.Overrides ?? [], start, now, fadeMs, actual, change, only);
-
-    internal static Ramp StartRamp(Ramp current, double to, DateTimeOffset now, long durationMs, double? actualLevel) =>
-        durationMs <= 0 ? Ramp.Steady(to, now) : new Ramp(actualLevel ?? current.ValueAt(now), to, now, durationMs);
 
     /// <summary>A therapist's change to an attribute beats the program for that attribute until the next phase.</summary>
     internal void TakeOver(ProgramAttribute attribute, string actor)
