@@ -48,6 +48,35 @@ public sealed class ConventionTests(ITestOutputHelper output) : BrokerTestBase(o
     }
 
     [Fact]
+    public async Task A_group_set_reaches_every_member_and_the_group_reports_what_it_assumes()
+    {
+        var bulbs = Zigbee2MqttBridgeOptions.DefaultBulbs(3);
+        await using var bridge = new Zigbee2MqttBridge(new Zigbee2MqttBridgeOptions
+        {
+            Broker = new MqttEndpoint { BrokerPort = Broker.Port },
+            Bulbs = bulbs,
+            Groups = [new ZigbeeGroupOptions(7, "wing", [bulbs[0].FriendlyName, bulbs[1].FriendlyName])],
+            ReportIntervalMs = 200,
+        });
+        await using var client = await RawClient.ConnectAsync(Broker.Port, "zigbee2mqtt/#");
+        using var timeout = new CancellationTokenSource(Patience);
+        await bridge.StartAsync(timeout.Token);
+
+        var groups = JsonNode.Parse((await client.WaitForAsync(m => m.Topic == "zigbee2mqtt/bridge/groups")).Text)!.AsArray();
+        var wing = Assert.Single(groups)!;
+        Assert.Equal(("wing", 7, 2), ((string?)wing["friendly_name"], (int?)wing["id"], wing["members"]!.AsArray().Count));
+
+        var since = client.Count;
+        var untouched = bridge[bulbs[2].FriendlyName].Current;
+        await client.PublishAsync("zigbee2mqtt/wing/set", """{"state":"ON","brightness":200,"color_temp":300,"transition":0}""");
+        await EventuallyAsync(() => bridge[bulbs[0].FriendlyName].Current == new ZigbeeBulbState(true, 200, 300), "the first member");
+        await EventuallyAsync(() => bridge[bulbs[1].FriendlyName].Current == new ZigbeeBulbState(true, 200, 300), "the second member");
+        Assert.Equal(untouched, bridge[bulbs[2].FriendlyName].Current);
+        Assert.Equal("group-set", bridge[bulbs[1].FriendlyName].Received.Last().Kind);
+        Assert.Contains("\"brightness\":200", (await client.WaitForAsync(m => m.Topic == "zigbee2mqtt/wing", since)).Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Tasmota_answers_backlog_and_state_and_has_an_lwt()
     {
         await using var light = new SimulatedTasmotaLight(new TasmotaLightOptions { Topic = "tasmota_ABC123", Broker = new MqttEndpoint { BrokerPort = Broker.Port } });

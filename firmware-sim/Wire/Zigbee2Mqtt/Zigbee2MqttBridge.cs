@@ -103,7 +103,12 @@ public sealed partial class Zigbee2MqttBridge : SimulatedClient
         var problems = new List<string>();
         var command = ZigbeeCommand.Parse(payload, route.Attribute, problems);
         var targets = _bulbs.TryGetValue(route.Name, out var single) ? [single] : _groups[route.Name].Members.Select(m => _bulbs[m]).ToArray();
-        single?.Note(route.IsGet ? "get" : "set", route.IsGet ? null : command.Transition);
+        foreach (var bulb in targets)
+        {
+            // A group's members note that they heard it as a group ("group-set"), as one Zigbee broadcast.
+            bulb.Note(route.IsGet ? "get" : single is null ? "group-set" : "set", route.IsGet ? null : command.Transition);
+        }
+
         if (route.IsGet)
         {
             foreach (var bulb in targets)
@@ -117,7 +122,9 @@ public sealed partial class Zigbee2MqttBridge : SimulatedClient
         ZigbeeBulbState? groupState = null;
         foreach (var bulb in targets)
         {
-            groupState ??= await bulb.ApplyAsync(command, problems).ConfigureAwait(false);
+            // Every member applies the command ("??=" alone would stop after the first).
+            var applied = await bulb.ApplyAsync(command, problems).ConfigureAwait(false);
+            groupState ??= applied;
         }
 
         // Zigbee2MQTT also publishes the state it assumes for the group itself.

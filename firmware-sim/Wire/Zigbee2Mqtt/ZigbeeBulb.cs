@@ -13,7 +13,7 @@ public readonly record struct ZigbeeBulbState(bool On, int Brightness, int Color
 /// and reports the way Zigbee2MQTT does: the state it assumes at once after a command, the bulb's own reports while it
 /// fades, and the final state when the fade ends. Its faults are its own: it may ignore transitions or lose power.
 /// </summary>
-/// <summary>A request the bridge passed to a bulb, in the order it arrived: a <c>set</c> (with its transition) or a <c>get</c>.</summary>
+/// <summary>A request the bridge passed to a bulb, in the order it arrived: a <c>set</c> (with its transition), a <c>group-set</c> (a set sent to a group it is in) or a <c>get</c>.</summary>
 public sealed record ZigbeeRequest(string Kind, DateTimeOffset At, double? TransitionSeconds);
 
 public sealed partial class ZigbeeBulb
