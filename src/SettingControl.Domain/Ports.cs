@@ -7,6 +7,19 @@ namespace SettingControl.Domain;
 public interface IDeviceCommands
 {
     ValueTask SendAsync(DeviceCommand command, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Commands a room decided together (one scene for all its lights, Lights up). A link may carry several of them
+    /// in one broadcast where the devices form a group and are told the same (a Zigbee2MQTT group's one <c>/set</c>,
+    /// far lighter on a Zigbee network than a unicast per bulb); without groups they go one by one.
+    /// </summary>
+    async ValueTask SendAllAsync(IReadOnlyList<DeviceCommand> commands, CancellationToken cancellationToken = default)
+    {
+        foreach (var command in commands)
+        {
+            await SendAsync(command, cancellationToken);
+        }
+    }
 }
 
 /// <summary>

@@ -22,6 +22,7 @@ public sealed class DeviceLinkMetrics : IDisposable
     private readonly Counter<long> _outCounter;
     private readonly Counter<long> _reconnectCounter;
     private readonly Counter<long> _readBackCounter;
+    private readonly Counter<long> _groupCommandCounter;
     private readonly Counter<long> _refusedCounter;
     private readonly Histogram<double> _commandLatency;
     private long _messagesIn;
@@ -37,6 +38,7 @@ public sealed class DeviceLinkMetrics : IDisposable
         _dropCounter = _meter.CreateCounter<long>("settingcontrol.device.messages.dropped", "{message}", "Device messages dropped, by reason");
         _inCounter = _meter.CreateCounter<long>("settingcontrol.device.messages.in", "{message}", "Device messages received, by kind (rejected: did not parse)");
         _outCounter = _meter.CreateCounter<long>("settingcontrol.device.commands.out", "{command}", "Commands published to devices, by device kind");
+        _groupCommandCounter = _meter.CreateCounter<long>("settingcontrol.device.group_commands.out", "{broadcast}", "Commands published once for a whole group of devices (a Zigbee2MQTT group's /set) instead of one per device");
         _readBackCounter = _meter.CreateCounter<long>("settingcontrol.device.readbacks.out", "{request}", "State read-backs sent to devices whose state is not retained (Zigbee2MQTT /get)");
         _reconnectCounter = _meter.CreateCounter<long>("settingcontrol.mqtt.reconnects", "{connection}", "Times the device link (re)connected to the broker");
         _refusedCounter = _meter.CreateCounter<long>("settingcontrol.mqtt.refused", "{event}", "Connections, publishes and subscriptions the broker refused, by reason");
@@ -82,6 +84,8 @@ public sealed class DeviceLinkMetrics : IDisposable
     }
 
     public void ReadBackOut() => _readBackCounter.Add(1);
+
+    public void GroupCommandOut() => _groupCommandCounter.Add(1);
 
     public void Reconnected()
     {

@@ -75,10 +75,34 @@ public sealed class MqttDeviceLink : BackgroundService, IDeviceCommands, IDevice
 
     public ValueTask SendAsync(DeviceCommand command, CancellationToken cancellationToken = default)
     {
-        var id = $"{_commandIdPrefix}-{Interlocked.Increment(ref _commandCounter)}";
-        _outgoing.Enqueue(command, id, _time.GetTimestamp());
+        _outgoing.Enqueue(command, NextCommandId(), _time.GetTimestamp());
         return ValueTask.CompletedTask;
     }
+
+    /// <summary>Devices that form a group on their side and are told the same get one broadcast; the rest one command each.</summary>
+    public ValueTask SendAllAsync(IReadOnlyList<DeviceCommand> commands, CancellationToken cancellationToken = default)
+    {
+        var acceptedAt = _time.GetTimestamp();
+        var groups = _conventions.GroupCommands(commands);
+        var carried = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var group in groups)
+        {
+            _outgoing.EnqueueGroup(group, NextCommandId(), acceptedAt);
+            carried.UnionWith(group.Commands.Select(c => c.DeviceId));
+        }
+
+        foreach (var command in commands)
+        {
+            if (!carried.Contains(command.DeviceId))
+            {
+                _outgoing.Enqueue(command, NextCommandId(), acceptedAt);
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private string NextCommandId() => $"{_commandIdPrefix}-{Interlocked.Increment(ref _commandCounter)}";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -269,6 +293,12 @@ public sealed class MqttDeviceLink : BackgroundService, IDeviceCommands, IDevice
     {
         try
         {
+            if (pending.Group is not null)
+            {
+                await PublishGroupAsync(pending, stoppingToken);
+                return;
+            }
+
             if (_conventions.BuildCommand(pending.Command, pending.CommandId) is not { } built)
             {
                 _metrics.Dropped(DropReason.UnknownDevice);
@@ -305,6 +335,57 @@ public sealed class MqttDeviceLink : BackgroundService, IDeviceCommands, IDevice
         finally
         {
             _inFlight.Release();
+        }
+    }
+
+    /// <summary>
+    /// One broadcast for a group, while it is still every member's newest command; otherwise, and when the publish
+    /// fails, the members that still need it get their own commands.
+    /// </summary>
+    private async Task PublishGroupAsync(PendingCommand pending, CancellationToken stoppingToken)
+    {
+        var members = _outgoing.MembersStillNewest(pending);
+        if (members.Count < pending.Group!.Commands.Count)
+        {
+            SendOneByOne(members);
+            return;
+        }
+
+        var message = new MqttApplicationMessageBuilder()
+            .WithTopic(pending.Group.Request.Topic)
+            .WithPayload(pending.Group.Request.Payload)
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .Build();
+        bool published;
+        try
+        {
+            published = (await _client.PublishAsync(message, stoppingToken)).IsSuccess;
+        }
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+        {
+            _logger.LogDebug(ex, "Publish of group command {CommandId} failed; its members get their own", pending.CommandId);
+            published = false;
+        }
+
+        if (!published)
+        {
+            SendOneByOne(members);
+            return;
+        }
+
+        _metrics.GroupCommandOut();
+        var elapsed = _time.GetElapsedTime(pending.AcceptedAt);
+        foreach (var member in members)
+        {
+            _metrics.CommandOut(member.Command.Kind == DeviceKind.Mask ? "mask" : "light", elapsed);
+        }
+    }
+
+    private void SendOneByOne(IReadOnlyList<PendingCommand> members)
+    {
+        foreach (var member in members)
+        {
+            _outgoing.Requeue(member);
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using SettingControl.Domain;
+using SettingControl.Mqtt.Conventions;
 
 namespace SettingControl.Mqtt;
 
@@ -10,9 +11,14 @@ namespace SettingControl.Mqtt;
 /// broker outage) from replaying stale states. A failed publish is put back only while it is still the device's
 /// newest command: once a newer one was accepted (waiting, or already published), the old one is dropped, so it can
 /// neither overwrite the newer state nor reach the device a second time under the same id.
+/// A group broadcast (<see cref="EnqueueGroup"/>) waits under its group's key and counts as each member's newest
+/// command; it goes out as one only while it still is that for every member (<see cref="MembersStillNewest"/>).
 /// </summary>
 public sealed class PendingCommands
 {
+    /// <summary>Keys group broadcasts apart from device ids, which never hold a '#'.</summary>
+    private const string GroupKeyPrefix = "#group:";
+
     private readonly ConcurrentDictionary<string, PendingCommand> _latest = new(StringComparer.Ordinal);
 
     /// <summary>The sequence number of each device's newest accepted command, waiting or not.</summary>
@@ -37,6 +43,50 @@ public sealed class PendingCommands
         {
             _ready.Writer.TryWrite(command.DeviceId);
         }
+    }
+
+    /// <summary>
+    /// Queues one broadcast for a group's members. It supersedes what was waiting for each of them (it is newer and
+    /// says what they must show), so those are not sent at all.
+    /// </summary>
+    public void EnqueueGroup(GroupCommand group, string commandId, long acceptedAt = 0)
+    {
+        var pending = new PendingCommand(group.Commands[0], commandId, Interlocked.Increment(ref _sequence), acceptedAt, group);
+        foreach (var member in group.Commands)
+        {
+            _newest.AddOrUpdate(member.DeviceId, pending.Sequence, (_, known) => Math.Max(known, pending.Sequence));
+            _latest.TryRemove(member.DeviceId, out _);
+        }
+
+        var key = GroupKeyPrefix + group.Key;
+        var isNew = true;
+        _latest.AddOrUpdate(key, pending, (_, _) =>
+        {
+            isNew = false;
+            return pending;
+        });
+        if (isNew)
+        {
+            _ready.Writer.TryWrite(key);
+        }
+    }
+
+    /// <summary>
+    /// The members' own commands of a group broadcast that are still their newest. All of them: the broadcast can go
+    /// out. Fewer: a member was told something newer since, so the rest must be sent one by one (<see cref="Requeue"/>).
+    /// </summary>
+    public IReadOnlyList<PendingCommand> MembersStillNewest(PendingCommand group)
+    {
+        var members = new List<PendingCommand>();
+        foreach (var member in group.Group?.Commands ?? [])
+        {
+            if (_newest.TryGetValue(member.DeviceId, out var newest) && newest == group.Sequence)
+            {
+                members.Add(group with { Command = member, Group = null });
+            }
+        }
+
+        return members;
     }
 
     /// <summary>Puts a command back after a failed publish, unless a newer one for the device was accepted since.</summary>
@@ -74,4 +124,5 @@ public sealed class PendingCommands
     }
 }
 
-public sealed record PendingCommand(DeviceCommand Command, string CommandId, long Sequence, long AcceptedAt = 0);
+/// <summary>A command waiting to be published; <see cref="Group"/> is set when it is one broadcast for several devices.</summary>
+public sealed record PendingCommand(DeviceCommand Command, string CommandId, long Sequence, long AcceptedAt = 0, GroupCommand? Group = null);

@@ -21,6 +21,20 @@ public sealed class RecordingDeviceCommands : IDeviceCommands
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>The batches the rooms sent together (<see cref="IDeviceCommands.SendAllAsync"/>), each also in <see cref="Sent"/>.</summary>
+    public ConcurrentQueue<IReadOnlyList<DeviceCommand>> Batches { get; } = new();
+
+    public ValueTask SendAllAsync(IReadOnlyList<DeviceCommand> commands, CancellationToken cancellationToken = default)
+    {
+        Batches.Enqueue(commands);
+        foreach (var command in commands)
+        {
+            Sent.Enqueue(command);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
     public IReadOnlyList<DeviceCommand> For(string deviceId) => Sent.Where(c => c.DeviceId == deviceId).ToArray();
 }
 

@@ -152,6 +152,18 @@ public sealed class RoomGrainTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_rooms_lights_are_told_a_change_together_so_a_link_can_broadcast_it_to_a_group()
+    {
+        var room = await ProvisionedRoom("batch");
+
+        await room.SetLighting(new SetLightingRequest(Brightness: 45), Actor.System);
+
+        var batch = _cluster.Devices.Batches.Last(b => b.Any(c => c.DeviceId.StartsWith("batch-", StringComparison.Ordinal)));
+        Assert.Equal(["batch-r-light-1", "batch-r-light-2"], batch.Select(c => c.DeviceId).Order(StringComparer.Ordinal));
+        Assert.All(batch, c => Assert.Equal(45, c.Brightness));
+    }
+
+    [Fact]
     public async Task Watchers_are_pushed_every_change()
     {
         var room = await ProvisionedRoom("f");

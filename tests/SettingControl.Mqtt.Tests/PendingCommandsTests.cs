@@ -1,4 +1,5 @@
 using SettingControl.Domain;
+using SettingControl.Mqtt.Conventions;
 
 namespace SettingControl.Mqtt.Tests;
 
@@ -80,5 +81,44 @@ public class PendingCommandsTests
         var next = queue.TakeAsync(cancelled.Token).AsTask();
         await cancelled.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => next);
+    }
+
+    private static GroupCommand Group(params DeviceCommand[] members) =>
+        new("zigbee2mqtt/room-1/set", members, new OutboundRequest("zigbee2mqtt/room-1/set", [1]));
+
+    [Fact]
+    public async Task A_group_broadcast_supersedes_what_waited_for_its_members_and_goes_out_as_one()
+    {
+        var queue = new PendingCommands();
+        queue.Enqueue(Light("l1", 10), "c-1");
+        queue.Enqueue(Light("l2", 10), "c-2");
+        queue.EnqueueGroup(Group(Light("l1", 100), Light("l2", 100)), "c-3");
+
+        Assert.Equal(1, queue.Count);
+        var taken = await Take(queue);
+        Assert.Equal("c-3", taken.CommandId);
+        Assert.Equal(["l1", "l2"], queue.MembersStillNewest(taken).Select(m => m.Command.DeviceId));
+        Assert.Equal(0, queue.Count);
+    }
+
+    [Fact]
+    public async Task A_member_told_something_newer_is_left_out_and_the_rest_go_one_by_one()
+    {
+        var queue = new PendingCommands();
+        queue.EnqueueGroup(Group(Light("l1", 100), Light("l2", 100)), "c-1");
+        queue.Enqueue(Light("l1", 40), "c-2");
+
+        var first = await Take(queue);
+        var second = await Take(queue);
+        var group = first.Group is not null ? first : second;
+        var single = first.Group is not null ? second : first;
+        Assert.Equal(("l1", 40), (single.Command.DeviceId, single.Command.Brightness));
+
+        var stillNewest = Assert.Single(queue.MembersStillNewest(group));
+        Assert.Equal(("l2", 100), (stillNewest.Command.DeviceId, stillNewest.Command.Brightness));
+        Assert.True(queue.Requeue(stillNewest));
+        var resent = await Take(queue);
+        Assert.Equal(("l2", 100, "c-1"), (resent.Command.DeviceId, resent.Command.Brightness, resent.CommandId));
+        Assert.Null(resent.Group);
     }
 }

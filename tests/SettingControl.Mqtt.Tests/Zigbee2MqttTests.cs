@@ -267,6 +267,87 @@ public sealed class Zigbee2MqttTests : IDisposable
         Assert.Equal(expected, Encoding.UTF8.GetString(built.Payload));
     }
 
+    /// <summary>Shaped like Zigbee2MQTT 2.x's retained bridge/groups: one group of both bulbs, one with the Hue alone.</summary>
+    private const string GroupList = """
+        [
+          {"id":1,"friendly_name":"room-1","description":null,"scenes":[],"members":[{"ieee_address":"0x00178801023AB5C1","endpoint":11},{"ieee_address":"0x000D6FFFFE8A1B2C","endpoint":1}]},
+          {"id":2,"friendly_name":"hue only","description":null,"scenes":[],"members":[{"ieee_address":"0x00178801023AB5C1","endpoint":11}]}
+        ]
+        """;
+
+    private static DeviceCommand Light(string deviceId, int brightness, int kelvin, int transitionMs = 2000) =>
+        new(deviceId, DeviceKind.Light, true, brightness, kelvin, null, transitionMs);
+
+    [Fact]
+    public void Bulbs_of_a_group_told_the_same_get_one_broadcast_on_the_groups_topic()
+    {
+        Receive("zigbee2mqtt/bridge/devices", DeviceList());
+        Assert.True(Receive("zigbee2mqtt/bridge/groups", GroupList).Accepted);
+
+        var commands = new[] { Light(HueId, 100, 2700), Light(TradfriId, 100, 2700) };
+        var group = Assert.Single(_convention.GroupCommands(commands));
+
+        Assert.Equal("zigbee2mqtt/room-1/set", group.Request.Topic);
+        Assert.Equal(_convention.BuildCommand(commands[0], "c-1")!.Value.Payload, group.Request.Payload);
+        Assert.Equal("{\"state\":\"ON\",\"brightness\":254,\"color_temp\":370,\"transition\":2}", Encoding.UTF8.GetString(group.Request.Payload));
+        Assert.Equal([TradfriId, HueId], group.Commands.Select(c => c.DeviceId));
+    }
+
+    [Fact]
+    public void Bulbs_that_would_be_sent_different_payloads_or_a_group_not_wholly_commanded_get_no_broadcast()
+    {
+        Receive("zigbee2mqtt/bridge/devices", DeviceList());
+        Receive("zigbee2mqtt/bridge/groups", GroupList);
+
+        // 5000 K is 200 mireds: inside the Hue's range (153–454), clamped to 250 for the TRÅDFRI.
+        Assert.Empty(_convention.GroupCommands([Light(HueId, 100, 5000), Light(TradfriId, 100, 5000)]));
+        Assert.Empty(_convention.GroupCommands([Light(HueId, 100, 2700), Light(TradfriId, 60, 2700)]));
+        Assert.Empty(_convention.GroupCommands([Light(HueId, 100, 2700), Light("0x0000000000000001", 100, 2700)]));
+    }
+
+    [Fact]
+    public void A_groups_own_state_and_availability_are_not_taken_for_a_bulbs()
+    {
+        Receive("zigbee2mqtt/bridge/devices", DeviceList());
+        Receive("zigbee2mqtt/bridge/groups", GroupList);
+
+        var state = Receive("zigbee2mqtt/room-1", "{\"state\":\"ON\",\"brightness\":254}");
+        var availability = Receive("zigbee2mqtt/room-1/availability", "{\"state\":\"online\"}");
+
+        Assert.True(state.Accepted);
+        Assert.Empty(state.Messages);
+        Assert.True(availability.Accepted);
+        Assert.Empty(availability.Messages);
+    }
+
+    [Theory]
+    [InlineData("{\"id\":1}")]
+    [InlineData("[1,2]")]
+    [InlineData("not json")]
+    public void A_malformed_group_list_is_dropped_and_the_known_groups_stay(string payload)
+    {
+        Receive("zigbee2mqtt/bridge/devices", DeviceList());
+        Receive("zigbee2mqtt/bridge/groups", GroupList);
+
+        Assert.Equal(DropReason.InvalidJson, Receive("zigbee2mqtt/bridge/groups", payload).Reason);
+        Assert.Single(_convention.GroupCommands([Light(HueId, 100, 2700), Light(TradfriId, 100, 2700)]));
+    }
+
+    [Fact]
+    public void Groups_with_unusable_names_or_members_are_skipped()
+    {
+        Receive("zigbee2mqtt/bridge/devices", DeviceList());
+        Receive("zigbee2mqtt/bridge/groups", """
+            [
+              {"id":1,"friendly_name":"room/+/x","members":[{"ieee_address":"0x00178801023AB5C1","endpoint":11},{"ieee_address":"0x000D6FFFFE8A1B2C","endpoint":1}]},
+              {"id":"2","friendly_name":"two","members":[{"ieee_address":"0x00178801023AB5C1","endpoint":11},{"ieee_address":"0x000D6FFFFE8A1B2C","endpoint":1}]},
+              {"id":3,"friendly_name":"three","members":[{"ieee_address":"not an address"},{"ieee_address":"0x000D6FFFFE8A1B2C","endpoint":1}]}
+            ]
+            """);
+
+        Assert.Empty(_convention.GroupCommands([Light(HueId, 100, 2700), Light(TradfriId, 100, 2700)]));
+    }
+
     [Theory]
     [InlineData("bridge", "zigbee2mqtt/room-1/ceiling", true)]
     [InlineData("bridge", "zigbee2mqtt/room-1/ceiling/availability", true)]

@@ -29,15 +29,28 @@ internal sealed class DeviceOutput
     /// <summary>True while a later tick has something to send.</summary>
     public bool HasWork => NextSegmentAt is not null || _continueDevices.Count > 0;
 
-    /// <summary>Tells every device of a kind its current segment of the light program.</summary>
+    /// <summary>
+    /// Tells every device of a kind its current segment of the light program, as one batch: devices that form a group
+    /// and are told the same can then get one broadcast.
+    /// </summary>
     public async Task SendProgram(LightProgram lights, DeviceKind kind, DateTimeOffset now)
     {
+        var commands = new List<DeviceCommand>();
         foreach (var device in _devices.Assigned)
         {
             if (device.Kind == kind)
             {
-                await SendSegment(lights, device, now);
+                commands.Add(Segment(lights, device, now));
             }
+        }
+
+        if (commands.Count == 1)
+        {
+            await _commands.SendAsync(commands[0]);
+        }
+        else if (commands.Count > 1)
+        {
+            await _commands.SendAllAsync(commands);
         }
     }
 
@@ -94,7 +107,11 @@ internal sealed class DeviceOutput
         }
     }
 
-    private async Task SendSegment(LightProgram lights, AssignedDevice device, DateTimeOffset now)
+    private Task SendSegment(LightProgram lights, AssignedDevice device, DateTimeOffset now) =>
+        _commands.SendAsync(Segment(lights, device, now)).AsTask();
+
+    /// <summary>The device's command for its current segment; notes when the next segment is due.</summary>
+    private DeviceCommand Segment(LightProgram lights, AssignedDevice device, DateTimeOffset now)
     {
         var capabilities = _devices.CapabilitiesOf(device.DeviceId);
         var segment = lights.SegmentAt(device.Kind, now, capabilities?.MaxTransitionMs ?? Ranges.MaxTransitionMs);
@@ -104,11 +121,12 @@ internal sealed class DeviceOutput
             command = command with { ColorTempK = Math.Clamp(k, caps.MinColorTempK, caps.MaxColorTempK) };
         }
 
-        await _commands.SendAsync(command);
         if (segment.ContinueAt is { } continueAt && (NextSegmentAt is null || continueAt < NextSegmentAt))
         {
             NextSegmentAt = continueAt;
             _workScheduled();
         }
+
+        return command;
     }
 }

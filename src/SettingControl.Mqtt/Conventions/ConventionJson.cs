@@ -26,4 +26,48 @@ internal static class ConventionJson
         document.Dispose();
         return null;
     }
+
+    /// <summary>
+    /// A bridge's list message (an array of objects), read entry by entry: <paramref name="read"/> gives the entry or
+    /// null to skip it; the first entry of a name wins. Null when the message is not an array of objects: then the
+    /// whole message is refused and what the controller knew stays.
+    /// </summary>
+    public static IReadOnlyList<T>? ReadObjectList<T>(ReadOnlySpan<byte> payload, int maxDepth, Func<JsonElement, T?> read, Func<T, string> name)
+        where T : class
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(payload.ToArray(), new JsonDocumentOptions { MaxDepth = maxDepth });
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Array)
+            {
+                return null;
+            }
+
+            var entries = new List<T>();
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var element in document.RootElement.EnumerateArray())
+            {
+                if (element.ValueKind != JsonValueKind.Object)
+                {
+                    return null;
+                }
+
+                if (read(element) is { } entry && names.Add(name(entry)))
+                {
+                    entries.Add(entry);
+                }
+            }
+
+            return entries;
+        }
+    }
 }

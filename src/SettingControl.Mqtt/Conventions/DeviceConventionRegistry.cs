@@ -97,6 +97,27 @@ public sealed class DeviceConventionRegistry
     public OutboundRequest? BuildCommand(DeviceCommand command, string commandId) =>
         ConventionOf(command.DeviceId).BuildCommand(command, commandId);
 
+    /// <summary>The broadcasts each convention can make of commands a room decided together (see <see cref="IDeviceConvention.GroupCommands"/>).</summary>
+    public IReadOnlyList<GroupCommand> GroupCommands(IReadOnlyList<DeviceCommand> commands)
+    {
+        if (commands.Count < 2)
+        {
+            return [];
+        }
+
+        var groups = new List<GroupCommand>();
+        foreach (var byConvention in commands.GroupBy(c => ConventionOf(c.DeviceId)))
+        {
+            var own = byConvention.ToArray();
+            if (own.Length > 1)
+            {
+                groups.AddRange(byConvention.Key.GroupCommands(own));
+            }
+        }
+
+        return groups;
+    }
+
     private IDeviceConvention? OwnerOf(string topic)
     {
         foreach (var convention in Conventions)

@@ -43,6 +43,13 @@ public interface IDeviceConvention
     /// </summary>
     OutboundRequest? BuildCommand(DeviceCommand command, string commandId);
 
+    /// <summary>
+    /// Of commands a room decided together, those this convention can carry in one broadcast each: devices that form a
+    /// group on their side (a Zigbee2MQTT group) and would each be sent the very same payload. The rest go one by one.
+    /// Most conventions have no groups.
+    /// </summary>
+    IReadOnlyList<GroupCommand> GroupCommands(IReadOnlyList<DeviceCommand> commands) => [];
+
     /// <summary>The broker ACL for this convention's topics, enforced by the embedded broker and written for Mosquitto.</summary>
     IBrokerAccessRules AccessRules { get; }
 }
@@ -63,6 +70,13 @@ public readonly record struct ConventionParse(IReadOnlyList<InboundDeviceMessage
 
     public static ConventionParse Dropped(DropReason reason) => new([], reason, []);
 }
+
+/// <summary>
+/// One broadcast that tells several devices the same (a Zigbee2MQTT group's <c>/set</c>). <see cref="Key"/> names the
+/// group in the outgoing queue; <see cref="Commands"/> are the members' own commands, sent one by one instead when the
+/// broadcast cannot go out as it is (a member was given something newer meanwhile).
+/// </summary>
+public sealed record GroupCommand(string Key, IReadOnlyList<DeviceCommand> Commands, OutboundRequest Request);
 
 /// <summary>A message the controller publishes on a convention's behalf, outside the command queue (a state read-back).</summary>
 public readonly record struct OutboundRequest(string Topic, byte[] Payload);

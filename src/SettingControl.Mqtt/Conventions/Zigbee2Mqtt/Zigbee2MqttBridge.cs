@@ -1,6 +1,7 @@
 using System.Text.Json;
 using SettingControl.Contracts;
 using SettingControl.DeviceProtocol;
+using SettingControl.Domain;
 
 namespace SettingControl.Mqtt.Conventions.Zigbee2Mqtt;
 
@@ -23,6 +24,7 @@ internal sealed class Zigbee2MqttBridge(string baseTopic, int maxNativeTransitio
     private readonly Dictionary<string, bool> _online = new(StringComparer.Ordinal);
     private readonly HashSet<string> _readBack = new(StringComparer.Ordinal);
     private readonly Dictionary<string, byte[]> _waitingAvailability = new(StringComparer.Ordinal);
+    private IReadOnlyDictionary<string, Zigbee2MqttGroup> _groups = new Dictionary<string, Zigbee2MqttGroup>(StringComparer.Ordinal);
     private bool? _bridgeOnline;
     private string? _version;
     private int _deviceCount;
@@ -78,6 +80,10 @@ internal sealed class Zigbee2MqttBridge(string baseTopic, int maxNativeTransitio
                 Zigbee2MqttTopicKind.BridgeState => OnBridgeState(payload),
                 Zigbee2MqttTopicKind.BridgeInfo => OnBridgeInfo(payload),
                 Zigbee2MqttTopicKind.BridgeEvent => OnBridgeEvent(payload),
+                Zigbee2MqttTopicKind.BridgeGroups => OnGroupList(payload),
+
+                // A group's own state and availability are what Zigbee2MQTT assumes of it; its bulbs' reports are the truth.
+                Zigbee2MqttTopicKind.DeviceAvailability or Zigbee2MqttTopicKind.DeviceState when _groups.ContainsKey(friendlyName) && !_byName.ContainsKey(friendlyName) => ConventionParse.Of(),
                 Zigbee2MqttTopicKind.DeviceAvailability => OnAvailability(friendlyName, payload),
                 Zigbee2MqttTopicKind.DeviceState => OnState(friendlyName, payload),
                 _ => ConventionParse.Of(),
@@ -136,6 +142,82 @@ internal sealed class Zigbee2MqttBridge(string baseTopic, int maxNativeTransitio
         }
 
         return ConventionParse.Of(messages, requests);
+    }
+
+    /// <summary>
+    /// The broadcasts for commands a room decided together: each group whose members are all known bulbs, all among
+    /// <paramref name="commands"/> and would each get the very same payload, gets one <c>/set</c> on the group's topic.
+    /// Bigger groups are tried first; a bulb is carried by one group at most. Members with their light on another
+    /// endpoint (<c>state_l2</c>) are left to unicasts, since a group payload speaks the plain property names.
+    /// </summary>
+    public IReadOnlyList<GroupCommand> GroupCommands(IReadOnlyList<DeviceCommand> commands)
+    {
+        lock (_lock)
+        {
+            if (_groups.Count == 0)
+            {
+                return [];
+            }
+
+            var byDevice = new Dictionary<string, DeviceCommand>(StringComparer.Ordinal);
+            foreach (var command in commands)
+            {
+                if (_byDevice.ContainsKey(command.DeviceId))
+                {
+                    byDevice[command.DeviceId] = command;
+                }
+            }
+
+            var result = new List<GroupCommand>();
+            var carried = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var group in _groups.Values.OrderByDescending(g => g.MemberDeviceIds.Count).ThenBy(g => g.Id))
+            {
+                if (group.MemberDeviceIds.Count < 2 ||
+                    group.MemberDeviceIds.Any(m => carried.Contains(m) || !byDevice.ContainsKey(m) || !HasPlainProperties(_byDevice[m])))
+                {
+                    continue;
+                }
+
+                byte[]? payload = null;
+                var same = true;
+                foreach (var member in group.MemberDeviceIds)
+                {
+                    var own = Zigbee2MqttPayloads.Set(byDevice[member], _byDevice[member]);
+                    payload ??= own;
+                    if (!own.AsSpan().SequenceEqual(payload))
+                    {
+                        same = false;
+                        break;
+                    }
+                }
+
+                if (same && payload is not null)
+                {
+                    carried.UnionWith(group.MemberDeviceIds);
+                    result.Add(new GroupCommand(
+                        Zigbee2MqttTopics.Set(baseTopic, group.FriendlyName),
+                        [.. group.MemberDeviceIds.Order(StringComparer.Ordinal).Select(m => byDevice[m])],
+                        new OutboundRequest(Zigbee2MqttTopics.Set(baseTopic, group.FriendlyName), payload)));
+                }
+            }
+
+            return result;
+        }
+    }
+
+    private static bool HasPlainProperties(Zigbee2MqttBulb bulb) =>
+        bulb.StateProperty == "state" && bulb.BrightnessProperty is null or "brightness" && bulb.ColorTempProperty is null or "color_temp";
+
+    private ConventionParse OnGroupList(ReadOnlySpan<byte> payload)
+    {
+        var parsed = Zigbee2MqttGroupList.Parse(payload);
+        if (parsed.Reason != DropReason.None)
+        {
+            return ConventionParse.Dropped(parsed.Reason);
+        }
+
+        _groups = parsed.Groups.ToDictionary(g => g.FriendlyName, StringComparer.Ordinal);
+        return ConventionParse.Of();
     }
 
     private ConventionParse OnBridgeState(ReadOnlySpan<byte> payload)

@@ -119,6 +119,9 @@ public sealed class Zigbee2MqttConvention : IDeviceConvention
         return null;
     }
 
+    public IReadOnlyList<GroupCommand> GroupCommands(IReadOnlyList<DeviceCommand> commands) =>
+        [.. Bridges.Values.SelectMany(bridge => bridge.GroupCommands(commands))];
+
     private Zigbee2MqttBridge? BridgeOf(string topic)
     {
         foreach (var (baseTopic, bridge) in Bridges)

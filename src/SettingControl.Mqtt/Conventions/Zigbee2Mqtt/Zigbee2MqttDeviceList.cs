@@ -38,43 +38,10 @@ public static class Zigbee2MqttDeviceList
     /// <summary>The result: the lights, or why the whole message was refused (then the bridge's list stays as it was).</summary>
     public readonly record struct Parsed(IReadOnlyList<Zigbee2MqttBulb> Bulbs, DropReason Reason);
 
-    public static Parsed Parse(ReadOnlySpan<byte> json)
-    {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(json.ToArray(), new JsonDocumentOptions { MaxDepth = 32 });
-        }
-        catch (JsonException)
-        {
-            return new Parsed([], DropReason.InvalidJson);
-        }
-
-        using (document)
-        {
-            if (document.RootElement.ValueKind != JsonValueKind.Array)
-            {
-                return new Parsed([], DropReason.InvalidJson);
-            }
-
-            var bulbs = new List<Zigbee2MqttBulb>();
-            var names = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var device in document.RootElement.EnumerateArray())
-            {
-                if (device.ValueKind != JsonValueKind.Object)
-                {
-                    return new Parsed([], DropReason.InvalidJson);
-                }
-
-                if (ReadBulb(device) is { } bulb && names.Add(bulb.FriendlyName))
-                {
-                    bulbs.Add(bulb);
-                }
-            }
-
-            return new Parsed(bulbs, DropReason.None);
-        }
-    }
+    public static Parsed Parse(ReadOnlySpan<byte> json) =>
+        ConventionJson.ReadObjectList(json, maxDepth: 32, ReadBulb, b => b.FriendlyName) is { } bulbs
+            ? new Parsed(bulbs, DropReason.None)
+            : new Parsed([], DropReason.InvalidJson);
 
     private static Zigbee2MqttBulb? ReadBulb(JsonElement device)
     {
