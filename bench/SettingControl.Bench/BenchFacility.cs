@@ -46,7 +46,9 @@ public sealed class BenchFacility : IAsyncDisposable
 
     public IServiceProvider Services => App.Services;
 
-    public static async Task<BenchFacility> StartAsync(int rooms, string? dataDirectory = null, int? mqttPort = null)
+    /// <param name="rooms">Simulated rooms room-1 … room-N, each with two v1 lights and a mask assigned (not run).</param>
+    /// <param name="extraArgs">More configuration, such as rooms of their own (<c>--Rooms:0:Id=…</c>).</param>
+    public static async Task<BenchFacility> StartAsync(int rooms, string? dataDirectory = null, int? mqttPort = null, IReadOnlyList<string>? extraArgs = null)
     {
         dataDirectory ??= Path.Combine(Path.GetTempPath(), "settingcontrol-bench", Guid.NewGuid().ToString("N"));
         var httpPort = FreePort();
@@ -67,6 +69,7 @@ public sealed class BenchFacility : IAsyncDisposable
             $"--Demo:ApiKey={apiKey}",
             "--Logging:LogLevel:Default=Warning",
             "--Logging:LogLevel:Orleans=Error",
+            .. extraArgs ?? [],
         ]);
         await app.StartAsync();
         using var probe = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}") };

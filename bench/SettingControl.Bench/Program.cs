@@ -27,6 +27,7 @@ switch (scenario)
         break;
     case "lights-up":
         await LightsUpBenchmark.RunAsync(report, sizes.LightsUpRooms, sizes.Samples);
+        await ZigbeeLightsUpBenchmark.RunAsync(report, sizes.LightsUpRooms);
         break;
     case "audio":
         AudioBenchmark.Run(report, smoke);
@@ -36,6 +37,7 @@ switch (scenario)
         await Scenarios.IngestAsync(report, sizes, smoke ? 5 : 1000);
         await Scenarios.FanoutAsync(report, sizes);
         await LightsUpBenchmark.RunAsync(report, sizes.LightsUpRooms, sizes.Samples);
+        await ZigbeeLightsUpBenchmark.RunAsync(report, sizes.LightsUpRooms);
         await Scenarios.ScaleAsync(report, sizes);
         AudioBenchmark.Run(report, smoke);
         break;

@@ -76,6 +76,12 @@ public sealed class Report
         - **Floors**: a raw MQTT round trip (publish → subscriber → echo → back) through the same broker, and `GET /ping` on the same Kestrel.
         - **Ingest**: device state messages per second the controller parses, routes to the device and room grains and fans out,
           with two publishers going flat out; CPU and allocations per message have the publishers' own cost (measured alone first) taken off.
+        - **Lights up with Zigbee2MQTT**: every room's two lights are Zigbee bulbs of one bridge (played by an MQTT client with
+          the bridge's login); first each bulb gets its own `set` (Zigbee2MQTT queues them as unicasts on one Zigbee network),
+          then each room's bulbs form a Zigbee2MQTT group and get one `set` on the group's topic (one Zigbee groupcast). The
+          count of `set` messages is the load on the Zigbee network, which the loopback time does not show. The bridge's list
+          is awaited before its availabilities go out: thousands of announcements and availabilities at once overflow the
+          link's bounded inbound queue (16 partitions of 256), which drops the oldest.
         - **Memory per room**: managed heap after a full collection with N rooms active, less the heap with none, divided by N.
         - **Audio**: the music engine renders offline, as fast as it goes, the same blocks its real-time clock renders; the
           speed is audio seconds per second of the render thread's own CPU time (`CLOCK_THREAD_CPUTIME_ID`), so it means "on one

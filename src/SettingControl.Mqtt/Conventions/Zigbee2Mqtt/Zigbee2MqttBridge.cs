@@ -25,6 +25,9 @@ internal sealed class Zigbee2MqttBridge(string baseTopic, int maxNativeTransitio
     private readonly HashSet<string> _readBack = new(StringComparer.Ordinal);
     private readonly Dictionary<string, byte[]> _waitingAvailability = new(StringComparer.Ordinal);
     private IReadOnlyDictionary<string, Zigbee2MqttGroup> _groups = new Dictionary<string, Zigbee2MqttGroup>(StringComparer.Ordinal);
+
+    /// <summary>The groups each bulb is in, so a room's batch looks only at its own bulbs' groups, not the facility's.</summary>
+    private IReadOnlyDictionary<string, Zigbee2MqttGroup[]> _groupsByMember = new Dictionary<string, Zigbee2MqttGroup[]>(StringComparer.Ordinal);
     private bool? _bridgeOnline;
     private string? _version;
     private int _deviceCount;
@@ -168,9 +171,14 @@ internal sealed class Zigbee2MqttBridge(string baseTopic, int maxNativeTransitio
                 }
             }
 
+            var candidates = byDevice.Keys
+                .SelectMany(id => _groupsByMember.GetValueOrDefault(id) ?? [])
+                .Distinct()
+                .OrderByDescending(g => g.MemberDeviceIds.Count)
+                .ThenBy(g => g.Id);
             var result = new List<GroupCommand>();
             var carried = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var group in _groups.Values.OrderByDescending(g => g.MemberDeviceIds.Count).ThenBy(g => g.Id))
+            foreach (var group in candidates)
             {
                 if (group.MemberDeviceIds.Count < 2 ||
                     group.MemberDeviceIds.Any(m => carried.Contains(m) || !byDevice.ContainsKey(m) || !HasPlainProperties(_byDevice[m])))
@@ -217,6 +225,10 @@ internal sealed class Zigbee2MqttBridge(string baseTopic, int maxNativeTransitio
         }
 
         _groups = parsed.Groups.ToDictionary(g => g.FriendlyName, StringComparer.Ordinal);
+        _groupsByMember = parsed.Groups
+            .SelectMany(g => g.MemberDeviceIds.Select(member => (Member: member, Group: g)))
+            .GroupBy(m => m.Member, StringComparer.Ordinal)
+            .ToDictionary(m => m.Key, m => m.Select(x => x.Group).ToArray(), StringComparer.Ordinal);
         return ConventionParse.Of();
     }
 
