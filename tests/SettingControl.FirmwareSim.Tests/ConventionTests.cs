@@ -87,13 +87,16 @@ public sealed class ConventionTests(ITestOutputHelper output) : BrokerTestBase(o
 
         var since = client.Count;
         await client.PublishAsync("cmnd/tasmota_ABC123/backlog", "Fade 1; speed 4; Dimmer 40; CT 370");
-        await client.WaitForAsync(m => m.Topic == "stat/tasmota_ABC123/RESULT" && m.Text.Contains("\"CT\":370", StringComparison.Ordinal), since);
+        var result = await client.WaitForAsync(m => m.Topic == "stat/tasmota_ABC123/RESULT" && m.Text.Contains("\"CT\":370", StringComparison.Ordinal), since);
+        var light40 = JsonNode.Parse(result.Text)!;
+        Assert.Equal(("ON", 40, 370), ((string?)light40["POWER"], (int?)light40["Dimmer"], (int?)light40["CT"]));
         Assert.Equal(new TasmotaSettings(true, 40, 370, true, 4, false, 300), light.Settings);
         await EventuallyAsync(() => light.Output == new LightLevels(true, 40, 370), "the fade ends");
 
         await client.PublishAsync("cmnd/tasmota_ABC123/State", "");
         var full = await client.WaitForAsync(m => m.Topic == "stat/tasmota_ABC123/RESULT" && m.Text.Contains("Wifi", StringComparison.Ordinal), since);
-        Assert.Contains("\"Speed\":4", full.Text, StringComparison.Ordinal);
+        var state = JsonNode.Parse(full.Text)!;
+        Assert.Equal(("ON", 40, 4), ((string?)state["POWER"], (int?)state["Dimmer"], (int?)state["Speed"]));
 
         await client.PublishAsync("cmnd/tasmota_ABC123/Dimmer", "150");
         await EventuallyAsync(() => light.MalformedCommandCount == 1, "the out-of-range Dimmer is counted");

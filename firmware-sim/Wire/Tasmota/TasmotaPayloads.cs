@@ -39,6 +39,9 @@ internal static class TasmotaPayloads
         var cold = (int)Math.Round(level * (1 - warmShare));
         var warm = (int)Math.Round(level * warmShare);
         var color = $"{cold * 255 / 100:X2}{warm * 255 / 100:X2}";
-        return $$""""POWER":"{{OnOff(s.Power)}}","Dimmer":{{s.Dimmer}},"Color":"{{color}}","White":{{s.Dimmer}},"CT":{{s.Ct}},"Channel":[{{cold}},{{warm}}]"""";
+        // A raw string on one line cannot start with a quote (it would be read as part of the delimiter).
+        return $$"""
+            "POWER":"{{OnOff(s.Power)}}","Dimmer":{{s.Dimmer}},"Color":"{{color}}","White":{{s.Dimmer}},"CT":{{s.Ct}},"Channel":[{{cold}},{{warm}}]
+            """;
     }
 }
