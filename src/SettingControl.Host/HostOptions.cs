@@ -35,6 +35,12 @@ public sealed class SimulationOptions
     /// <summary>How many simulated rooms (room-1 … room-N, two lights and a mask each) to create and run.</summary>
     public int Rooms { get; set; }
 
+    /// <summary>
+    /// Rooms that mix conventions (<c>--simulate-mix</c>): a Zigbee2MQTT bulb, a Tasmota dimmer and a v1 eye mask each,
+    /// instead of two v1 lights and a v1 mask (see SimulatedMix).
+    /// </summary>
+    public bool Mix { get; set; }
+
     /// <summary>Whether the host also runs the simulated devices in-process (default) or only seeds their rooms.</summary>
     public bool RunDevices { get; set; } = true;
 

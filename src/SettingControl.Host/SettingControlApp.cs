@@ -5,6 +5,9 @@ public static class SettingControlApp
 {
     public static WebApplication Build(string[] args)
     {
+        // "--simulate-mix" is a flag; the configuration reader wants a value for every switch.
+        args = [.. args.Select(a => a == "--simulate-mix" ? "--Simulation:Mix=true" : a)];
+
         // Content (the dashboard in wwwroot, appsettings.json) comes from beside the host's assembly, so
         // the page is served the same however the host is started; relative data paths stay relative
         // to the working directory.

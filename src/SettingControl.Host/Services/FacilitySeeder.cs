@@ -25,7 +25,7 @@ public sealed class FacilitySeeder(
                 room.Devices.Select(d => new DeviceAssignment(d.Id, d.Kind)).ToArray()));
         }
 
-        var simulated = SimulatedRooms(simulation.Value.Rooms).ToArray();
+        var simulated = (simulation.Value.Mix ? SimulatedMix.Rooms(simulation.Value.Rooms) : SimulatedRooms(simulation.Value.Rooms)).ToArray();
         if (simulated.Length > 0)
         {
             await facility.EnsureRooms(simulated);

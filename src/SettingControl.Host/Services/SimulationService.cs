@@ -1,6 +1,11 @@
 using Microsoft.Extensions.Options;
 using SettingControl.FirmwareSim;
+using SettingControl.FirmwareSim.Connection;
+using SettingControl.FirmwareSim.Wire.Tasmota;
+using SettingControl.FirmwareSim.Wire.Zigbee2Mqtt;
 using SettingControl.Mqtt;
+using SettingControl.Mqtt.Bridges;
+using SettingControl.Mqtt.Conventions.Tasmota;
 using SettingControl.Mqtt.Security;
 
 namespace SettingControl.Host.Services;
@@ -8,16 +13,22 @@ namespace SettingControl.Host.Services;
 /// <summary>
 /// With <c>--simulate N</c>, runs the firmware-sim devices of room-1 … room-N inside the host, against
 /// the same broker the controller uses, so one command gives a newcomer a working facility.
-/// <c>Simulation:RunDevices=false</c> seeds the rooms but leaves the devices to someone else (tests).
+/// <c>Simulation:RunDevices=false</c> seeds the rooms but leaves the devices to someone else (tests). With
+/// <c>--simulate-mix</c> the rooms mix conventions (<see cref="SimulatedMix"/>): a bridge and Tasmota dimmers run beside
+/// the v1 masks.
 /// </summary>
 public sealed class SimulationService(
     IOptions<SimulationOptions> simulation,
     IOptions<MqttOptions> mqtt,
     IOptions<StorageOptions> storage,
     MqttAccountStore accounts,
+    BridgeDirectory bridges,
+    TasmotaDirectory tasmota,
+    TimeProvider time,
     ILoggerFactory loggerFactory,
     ILogger<SimulationService> logger) : IHostedService, IAsyncDisposable
 {
+    private readonly List<SimulatedClient> _otherClients = [];
     private DeviceFleet? _fleet;
     private Task? _starting;
     private CancellationTokenSource? _stopping;
@@ -33,24 +44,43 @@ public sealed class SimulationService(
         }
 
         var broker = mqtt.Value;
-        IReadOnlyDictionary<string, string> passwords = new Dictionary<string, string>();
-        if (options.ProvisionCredentials)
+        IReadOnlyList<SimulatedDeviceOptions> devices;
+        if (options.Mix)
         {
-            var ids = SimulatedFacility.ForRooms(options.Rooms, broker.ConnectHost, broker.Port).Select(d => d.DeviceId).ToArray();
-            passwords = SimulatedDeviceCredentials.Ensure(accounts, storage.Value.DataDirectory, ids);
+            var logins = SimulatedMix.EnsureLogins(options.Rooms, bridges, tasmota, accounts, storage.Value.DataDirectory, time);
+            if (!options.RunDevices)
+            {
+                return Task.CompletedTask;
+            }
+
+            var plan = MixedFacility.ForRooms(options.Rooms, broker.ConnectHost, broker.Port, id => logins.TryGetValue(id, out var l) ? (l.User, l.Password) : (null, null));
+            _otherClients.Add(new Zigbee2MqttBridge(plan.Bridge with { Broker = WithTls(plan.Bridge.Broker, broker) }, time, loggerFactory.CreateLogger<Zigbee2MqttBridge>()));
+            _otherClients.AddRange(plan.TasmotaLights.Select(light =>
+                new SimulatedTasmotaLight(light with { Broker = WithTls(light.Broker, broker) }, time, loggerFactory.CreateLogger<SimulatedTasmotaLight>())));
+            devices = plan.V1Devices;
+        }
+        else
+        {
+            IReadOnlyDictionary<string, string> passwords = new Dictionary<string, string>();
+            if (options.ProvisionCredentials)
+            {
+                var ids = SimulatedFacility.ForRooms(options.Rooms, broker.ConnectHost, broker.Port).Select(d => d.DeviceId).ToArray();
+                passwords = SimulatedDeviceCredentials.Ensure(accounts, storage.Value.DataDirectory, ids);
+            }
+
+            if (!options.RunDevices)
+            {
+                return Task.CompletedTask;
+            }
+
+            devices = SimulatedFacility.ForRooms(
+                options.Rooms,
+                broker.ConnectHost,
+                broker.Port,
+                broker.BaseTopic,
+                id => passwords.TryGetValue(id, out var password) ? (id, password) : (null, null));
         }
 
-        if (!options.RunDevices)
-        {
-            return Task.CompletedTask;
-        }
-
-        var devices = SimulatedFacility.ForRooms(
-            options.Rooms,
-            broker.ConnectHost,
-            broker.Port,
-            broker.BaseTopic,
-            id => passwords.TryGetValue(id, out var password) ? (id, password) : (null, null));
         _fleet = new DeviceFleet(broker.UseTls ? devices.Select(d => WithTls(d, broker)) : devices, TimeProvider.System, loggerFactory);
         _stopping = new CancellationTokenSource();
 
@@ -60,6 +90,11 @@ public sealed class SimulationService(
             try
             {
                 await _fleet.StartAllAsync(_stopping.Token);
+                foreach (var client in _otherClients)
+                {
+                    await client.StartAsync(_stopping.Token);
+                }
+
                 logger.LogInformation("Simulated devices running: {Count} devices in {Rooms} rooms", _fleet.Devices.Count, options.Rooms);
             }
             catch (OperationCanceledException)
@@ -77,6 +112,9 @@ public sealed class SimulationService(
     private static SimulatedDeviceOptions WithTls(SimulatedDeviceOptions device, MqttOptions broker) =>
         device with { UseTls = true, CaFile = broker.CaFile };
 
+    private static MqttEndpoint WithTls(MqttEndpoint endpoint, MqttOptions broker) =>
+        broker.UseTls ? endpoint with { UseTls = true, CaFile = broker.CaFile } : endpoint;
+
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         if (_fleet is null)
@@ -91,6 +129,7 @@ public sealed class SimulationService(
         }
 
         await _fleet.StopAllAsync().WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
+        await Task.WhenAll(_otherClients.Select(c => c.StopAsync())).WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
     }
 
     public async ValueTask DisposeAsync()
@@ -98,6 +137,11 @@ public sealed class SimulationService(
         if (_fleet is not null)
         {
             await _fleet.DisposeAsync();
+        }
+
+        foreach (var client in _otherClients)
+        {
+            await client.DisposeAsync();
         }
 
         _stopping?.Dispose();
