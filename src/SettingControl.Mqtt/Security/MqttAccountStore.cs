@@ -28,6 +28,12 @@ public enum MqttAccountRole
     /// <c>stat/&lt;topic&gt;/</c> and <c>tele/&lt;topic&gt;/</c> and reads <c>cmnd/&lt;topic&gt;/</c> (see the Tasmota convention's access rules).
     /// </summary>
     Tasmota,
+
+    /// <summary>
+    /// One Home Assistant JSON light: its rights are its registration's topics (it reads its command topic and
+    /// publishes its state and availability topics; see the Home Assistant JSON convention's access rules).
+    /// </summary>
+    JsonLight,
 }
 
 /// <summary>An issued account as listed to staff: never the password, never the hash.</summary>
@@ -91,6 +97,9 @@ public sealed class MqttAccountStore
 
     /// <summary>Creates (or rotates) a Tasmota device's account, bound to its Tasmota <paramref name="topic"/>. Returns the new password.</summary>
     public string IssueTasmota(string username, string topic) => Issue(username, MqttAccountRole.Tasmota, topic);
+
+    /// <summary>Creates (or rotates) a Home Assistant JSON light's account; its topics are its registration's. Returns the new password.</summary>
+    public string IssueJsonLight(string username) => Issue(username, MqttAccountRole.JsonLight);
 
     /// <summary>The topic an account's rights are bound to (a bridge's base topic), or null.</summary>
     public string? ScopeOf(string username)

@@ -92,18 +92,8 @@ public sealed class TasmotaConvention : IDeviceConvention
             return ConventionParse.Of();
         }
 
-        if (payload.Length > PayloadParser.MaxPayloadBytes)
-        {
-            return ConventionParse.Dropped(DropReason.TooLarge);
-        }
-
-        var bytes = payload.IsSingleSegment ? payload.FirstSpan : payload.ToArray();
-        if (!System.Text.Unicode.Utf8.IsValid(bytes))
-        {
-            return ConventionParse.Dropped(DropReason.NotUtf8);
-        }
-
-        return device.OnMessage(kind, bytes);
+        var reason = ConventionPayload.TryRead(payload, out var bytes);
+        return reason == DropReason.None ? device.OnMessage(kind, bytes) : ConventionParse.Dropped(reason);
     }
 
     public OutboundRequest? BuildCommand(DeviceCommand command, string commandId)
