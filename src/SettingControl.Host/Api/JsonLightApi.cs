@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using SettingControl.Host.Security;
 using SettingControl.Host.Services;
 using SettingControl.Mqtt.Conventions.HomeAssistantJson;
@@ -12,38 +13,27 @@ namespace SettingControl.Host.Api;
 /// </summary>
 public static class JsonLightApi
 {
-    /// <summary>The answer to a registration: the only time the password is seen.</summary>
-    public sealed record RegisteredJsonLight(
-        string DeviceId,
-        string Name,
-        string Username,
-        string Password,
-        string CommandTopic,
-        string StateTopic,
-        string? AvailabilityTopic,
-        string PayloadAvailable,
-        string PayloadNotAvailable,
-        int BrightnessScale,
-        int MinMireds,
-        int MaxMireds,
-        int MaxTransitionMs);
+    /// <summary>
+    /// A light as staff see it: what was registered, its login's username, whether it is online now (in the list), and
+    /// its password (only in the answer to its registration, the one time it is seen).
+    /// </summary>
+    public sealed record JsonLightView : JsonLightRegistration
+    {
+        public JsonLightView(JsonLightRegistration light, string? password = null, string? availability = null)
+            : base(light)
+        {
+            Password = password;
+            Availability = availability;
+        }
 
-    /// <summary>A light as staff see it: what was registered, and whether it is online now.</summary>
-    public sealed record JsonLightView(
-        string DeviceId,
-        string Name,
-        string Username,
-        string CommandTopic,
-        string StateTopic,
-        string? AvailabilityTopic,
-        string PayloadAvailable,
-        string PayloadNotAvailable,
-        int BrightnessScale,
-        int MinMireds,
-        int MaxMireds,
-        int MaxTransitionMs,
-        DateTimeOffset CreatedAt,
-        string Availability);
+        public string Username => DeviceId;
+
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public string? Password { get; }
+
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public string? Availability { get; }
+    }
 
     public static void MapJsonLightApi(this WebApplication app)
     {
@@ -64,16 +54,11 @@ public static class JsonLightApi
             }
 
             logger.LogInformation("Home Assistant JSON light {DeviceId} registered on command topic {CommandTopic}", light.DeviceId, light.CommandTopic);
-            return Results.Created(
-                $"/api/json-lights/{light.DeviceId}",
-                new RegisteredJsonLight(
-                    light.DeviceId, light.Name, light.DeviceId, password!, light.CommandTopic, light.StateTopic, light.AvailabilityTopic,
-                    light.PayloadAvailable, light.PayloadNotAvailable, light.BrightnessScale, light.MinMireds, light.MaxMireds, light.MaxTransitionMs));
+            return Results.Created($"/api/json-lights/{light.DeviceId}", new JsonLightView(light, password));
         });
 
-        staff.MapGet("/", (JsonLightDirectory lights, JsonLightConvention convention) => Results.Ok(lights.List().Select(l => new JsonLightView(
-            l.DeviceId, l.Name, l.DeviceId, l.CommandTopic, l.StateTopic, l.AvailabilityTopic, l.PayloadAvailable, l.PayloadNotAvailable,
-            l.BrightnessScale, l.MinMireds, l.MaxMireds, l.MaxTransitionMs, l.CreatedAt, convention.AvailabilityOf(l.DeviceId)))));
+        staff.MapGet("/", (JsonLightDirectory lights, JsonLightConvention convention) =>
+            Results.Ok(lights.List().Select(l => new JsonLightView(l, availability: convention.AvailabilityOf(l.DeviceId)))));
 
         staff.MapDelete("/{deviceId}", (string deviceId, JsonLightDirectory lights, ApiCounters counters, ILogger<JsonLightDirectory> logger) =>
         {

@@ -7,26 +7,27 @@ namespace SettingControl.Mqtt.Conventions.HomeAssistantJson;
 /// its own command topic and publishes its own state and availability topics, exactly; the controller alone publishes
 /// the command topics and reads the state and availability topics. Nobody else has any right on them.
 /// </summary>
-/// <param name="lights">The registered lights by device id, now.</param>
-public sealed class JsonLightAccessRules(Func<IReadOnlyDictionary<string, JsonLightRegistration>> lights) : IBrokerAccessRules
+/// <param name="lightOf">The registered light whose device id (and username) this is, now; null for none.</param>
+/// <param name="lights">The registered lights, now.</param>
+public sealed class JsonLightAccessRules(Func<string, JsonLightRegistration?> lightOf, Func<IEnumerable<JsonLightRegistration>> lights) : IBrokerAccessRules
 {
     public bool MayPublish(MqttPrincipal who, string topic) => who.Kind switch
     {
         MqttPrincipalKind.JsonLight => Own(who) is { } light && light.PublishedTopics.Contains(topic, StringComparer.Ordinal),
-        MqttPrincipalKind.Controller => lights().Values.Any(l => l.CommandTopic == topic),
+        MqttPrincipalKind.Controller => lights().Any(l => l.CommandTopic == topic),
         _ => false,
     };
 
     public bool MaySubscribe(MqttPrincipal who, string filter) => who.Kind switch
     {
         MqttPrincipalKind.JsonLight => Own(who) is { } light && light.CommandTopic == filter,
-        MqttPrincipalKind.Controller => lights().Values.Any(l => l.PublishedTopics.Contains(filter, StringComparer.Ordinal)),
+        MqttPrincipalKind.Controller => lights().Any(l => l.PublishedTopics.Contains(filter, StringComparer.Ordinal)),
         _ => false,
     };
 
     public IEnumerable<string> MosquittoControllerLines()
     {
-        foreach (var light in lights().Values.OrderBy(l => l.DeviceId, StringComparer.Ordinal))
+        foreach (var light in lights().OrderBy(l => l.DeviceId, StringComparer.Ordinal))
         {
             foreach (var topic in light.PublishedTopics)
             {
@@ -56,5 +57,5 @@ public sealed class JsonLightAccessRules(Func<IReadOnlyDictionary<string, JsonLi
         yield return $"topic read {light.CommandTopic}";
     }
 
-    private JsonLightRegistration? Own(MqttPrincipal who) => lights().GetValueOrDefault(who.Username);
+    private JsonLightRegistration? Own(MqttPrincipal who) => lightOf(who.Username);
 }

@@ -42,7 +42,7 @@ internal sealed class JsonLightDevice(JsonLightRegistration registration)
         {
             _online = online;
             var messages = new List<InboundDeviceMessage>();
-            AnnounceOnce(messages);
+            InboundDeviceMessage.Announced.Once(ref _announced, messages, Announcement);
             messages.Add(new InboundDeviceMessage.AvailabilityChanged(registration.DeviceId, online));
             return ConventionParse.Of([.. messages]);
         }
@@ -59,7 +59,7 @@ internal sealed class JsonLightDevice(JsonLightRegistration registration)
         lock (_lock)
         {
             var messages = new List<InboundDeviceMessage>();
-            AnnounceOnce(messages);
+            InboundDeviceMessage.Announced.Once(ref _announced, messages, Announcement);
             if (registration.AvailabilityTopic is null && _online != true)
             {
                 _online = true;
@@ -68,15 +68,6 @@ internal sealed class JsonLightDevice(JsonLightRegistration registration)
 
             messages.Add(new InboundDeviceMessage.StateReported(registration.DeviceId, state));
             return ConventionParse.Of([.. messages]);
-        }
-    }
-
-    private void AnnounceOnce(List<InboundDeviceMessage> messages)
-    {
-        if (!_announced)
-        {
-            _announced = true;
-            messages.Add(new InboundDeviceMessage.Announced(registration.DeviceId, Announcement()));
         }
     }
 

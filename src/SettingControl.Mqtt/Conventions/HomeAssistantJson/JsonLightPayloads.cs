@@ -82,20 +82,13 @@ public static class JsonLightPayloads
             }
         }
 
-        if (!root.TryGetProperty("state", out var power) || power.ValueKind != JsonValueKind.String)
+        var reason = ConventionJson.TryReadOnOff(root, "state", out var on);
+        if (reason != DropReason.None)
         {
-            return DropReason.MissingField;
+            return reason;
         }
 
-        bool on;
-        switch (power.GetString())
-        {
-            case "ON": on = true; break;
-            case "OFF": on = false; break;
-            default: return DropReason.UnknownValue;
-        }
-
-        var reason = Number(root, "brightness", 0, light.BrightnessScale, out var level);
+        reason = Number(root, "brightness", 0, light.BrightnessScale, out var level);
         if (reason != DropReason.None)
         {
             return reason;

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace SettingControl.Mqtt.Conventions.HomeAssistantJson;
 
 /// <summary>
@@ -7,7 +9,8 @@ namespace SettingControl.Mqtt.Conventions.HomeAssistantJson;
 /// <param name="AvailabilityTopic">Null when the light has none: it then counts online once it reports its state.</param>
 /// <param name="BrightnessScale">The light's full brightness (Home Assistant's <c>brightness_scale</c>, 255 by default).</param>
 /// <param name="MaxTransitionMs">The longest fade the light runs itself; the controller steps longer ones. 0: it cannot fade.</param>
-public sealed record JsonLightRegistration(
+/// <remarks>Not sealed: the staff API answers with it, plus the login and availability (one list of fields, not two).</remarks>
+public record JsonLightRegistration(
     string DeviceId,
     string Name,
     string CommandTopic,
@@ -22,9 +25,11 @@ public sealed record JsonLightRegistration(
     DateTimeOffset CreatedAt)
 {
     /// <summary>The topics the light publishes: what the controller subscribes to.</summary>
+    [JsonIgnore]
     public IEnumerable<string> PublishedTopics => AvailabilityTopic is null ? [StateTopic] : [StateTopic, AvailabilityTopic];
 
     /// <summary>Every topic this light uses, which no other light or convention may use.</summary>
+    [JsonIgnore]
     public IEnumerable<string> Topics => [CommandTopic, .. PublishedTopics];
 }
 
