@@ -129,7 +129,10 @@ public sealed partial class SimulatedJsonLight : SimulatedClient
         await PublishLatestAsync(StateNow).ConfigureAwait(false);
         if (moved.StartFadeLoop)
         {
-            _ = Task.Run(() => ReportTransitionAsync(Disposing.Token), CancellationToken.None);
+            // A report every report interval while the transition runs, and the last one when it ends.
+            _ = Task.Run(
+                () => _output.FollowFadeAsync(Time, TimeSpan.FromMilliseconds(_options.ReportIntervalMs), _ => PublishLatestAsync(StateNow), () => PublishLatestAsync(StateNow), Disposing.Token),
+                CancellationToken.None);
         }
     }
 
@@ -215,40 +218,6 @@ public sealed partial class SimulatedJsonLight : SimulatedClient
         return levels.On
             ? $$"""{"color_mode":"color_temp","state":"ON","brightness":{{levels.Level}},"color_temp":{{mireds}}}"""
             : $$"""{"color_mode":"color_temp","state":"OFF","color_temp":{{mireds}}}""";
-    }
-
-    /// <summary>While a transition runs: a report every report interval, and the final one as soon as it is over.</summary>
-    private async Task ReportTransitionAsync(CancellationToken token)
-    {
-        var interval = TimeSpan.FromMilliseconds(_options.ReportIntervalMs);
-
-        // Steps finer than the report interval, so the final report follows the end of the transition closely.
-        var step = TimeSpan.FromMilliseconds(Math.Min(50, _options.ReportIntervalMs));
-        var sinceReport = TimeSpan.Zero;
-        try
-        {
-            while (true)
-            {
-                await Task.Delay(step, Time, token).ConfigureAwait(false);
-                sinceReport += step;
-                var (changed, more) = _output.Advance();
-                if (!more)
-                {
-                    await PublishLatestAsync(StateNow).ConfigureAwait(false);
-                    return;
-                }
-
-                if (changed is not null && sinceReport >= interval)
-                {
-                    sinceReport = TimeSpan.Zero;
-                    await PublishLatestAsync(StateNow).ConfigureAwait(false);
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // Disposed.
-        }
     }
 
     [LoggerMessage(EventId = 141, Level = LogLevel.Information, Message = "{Light} state={On} brightness={Brightness} color_temp={ColorTemp} over {Seconds} s")]
