@@ -261,6 +261,16 @@ public sealed class HomeAssistantJsonTests : IDisposable
     }
 
     [Fact]
+    public void A_new_password_for_the_lights_login_keeps_it_a_json_light()
+    {
+        var rotated = _accounts.IssueDevice(DeviceId);
+        var access = new BrokerAccess(new ControllerAccount("settingcontrol-controller", "p"), _accounts, new BrokerAccessPolicy([_convention.AccessRules]));
+
+        Assert.Equal(new MqttPrincipal(DeviceId, MqttPrincipalKind.JsonLight), access.Authenticate(DeviceId, rotated));
+        Assert.True(access.Policy.MayPublish(access.Authenticate(DeviceId, rotated)!.Value, StateTopic));
+    }
+
+    [Fact]
     public void The_same_name_gets_its_own_id_and_a_name_without_letters_gets_a_suffix()
     {
         var twin = _lights.Register(new JsonLightRequest("Reading lamp", "esphome/twin/command", "esphome/twin/state"), DateTimeOffset.UnixEpoch).Light!;

@@ -86,9 +86,22 @@ public sealed class MqttAccountStore
 
     public string FilePath => _path;
 
-    /// <summary>Creates the device's account, or replaces its password (rotation). Returns the new password: the only time it is seen.</summary>
+    /// <summary>
+    /// Creates the device's account, or replaces its password (rotation). Returns the new password: the only time it is
+    /// seen. Rotating keeps what the account is: a new password for a bridge, a Tasmota or a JSON light (the staff
+    /// console's "New password" on any login) must not turn it into a v1 device without its topics.
+    /// </summary>
     /// <exception cref="ArgumentException">The id is not a valid device id, or is the controller's username or client id.</exception>
-    public string IssueDevice(string deviceId) => Issue(deviceId, MqttAccountRole.Device);
+    public string IssueDevice(string deviceId)
+    {
+        StoredAccount? existing;
+        lock (_lock)
+        {
+            _accounts.TryGetValue(deviceId, out existing);
+        }
+
+        return existing is null ? Issue(deviceId, MqttAccountRole.Device) : Issue(deviceId, existing.Role, existing.Scope);
+    }
 
     public string IssueGateway(string name) => Issue(name, MqttAccountRole.Gateway);
 
