@@ -340,13 +340,8 @@ internal sealed record CommandLine
         var login = LoginFor();
         return Enumerable.Range(1, Rooms).Select(i =>
         {
-            var name = $"room-{i}-lamp";
-            var light = new JsonLightOptions
+            var light = JsonLightOptions.Esphome($"room-{i}-lamp") with
             {
-                Name = name,
-                CommandTopic = $"esphome/{name}/light/command",
-                StateTopic = $"esphome/{name}/light/state",
-                AvailabilityTopic = $"esphome/{name}/status",
                 ReportIntervalMs = ReportIntervalMs,
                 ComesBackAtFullWhite = FullWhiteAfterPowerCut,
             };

@@ -130,12 +130,8 @@ public sealed class ConventionTests(ITestOutputHelper output) : BrokerTestBase(o
         Assert.Equal(brightness, light.Output.On ? light.Output.Level : 0);
     }
 
-    private JsonLightOptions JsonLight(bool comesBackAtFullWhite) => new()
+    private JsonLightOptions JsonLight(bool comesBackAtFullWhite) => JsonLightOptions.Esphome("lamp") with
     {
-        Name = "lamp",
-        CommandTopic = "esphome/lamp/light/command",
-        StateTopic = "esphome/lamp/light/state",
-        AvailabilityTopic = "esphome/lamp/status",
         ReportIntervalMs = 200,
         ComesBackAtFullWhite = comesBackAtFullWhite,
         Broker = new MqttEndpoint { BrokerPort = Broker.Port },

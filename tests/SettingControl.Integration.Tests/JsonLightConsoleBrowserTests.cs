@@ -28,12 +28,8 @@ public sealed class JsonLightConsoleBrowserTests() : BrowserTestBase(simulatedRo
         var deviceId = (await login.GetAttributeAsync("data-username"))!;
         Assert.Equal("jsonlight-reading-lamp-b-bold-b", deviceId);
 
-        await using var light = new SimulatedJsonLight(new JsonLightOptions
+        await using var light = new SimulatedJsonLight(JsonLightOptions.Esphome("reading-lamp") with
         {
-            Name = "reading-lamp",
-            CommandTopic = "esphome/reading-lamp/light/command",
-            StateTopic = "esphome/reading-lamp/light/state",
-            AvailabilityTopic = "esphome/reading-lamp/status",
             ReportIntervalMs = 200,
             Broker = new MqttEndpoint { BrokerPort = Host.MqttPort, Username = deviceId, Password = await login.GetAttributeAsync("data-password") },
         });

@@ -38,12 +38,8 @@ public sealed class JsonLightDeviceTests
             (deviceId, login.GetProperty("username").GetString(), login.GetProperty("brightnessScale").GetInt32(), login.GetProperty("minMireds").GetInt32(),
              login.GetProperty("maxMireds").GetInt32(), login.GetProperty("maxTransitionMs").GetInt32()));
 
-        await using var light = new SimulatedJsonLight(new JsonLightOptions
+        await using var light = new SimulatedJsonLight(JsonLightOptions.Esphome("reading-lamp") with
         {
-            Name = "reading-lamp",
-            CommandTopic = CommandTopic,
-            StateTopic = StateTopic,
-            AvailabilityTopic = AvailabilityTopic,
             ComesBackAtFullWhite = true,
             ReportIntervalMs = 200,
             Broker = new MqttEndpoint { BrokerPort = host.MqttPort, Username = deviceId, Password = password },

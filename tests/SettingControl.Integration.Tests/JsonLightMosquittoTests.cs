@@ -40,12 +40,8 @@ public sealed class JsonLightMosquittoTests
         var (deviceId, password) = (login.GetProperty("deviceId").GetString()!, login.GetProperty("password").GetString()!);
         await mosquitto.ReconfigureAsync(await host.Http.GetStringAsync("/api/mqtt/mosquitto/passwd"), await host.Http.GetStringAsync("/api/mqtt/mosquitto/acl"));
 
-        await using var light = new SimulatedJsonLight(new JsonLightOptions
+        await using var light = new SimulatedJsonLight(JsonLightOptions.Esphome("reading-lamp") with
         {
-            Name = "reading-lamp",
-            CommandTopic = "esphome/reading-lamp/light/command",
-            StateTopic = "esphome/reading-lamp/light/state",
-            AvailabilityTopic = "esphome/reading-lamp/status",
             ReportIntervalMs = 200,
             Broker = new MqttEndpoint { BrokerPort = mosquitto.Port, Username = deviceId, Password = password },
         });

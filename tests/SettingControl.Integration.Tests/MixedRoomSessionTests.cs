@@ -81,12 +81,8 @@ public sealed class MixedRoomSessionTests(ITestOutputHelper output)
                 maxTransitionMs = MaxNativeTransitionMs,
             })).Content.ReadFromJsonAsync<JsonElement>();
             var lampId = lampLogin.GetProperty("deviceId").GetString()!;
-            await using var lamp = new SimulatedJsonLight(new JsonLightOptions
+            await using var lamp = new SimulatedJsonLight(JsonLightOptions.Esphome("room-1-floor-lamp") with
             {
-                Name = "room-1-floor-lamp",
-                CommandTopic = "esphome/room-1-floor-lamp/light/command",
-                StateTopic = "esphome/room-1-floor-lamp/light/state",
-                AvailabilityTopic = "esphome/room-1-floor-lamp/status",
                 ReportIntervalMs = 200,
                 Broker = new MqttEndpoint { BrokerPort = mqttPort, Username = lampId, Password = lampLogin.GetProperty("password").GetString() },
             });

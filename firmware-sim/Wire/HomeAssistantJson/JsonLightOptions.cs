@@ -44,6 +44,18 @@ public sealed record JsonLightOptions
 
     public MqttEndpoint Broker { get; init; } = new();
 
+    /// <summary>
+    /// A light on the topics an ESPHome configuration like the one in docs/devices.md gives it:
+    /// <c>esphome/&lt;name&gt;/light/command</c> and <c>…/light/state</c>, availability on <c>esphome/&lt;name&gt;/status</c>.
+    /// </summary>
+    public static JsonLightOptions Esphome(string name) => new()
+    {
+        Name = name,
+        CommandTopic = $"esphome/{name}/light/command",
+        StateTopic = $"esphome/{name}/light/state",
+        AvailabilityTopic = $"esphome/{name}/status",
+    };
+
     /// <summary>ESPHome's <c>mqtt: client_id:</c>; by default the device id staff get when registering it under its name.</summary>
     public string ClientId
     {
