@@ -17,29 +17,20 @@ public sealed class HomeAssistantJsonTests : IDisposable
     private const string StateTopic = "esphome/reading-lamp/light/state";
     private const string AvailabilityTopic = "esphome/reading-lamp/status";
 
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "settingcontrol-jsonlight-tests", Guid.NewGuid().ToString("N"));
-    private readonly MqttAccountStore _accounts;
+    private readonly TestDataDirectory _data = new("settingcontrol-jsonlight-tests");
     private readonly BridgeDirectory _bridges;
     private readonly JsonLightDirectory _lights;
     private readonly JsonLightConvention _convention;
 
     public HomeAssistantJsonTests()
     {
-        Directory.CreateDirectory(_directory);
-        _accounts = new MqttAccountStore(_directory, "settingcontrol-controller", iterations: 10);
-        _bridges = new BridgeDirectory(_directory, _accounts, "settingcontrol");
-        _lights = new JsonLightDirectory(_directory, _accounts, "settingcontrol", _bridges);
+        _bridges = new BridgeDirectory(_data.Path, _data.Accounts, "settingcontrol");
+        _lights = new JsonLightDirectory(_data.Path, _data.Accounts, "settingcontrol", _bridges);
         _convention = new JsonLightConvention(_lights);
         Assert.NotNull(_lights.Register(ReadingLamp(), DateTimeOffset.UnixEpoch).Light);
     }
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_directory))
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-    }
+    public void Dispose() => _data.Dispose();
 
     private static JsonLightRequest ReadingLamp(string name = "Reading lamp") => new(name, CommandTopic, StateTopic, AvailabilityTopic);
 
@@ -248,14 +239,14 @@ public sealed class HomeAssistantJsonTests : IDisposable
         Assert.Equal(
             (DeviceId, "online", "offline", 255, 153, 500, 30_000),
             (light.DeviceId, light.PayloadAvailable, light.PayloadNotAvailable, light.BrightnessScale, light.MinMireds, light.MaxMireds, light.MaxTransitionMs));
-        Assert.Equal(MqttAccountRole.JsonLight, _accounts.List().Single(a => a.Username == DeviceId).Role);
+        Assert.Equal(MqttAccountRole.JsonLight, _data.Accounts.List().Single(a => a.Username == DeviceId).Role);
         Assert.Equal([StateTopic, AvailabilityTopic], _convention.SubscriptionFilters);
 
         // The registrations survive a restart.
-        Assert.Equal(light, Assert.Single(new JsonLightDirectory(_directory, _accounts, "settingcontrol", _bridges).List()));
+        Assert.Equal(light, Assert.Single(new JsonLightDirectory(_data.Path, _data.Accounts, "settingcontrol", _bridges).List()));
 
         Assert.True(_lights.Remove(DeviceId));
-        Assert.False(_accounts.Has(DeviceId));
+        Assert.False(_data.Accounts.Has(DeviceId));
         Assert.Empty(_convention.SubscriptionFilters);
         Assert.False(_lights.Remove(DeviceId));
     }
@@ -263,8 +254,8 @@ public sealed class HomeAssistantJsonTests : IDisposable
     [Fact]
     public void A_new_password_for_the_lights_login_keeps_it_a_json_light()
     {
-        var rotated = _accounts.IssueDevice(DeviceId);
-        var access = new BrokerAccess(new ControllerAccount("settingcontrol-controller", "p"), _accounts, new BrokerAccessPolicy([_convention.AccessRules]));
+        var rotated = _data.Accounts.IssueDevice(DeviceId);
+        var access = new BrokerAccess(new ControllerAccount("settingcontrol-controller", "p"), _data.Accounts, new BrokerAccessPolicy([_convention.AccessRules]));
 
         Assert.Equal(new MqttPrincipal(DeviceId, MqttPrincipalKind.JsonLight), access.Authenticate(DeviceId, rotated));
         Assert.True(access.Policy.MayPublish(access.Authenticate(DeviceId, rotated)!.Value, StateTopic));
@@ -355,7 +346,7 @@ public sealed class HomeAssistantJsonTests : IDisposable
     public void The_light_login_authenticates_as_a_json_light()
     {
         var (light, secret, _) = _lights.Register(new JsonLightRequest("Desk", "desk/command", "desk/state"), DateTimeOffset.UnixEpoch);
-        var access = new BrokerAccess(new ControllerAccount("settingcontrol-controller", "p"), _accounts, new BrokerAccessPolicy([_convention.AccessRules]));
+        var access = new BrokerAccess(new ControllerAccount("settingcontrol-controller", "p"), _data.Accounts, new BrokerAccessPolicy([_convention.AccessRules]));
 
         Assert.Equal(new MqttPrincipal(light!.DeviceId, MqttPrincipalKind.JsonLight), access.Authenticate(light.DeviceId, secret));
         Assert.Null(access.Authenticate(light.DeviceId, "wrong"));
@@ -401,7 +392,7 @@ public sealed class HomeAssistantJsonTests : IDisposable
     [Fact]
     public void The_mosquitto_acl_gives_each_light_its_own_topics_and_the_controller_their_commands()
     {
-        var acl = MosquittoConfig.AclFile(new BrokerAccessPolicy([_convention.AccessRules]), new ControllerAccount("settingcontrol-controller", "secret"), _accounts);
+        var acl = MosquittoConfig.AclFile(new BrokerAccessPolicy([_convention.AccessRules]), new ControllerAccount("settingcontrol-controller", "secret"), _data.Accounts);
 
         Assert.Contains($"user {DeviceId}\ntopic write {StateTopic}\ntopic write {AvailabilityTopic}\ntopic read {CommandTopic}\n", acl);
         var controller = acl.Split($"user {DeviceId}")[0];
