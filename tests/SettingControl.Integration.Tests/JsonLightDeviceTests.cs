@@ -55,6 +55,7 @@ public sealed class JsonLightDeviceTests
             TimeSpan.FromSeconds(15),
             "the light listed online");
         Assert.Equal(("homeassistant-json", "Reading lamp", "light"), (device.GetProperty("convention").GetString(), device.GetProperty("name").GetString(), device.GetProperty("kind").GetString()));
+        Assert.Equal((2000, 6500), (device.GetProperty("minColorTempK").GetInt32(), device.GetProperty("maxColorTempK").GetInt32()));
 
         (await host.Http.PutAsJsonAsync($"/api/devices/{deviceId}/room", new { roomId = "room-1" })).EnsureSuccessStatusCode();
         (await host.Http.PutAsJsonAsync("/api/rooms/room-1/lighting", new { brightness = 40, colorTempK = 2700, transitionMs = 2000 })).EnsureSuccessStatusCode();
