@@ -101,7 +101,7 @@ public sealed class JsonLightDirectory : DeviceRegistrations<JsonLightRegistrati
     /// <summary>
     /// A topic we put into subscriptions, ACL checks and Mosquitto's ACL file: 1 to 200 characters, no wildcard
     /// (<c>+</c>, <c>#</c>), not a broker topic (<c>$SYS</c>) or a leading empty level, and no NUL, other control
-    /// characters or spaces (a Mosquitto ACL line ends at the first space).
+    /// characters or whitespace (a generated Mosquitto ACL line must mean exactly one topic; real firmware never uses them).
     /// </summary>
     public static bool IsUsableTopic(string? topic) =>
         !string.IsNullOrEmpty(topic) && topic.Length <= JsonLightDefaults.MaxTopicLength &&
