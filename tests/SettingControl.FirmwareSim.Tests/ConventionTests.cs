@@ -80,12 +80,12 @@ public sealed class ConventionTests(ITestOutputHelper output) : BrokerTestBase(o
         await light.StartAsync(timeout.Token);
         Assert.Equal("online", (await client.WaitForAsync(m => m.Topic == "esphome/lamp/status")).Text);
         var fresh = await client.WaitForAsync(m => m.Topic == "esphome/lamp/light/state");
-        Assert.Equal("""{"color_mode":"color_temp","state":"ON","brightness":255,"color_temp":153}""", fresh.Text);
+        Assert.Equal("""{"color_mode":"color_temp","state":"ON","brightness":255,"color":{},"color_temp":153}""", fresh.Text);
 
         var since = client.Count;
         await client.PublishAsync("esphome/lamp/light/command", """{"state":"ON","brightness":102,"color_temp":370,"transition":1.5}""");
         await EventuallyAsync(() => light.Output == new LightLevels(true, 102, 370), "the transition ends");
-        await client.WaitForAsync(m => m.Topic == "esphome/lamp/light/state" && m.Text.Contains("\"brightness\":102,\"color_temp\":370", StringComparison.Ordinal), since);
+        await client.WaitForAsync(m => m.Topic == "esphome/lamp/light/state" && m.Text.Contains("\"brightness\":102,\"color\":{},\"color_temp\":370", StringComparison.Ordinal), since);
         await using (var later = await RawClient.ConnectAsync(Broker.Port, "esphome/#"))
         {
             // Retained, as ESPHome's: whoever subscribes later hears where the light is and that it is online.

@@ -163,7 +163,7 @@ public sealed class HomeAssistantJsonTests : IDisposable
     [Fact]
     public void An_esphome_state_is_a_report_of_power_brightness_and_colour_temperature()
     {
-        var parsed = Receive(StateTopic, """{"color_mode":"color_temp","state":"ON","brightness":102,"color_temp":370,"color":{},"effect":"None","transition":2}""");
+        var parsed = Receive(StateTopic, """{"effect":"None","effect_index":0,"effect_count":2,"color_mode":"color_temp","state":"ON","brightness":102,"color":{},"color_temp":370}""");
 
         Assert.True(parsed.Accepted);
         Assert.Equal((true, 40, 2703), Report(parsed));

@@ -211,13 +211,16 @@ public sealed partial class SimulatedJsonLight : SimulatedClient
 
     private Publication StateNow() => Publication.Retained(_options.StateTopic, StatePayload(_output.Current));
 
-    /// <summary>ESPHome's state of a colour-temperature light: brightness only while on, mireds within its range.</summary>
+    /// <summary>
+    /// ESPHome's state of a colour-temperature light, its fields in ESPHome's order (an empty <c>color</c> object
+    /// included); brightness only while on, mireds within its range.
+    /// </summary>
     private string StatePayload(LightLevels levels)
     {
         var mireds = Math.Clamp(levels.ColorTempMireds, _options.MinMireds, _options.MaxMireds);
         return levels.On
-            ? $$"""{"color_mode":"color_temp","state":"ON","brightness":{{levels.Level}},"color_temp":{{mireds}}}"""
-            : $$"""{"color_mode":"color_temp","state":"OFF","color_temp":{{mireds}}}""";
+            ? $$"""{"color_mode":"color_temp","state":"ON","brightness":{{levels.Level}},"color":{},"color_temp":{{mireds}}}"""
+            : $$"""{"color_mode":"color_temp","state":"OFF","color":{},"color_temp":{{mireds}}}""";
     }
 
     [LoggerMessage(EventId = 141, Level = LogLevel.Information, Message = "{Light} state={On} brightness={Brightness} color_temp={ColorTemp} over {Seconds} s")]

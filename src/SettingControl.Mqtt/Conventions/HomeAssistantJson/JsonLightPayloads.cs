@@ -16,12 +16,13 @@ public static class JsonLightPayloads
 {
     /// <summary>
     /// The fields of the schema's state message. Only <c>state</c>, <c>brightness</c> and <c>color_temp</c> are read;
-    /// the rest are what ESPHome and Home Assistant put beside them. Any other field refuses the message: it is not a
-    /// JSON light's state, whatever else it is.
+    /// the rest are what ESPHome (its <c>LightJSONSchema::dump_json</c>: effects with their index and count, the
+    /// colour mode, the colour channels, the legacy white value) and Home Assistant's schema put beside them. Any other
+    /// field refuses the message: it is not a JSON light's state, whatever else it is.
     /// </summary>
     private static readonly HashSet<string> StateFields = new(StringComparer.Ordinal)
     {
-        "state", "brightness", "color_temp", "color_mode", "color", "effect", "transition", "white_value", "white",
+        "state", "brightness", "color_temp", "color_mode", "color", "effect", "effect_index", "effect_count", "transition", "white_value", "white",
     };
 
     /// <summary>
