@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using SettingControl.DeviceProtocol;
 using SettingControl.FirmwareSim.Connection;
+using SettingControl.FirmwareSim.Wire.HomeAssistantJson;
 using SettingControl.FirmwareSim.Wire.Tasmota;
 using SettingControl.FirmwareSim.Wire.Zigbee2Mqtt;
 
@@ -18,6 +19,9 @@ internal enum Convention
 
     /// <summary>Tasmota CCT lights, one connection each.</summary>
     Tasmota,
+
+    /// <summary>Home Assistant JSON lights as ESPHome plays them, one connection each.</summary>
+    HomeAssistant,
 }
 
 /// <summary>The firmware-sim command line, parsed by hand to keep the tool free of extra packages.</summary>
@@ -25,20 +29,24 @@ internal sealed record CommandLine
 {
     public const string Usage = """
         firmware-sim: simulated treatment-room lights and eye masks over MQTT (device protocol v1,
-        or a Zigbee2MQTT bridge, or Tasmota lights)
+        or a Zigbee2MQTT bridge, or Tasmota lights, or Home Assistant JSON lights)
 
         Usage: firmware-sim [options]
 
-          --convention C         v1 (default), zigbee2mqtt or tasmota:
+          --convention C         v1 (default), zigbee2mqtt, tasmota or homeassistant:
                                    v1           per room room-{i}-light-1, room-{i}-light-2, room-{i}-mask
                                    zigbee2mqtt  ONE bridge (client id zigbee2mqtt-sim) with bulb
                                                 room-{i}/ceiling per room, all on one connection
                                    tasmota      per room one Tasmota light, topic tasmota_room{i}
+                                   homeassistant  per room one ESPHome JSON light room-{i}-lamp on
+                                                esphome/room-{i}-lamp/light/command|state and
+                                                esphome/room-{i}-lamp/status, client id
+                                                jsonlight-room-{i}-lamp
           --broker HOST:PORT     MQTT broker (default 127.0.0.1:1883)
           --rooms N              simulate N rooms (default 1; 0 when only --device is given)
           --device ID:KIND       add one v1 device, KIND is light or mask (repeatable; v1 only)
           --base-topic TOPIC     MQTT base topic (default settingcontrol for v1, zigbee2mqtt for
-                                 zigbee2mqtt; tasmota has none)
+                                 zigbee2mqtt; tasmota and homeassistant have none)
           --username USER        broker login for every client (default: each logs in as its own id)
           --password PASS        broker password for every client
           --credentials-file F   JSON object of client id -> password; each client logs in as its own id
@@ -47,13 +55,17 @@ internal sealed record CommandLine
           --ca-file PEM          trust this CA for the broker's certificate instead of the system's roots
           --keep-alive SEC       MQTT keep-alive (default 5): the broker declares a silent device
                                  offline (last will) after 1.5 x SEC
-          --report-ms N          state report interval during fades (default 100; 1000 for zigbee2mqtt)
+          --report-ms N          state report interval during fades (default 100; 1000 for zigbee2mqtt,
+                                 500 for homeassistant)
 
-        Fault switches (apply to every client: each v1 device, the bridge, each Tasmota light):
+        Fault switches (apply to every client: each v1 device, the bridge, each Tasmota or JSON light):
           --offline-after SEC    crash (drop the connection, broker sends the will) SEC seconds after start
           --reboot-after SEC     power-cycle once SEC seconds after start (factory state, announce again)
           --drop-commands        ignore every incoming command
           --delay-ms N           apply each command N ms late
+          --full-white-after-power-cut
+                                 homeassistant only: a light back from --reboot-after is on at full
+                                 white (ESPHome restore_mode ALWAYS_ON) instead of as it was
           --garbage N            once online, publish N malformed payloads on each client's own topics,
                                  then restore its valid retained topics
 
@@ -86,10 +98,10 @@ internal sealed record CommandLine
 
     public string? Password { get; init; }
 
-    /// <summary>Defaults by convention: 100 ms for v1, 1000 ms for the bridge (Zigbee2MQTT's own pace).</summary>
+    /// <summary>Defaults by convention: 100 ms for v1, 1000 ms for the bridge (Zigbee2MQTT's own pace), 500 ms for a JSON light.</summary>
     public int ReportIntervalMs
     {
-        get => _reportIntervalMs ?? (Convention == Convention.Zigbee2Mqtt ? 1000 : 100);
+        get => _reportIntervalMs ?? Convention switch { Convention.Zigbee2Mqtt => 1000, Convention.HomeAssistant => 500, _ => 100 };
         init => _reportIntervalMs = value;
     }
 
@@ -110,6 +122,9 @@ internal sealed record CommandLine
     public TimeSpan CommandDelay { get; init; }
 
     public int Garbage { get; init; }
+
+    /// <summary>JSON lights back from a power cut are on at full white rather than as they were.</summary>
+    public bool FullWhiteAfterPowerCut { get; init; }
 
     public bool Help { get; init; }
 
@@ -215,6 +230,10 @@ internal sealed record CommandLine
                     case "--delay-ms":
                         result = result with { CommandDelay = TimeSpan.FromMilliseconds(ParseInt(arg, Value(), min: 0, max: 3_600_000)) };
                         break;
+                    case "--full-white-after-power-cut":
+                        NoValue();
+                        result = result with { FullWhiteAfterPowerCut = true };
+                        break;
                     case "--garbage":
                         result = result with { Garbage = ParseInt(arg, Value(), min: 0, max: 100_000) };
                         break;
@@ -238,13 +257,25 @@ internal sealed record CommandLine
 
         if (result.Convention != Convention.V1 && devices.Count > 0)
         {
-            error = "--device gives v1 devices only; with --convention zigbee2mqtt or tasmota use --rooms N";
+            error = "--device gives v1 devices only; with --convention zigbee2mqtt, tasmota or homeassistant use --rooms N";
             return false;
         }
 
         if (result.Convention == Convention.Tasmota && result._baseTopic is not null)
         {
             error = "--base-topic does not apply to --convention tasmota (its topics are cmnd|stat|tele/<topic>/...)";
+            return false;
+        }
+
+        if (result.Convention == Convention.HomeAssistant && result._baseTopic is not null)
+        {
+            error = "--base-topic does not apply to --convention homeassistant (each light's topics are esphome/<name>/...)";
+            return false;
+        }
+
+        if (result.FullWhiteAfterPowerCut && result.Convention != Convention.HomeAssistant)
+        {
+            error = "--full-white-after-power-cut applies to --convention homeassistant only";
             return false;
         }
 
@@ -271,6 +302,7 @@ internal sealed record CommandLine
         {
             Convention.Zigbee2Mqtt => [new Zigbee2MqttBridge(ToBridgeOptions(), time, loggerFactory.CreateLogger<Zigbee2MqttBridge>())],
             Convention.Tasmota => [.. ToTasmotaOptions().Select(o => new SimulatedTasmotaLight(o, time, loggerFactory.CreateLogger<SimulatedTasmotaLight>()))],
+            Convention.HomeAssistant => [.. ToJsonLightOptions().Select(o => new SimulatedJsonLight(o, time, loggerFactory.CreateLogger<SimulatedJsonLight>()))],
             _ => [.. ToDeviceOptions().Select(o => new SimulatedDevice(o, time, loggerFactory.CreateLogger<SimulatedDevice>()))],
         };
     }
@@ -295,6 +327,24 @@ internal sealed record CommandLine
         return Enumerable.Range(1, Rooms).Select(i =>
         {
             var light = new TasmotaLightOptions { Topic = $"tasmota_room{i}" };
+            return light with { Broker = Endpoint(light.ClientId, login) };
+        }).ToArray();
+    }
+
+    /// <summary>
+    /// One ESPHome JSON light per room, <c>room-{i}-lamp</c> under <c>esphome/room-{i}-lamp/</c> (<c>--convention
+    /// homeassistant</c>); its client id is the device id staff get when registering it as "Room {i} lamp".
+    /// </summary>
+    public IReadOnlyList<JsonLightOptions> ToJsonLightOptions()
+    {
+        var login = LoginFor();
+        return Enumerable.Range(1, Rooms).Select(i =>
+        {
+            var light = JsonLightOptions.Esphome($"room-{i}-lamp") with
+            {
+                ReportIntervalMs = ReportIntervalMs,
+                ComesBackAtFullWhite = FullWhiteAfterPowerCut,
+            };
             return light with { Broker = Endpoint(light.ClientId, login) };
         }).ToArray();
     }
@@ -342,7 +392,8 @@ internal sealed record CommandLine
         "v1" => Convention.V1,
         "zigbee2mqtt" => Convention.Zigbee2Mqtt,
         "tasmota" => Convention.Tasmota,
-        _ => throw new FormatException($"--convention '{value}' is unknown (use v1, zigbee2mqtt or tasmota)"),
+        "homeassistant" => Convention.HomeAssistant,
+        _ => throw new FormatException($"--convention '{value}' is unknown (use v1, zigbee2mqtt, tasmota or homeassistant)"),
     };
 
     private static Dictionary<string, string> LoadCredentials(string path)

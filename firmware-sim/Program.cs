@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using SettingControl.FirmwareSim;
+using SettingControl.FirmwareSim.Wire.HomeAssistantJson;
 using SettingControl.FirmwareSim.Wire.Tasmota;
 using SettingControl.FirmwareSim.Wire.Zigbee2Mqtt;
 
@@ -26,7 +27,7 @@ using var loggerFactory = LoggerFactory.Create(logging => logging
     }));
 var log = loggerFactory.CreateLogger("firmware-sim");
 
-// v1 devices, one Zigbee2MQTT bridge or Tasmota lights: all are SimulatedClients with the same lifecycle and faults.
+// v1 devices, one Zigbee2MQTT bridge, Tasmota lights or JSON lights: all are SimulatedClients with the same lifecycle and faults.
 IReadOnlyList<SimulatedClient> clients;
 try
 {
@@ -70,6 +71,9 @@ switch (clients)
         break;
     case [SimulatedTasmotaLight, ..]:
         log.LogInformation("Simulating {Count} Tasmota lights on {Host}:{Port}", clients.Count, cli.BrokerHost, cli.BrokerPort);
+        break;
+    case [SimulatedJsonLight, ..]:
+        log.LogInformation("Simulating {Count} Home Assistant JSON lights on {Host}:{Port}", clients.Count, cli.BrokerHost, cli.BrokerPort);
         break;
     default:
         log.LogInformation(

@@ -88,6 +88,42 @@ internal sealed class LightOutput
         }
     }
 
+    /// <summary>
+    /// Moves a running fade along until it ends (run by the caller <see cref="LightChange.StartFadeLoop"/> chose):
+    /// <paramref name="onTheWay"/> with the levels every <paramref name="reportInterval"/> that something visible moved,
+    /// <paramref name="atTheEnd"/> as soon as it is over. Steps are finer than the interval, so the end is reported
+    /// close to when it happens.
+    /// </summary>
+    public async Task FollowFadeAsync(TimeProvider time, TimeSpan reportInterval, Func<LightLevels, Task> onTheWay, Func<Task> atTheEnd, CancellationToken token)
+    {
+        var step = TimeSpan.FromMilliseconds(Math.Min(50, reportInterval.TotalMilliseconds));
+        var sinceReport = TimeSpan.Zero;
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(step, time, token).ConfigureAwait(false);
+                sinceReport += step;
+                var (changed, more) = Advance();
+                if (!more)
+                {
+                    await atTheEnd().ConfigureAwait(false);
+                    return;
+                }
+
+                if (changed is { } levels && sinceReport >= reportInterval)
+                {
+                    sinceReport = TimeSpan.Zero;
+                    await onTheWay(levels).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The light was disposed.
+        }
+    }
+
     /// <summary>Power returns: on, at <paramref name="level"/> and <paramref name="colorTempMireds"/> at once, nothing in flight.</summary>
     public LightLevels PowerOn(int level, int colorTempMireds)
     {

@@ -21,6 +21,9 @@ public enum DropReason
 
     /// <summary>The controller's inbound queue was full (a device flooding it): the oldest waiting message was dropped.</summary>
     InboundQueueFull,
+
+    /// <summary>A field the device's schema does not have (a Home Assistant JSON light's state with a field it never sends).</summary>
+    UnexpectedField,
 }
 
 public readonly record struct ParseResult<T>(T? Value, DropReason Reason, string? Detail)

@@ -182,6 +182,7 @@ public static class HostingExtensions
         app.MapMusicApi();
         app.MapBridgesApi();
         app.MapTasmotaApi();
+        app.MapJsonLightApi();
         app.MapOpenApi().AllowAnonymous();
 
         // Device broker accounts and the generated Mosquitto files: staff and admins only.

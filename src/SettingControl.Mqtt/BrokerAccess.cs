@@ -29,6 +29,7 @@ public sealed class BrokerAccess(ControllerAccount controller, MqttAccountStore 
             MqttAccountRole.Gateway => new MqttPrincipal(username!, MqttPrincipalKind.Gateway),
             MqttAccountRole.Bridge => new MqttPrincipal(username!, MqttPrincipalKind.Bridge, accounts.ScopeOf(username!)),
             MqttAccountRole.Tasmota => new MqttPrincipal(username!, MqttPrincipalKind.Tasmota, accounts.ScopeOf(username!)),
+            MqttAccountRole.JsonLight => new MqttPrincipal(username!, MqttPrincipalKind.JsonLight),
             _ => null,
         };
     }

@@ -4,6 +4,7 @@ using SettingControl.DeviceProtocol;
 using SettingControl.Domain;
 using SettingControl.Mqtt.Conventions;
 using SettingControl.Mqtt.Bridges;
+using SettingControl.Mqtt.Conventions.HomeAssistantJson;
 using SettingControl.Mqtt.Conventions.SettingControlV1;
 using SettingControl.Mqtt.Conventions.Tasmota;
 using SettingControl.Mqtt.Conventions.Zigbee2Mqtt;
@@ -36,6 +37,11 @@ public static class MqttServiceCollectionExtensions
             sp.GetRequiredService<IOptions<MqttOptions>>().Value.BaseTopic,
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new TasmotaDirectory(credentialsDirectory, sp.GetRequiredService<MqttAccountStore>()));
+        services.AddSingleton(sp => new JsonLightDirectory(
+            credentialsDirectory,
+            sp.GetRequiredService<MqttAccountStore>(),
+            sp.GetRequiredService<IOptions<MqttOptions>>().Value.BaseTopic,
+            sp.GetRequiredService<BridgeDirectory>()));
         services.AddSingleton(sp => new BrokerAccessPolicy(sp.GetRequiredService<DeviceConventionRegistry>().AccessRules));
         services.AddSingleton(sp => new BrokerAccess(
             sp.GetRequiredService<ControllerAccount>(),
@@ -65,6 +71,8 @@ public static class MqttServiceCollectionExtensions
         services.AddSingleton<IDeviceConvention>(sp => sp.GetRequiredService<Zigbee2MqttConvention>());
         services.AddSingleton<TasmotaConvention>();
         services.AddSingleton<IDeviceConvention>(sp => sp.GetRequiredService<TasmotaConvention>());
+        services.AddSingleton<JsonLightConvention>();
+        services.AddSingleton<IDeviceConvention>(sp => sp.GetRequiredService<JsonLightConvention>());
         services.AddSingleton<DeviceConventionRegistry>();
         services.AddSingleton<DeviceLinkMetrics>();
         services.AddSingleton<MqttDeviceLink>();

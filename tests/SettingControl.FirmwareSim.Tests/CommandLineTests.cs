@@ -131,6 +131,26 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public void Homeassistant_plays_one_esphome_json_light_per_room()
+    {
+        Assert.True(CommandLine.TryParse(["--convention", "homeassistant", "--rooms", "2", "--username", "sim", "--password", "secret"], out var cli, out var error), error);
+        var lights = cli.ToJsonLightOptions();
+        Assert.Equal(
+            [("jsonlight-room-1-lamp", "esphome/room-1-lamp/light/command", "esphome/room-1-lamp/light/state", "esphome/room-1-lamp/status"),
+             ("jsonlight-room-2-lamp", "esphome/room-2-lamp/light/command", "esphome/room-2-lamp/light/state", "esphome/room-2-lamp/status")],
+            lights.Select(l => (l.ClientId, l.CommandTopic, l.StateTopic, l.AvailabilityTopic)));
+        Assert.All(lights, l => Assert.Equal(("127.0.0.1", 1883, "sim", "secret", 500, false), (l.Broker.BrokerHost, l.Broker.BrokerPort, l.Broker.Username, l.Broker.Password, l.ReportIntervalMs, l.ComesBackAtFullWhite)));
+    }
+
+    [Fact]
+    public void A_json_light_can_come_back_from_a_power_cut_at_full_white()
+    {
+        Assert.True(CommandLine.TryParse(["--convention", "homeassistant", "--reboot-after", "9", "--full-white-after-power-cut", "--report-ms", "200"], out var cli, out var error), error);
+        var light = Assert.Single(cli.ToJsonLightOptions());
+        Assert.Equal((true, 200, TimeSpan.FromSeconds(9)), (light.ComesBackAtFullWhite, light.ReportIntervalMs, cli.RebootAfter));
+    }
+
+    [Fact]
     public void Fault_switches_parse_for_every_convention()
     {
         Assert.True(CommandLine.TryParse(["--convention", "tasmota", "--offline-after", "4", "--drop-commands", "--delay-ms", "50", "--garbage", "2", "--reboot-after", "9"], out var cli, out var error), error);
@@ -142,6 +162,10 @@ public sealed class CommandLineTests
     [InlineData("--convention")]
     [InlineData("--convention", "zigbee2mqtt", "--device", "a:light")]
     [InlineData("--convention", "tasmota", "--base-topic", "x")]
+    [InlineData("--convention", "homeassistant", "--base-topic", "x")]
+    [InlineData("--convention", "homeassistant", "--device", "a:light")]
+    [InlineData("--convention", "tasmota", "--full-white-after-power-cut")]
+    [InlineData("--convention", "homeassistant", "--full-white-after-power-cut=yes")]
     [InlineData("--convention", "zigbee2mqtt", "--rooms", "0")]
     public void Bad_convention_arguments_are_refused_with_a_message(params string[] args)
     {

@@ -6,13 +6,14 @@ using MQTTnet;
 using MQTTnet.Formatter;
 using SettingControl.FirmwareSim.Connection;
 using SettingControl.FirmwareSim.Wire;
+using SettingControl.FirmwareSim.Wire.HomeAssistantJson;
 using SettingControl.FirmwareSim.Wire.Tasmota;
 using SettingControl.FirmwareSim.Wire.Zigbee2Mqtt;
 using Xunit.Abstractions;
 
 namespace SettingControl.FirmwareSim.Tests;
 
-/// <summary>The Zigbee2MQTT bridge and the Tasmota light against a real broker, seen by a plain MQTT client.</summary>
+/// <summary>The Zigbee2MQTT bridge, the Tasmota light and the Home Assistant JSON light against a real broker, seen by a plain MQTT client.</summary>
 public sealed class ConventionTests(ITestOutputHelper output) : BrokerTestBase(output)
 {
     [Fact]
@@ -102,6 +103,72 @@ public sealed class ConventionTests(ITestOutputHelper output) : BrokerTestBase(o
         await EventuallyAsync(() => light.MalformedCommandCount == 1, "the out-of-range Dimmer is counted");
     }
 
+    [Fact]
+    public async Task A_json_light_retains_availability_and_state_reports_its_transition_and_has_an_lwt()
+    {
+        await using var light = new SimulatedJsonLight(JsonLight(comesBackAtFullWhite: false));
+        await using var client = await RawClient.ConnectAsync(Broker.Port, "esphome/#");
+        using var timeout = new CancellationTokenSource(Patience);
+        await light.StartAsync(timeout.Token);
+        Assert.Equal("online", (await client.WaitForAsync(m => m.Topic == "esphome/lamp/status")).Text);
+        var fresh = await client.WaitForAsync(m => m.Topic == "esphome/lamp/light/state");
+        Assert.Equal("""{"color_mode":"color_temp","state":"ON","brightness":255,"color":{},"color_temp":153}""", fresh.Text);
+
+        var since = client.Count;
+        await client.PublishAsync("esphome/lamp/light/command", """{"state":"ON","brightness":102,"color_temp":370,"transition":1.5}""");
+        await EventuallyAsync(() => light.Output == new LightLevels(true, 102, 370), "the transition ends");
+        await client.WaitForAsync(m => m.Topic == "esphome/lamp/light/state" && m.Text.Contains("\"brightness\":102,\"color\":{},\"color_temp\":370", StringComparison.Ordinal), since);
+        await using (var later = await RawClient.ConnectAsync(Broker.Port, "esphome/#"))
+        {
+            // Retained, as ESPHome's: whoever subscribes later hears where the light is and that it is online.
+            Assert.True((await later.WaitForAsync(m => m.Topic == "esphome/lamp/light/state")).Retain);
+            Assert.True((await later.WaitForAsync(m => m.Topic == "esphome/lamp/status" && m.Text == "online")).Retain);
+        }
+
+        var reports = client.Since(since).Where(m => m.Topic == "esphome/lamp/light/state").ToArray();
+        Assert.True(reports.Length >= 2, $"a report on the way and one at the end: {string.Join(" ", reports.Select(r => r.Text))}");
+
+        await client.PublishAsync("esphome/lamp/light/command", """{"state":"OFF","transition":0}""");
+        await client.WaitForAsync(m => m.Topic == "esphome/lamp/light/state" && m.Text.Contains("\"state\":\"OFF\"", StringComparison.Ordinal), since);
+
+        await client.PublishAsync("esphome/lamp/light/command", """{"state":"ON","brightness":256}""");
+        await client.PublishAsync("esphome/lamp/light/command", "{not json");
+        await EventuallyAsync(() => light.MalformedCommandCount == 2, "the out-of-range brightness and the malformed command are counted");
+        Assert.False(light.Output.On);
+        Assert.Equal(4, light.ReceivedCommands.Count);
+
+        since = client.Count;
+        await light.CrashAsync();
+        Assert.Equal("offline", (await client.WaitForAsync(m => m.Topic == "esphome/lamp/status", since)).Text);
+    }
+
+    [Theory]
+    [InlineData(false, false, 0)]
+    [InlineData(true, true, 255)]
+    public async Task A_json_light_comes_back_from_a_power_cut_as_it_was_or_at_full_white(bool comesBackAtFullWhite, bool on, int brightness)
+    {
+        await using var light = new SimulatedJsonLight(JsonLight(comesBackAtFullWhite));
+        await using var client = await RawClient.ConnectAsync(Broker.Port, "esphome/#");
+        using var timeout = new CancellationTokenSource(Patience);
+        await light.StartAsync(timeout.Token);
+        await client.PublishAsync("esphome/lamp/light/command", """{"state":"OFF","transition":0}""");
+        await EventuallyAsync(() => !light.Output.On, "the light is off");
+
+        var since = client.Count;
+        await light.RebootAsync();
+
+        await client.WaitForAsync(m => m.Topic == "esphome/lamp/status" && m.Text == "online", since);
+        Assert.Equal(on, light.Output.On);
+        Assert.Equal(brightness, light.Output.On ? light.Output.Level : 0);
+    }
+
+    private JsonLightOptions JsonLight(bool comesBackAtFullWhite) => JsonLightOptions.Esphome("lamp") with
+    {
+        ReportIntervalMs = 200,
+        ComesBackAtFullWhite = comesBackAtFullWhite,
+        Broker = new MqttEndpoint { BrokerPort = Broker.Port },
+    };
+
     /// <summary>A plain MQTT client recording what it hears.</summary>
     private sealed class RawClient : IAsyncDisposable
     {
@@ -129,6 +196,9 @@ public sealed class ConventionTests(ITestOutputHelper output) : BrokerTestBase(o
             await client.SubscribeAsync(filter);
             return raw;
         }
+
+        /// <summary>What it heard from message <paramref name="since"/> on, in order.</summary>
+        public IReadOnlyList<Received> Since(int since) => [.. _messages.Where(m => m.Index >= since).OrderBy(m => m.Index)];
 
         public Task PublishAsync(string topic, string payload) =>
             _client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(Encoding.UTF8.GetBytes(payload)).Build());

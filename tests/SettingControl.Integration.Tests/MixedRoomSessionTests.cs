@@ -4,6 +4,8 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using SettingControl.FirmwareSim.Connection;
+using SettingControl.FirmwareSim.Wire;
+using SettingControl.FirmwareSim.Wire.HomeAssistantJson;
 using SettingControl.FirmwareSim.Wire.Tasmota;
 using SettingControl.FirmwareSim.Wire.Zigbee2Mqtt;
 using SettingControl.Integration.Tests.Infrastructure;
@@ -13,7 +15,7 @@ namespace SettingControl.Integration.Tests;
 
 /// <summary>
 /// A whole (time-compressed) session in a room that mixes a Zigbee bulb behind a simulated Zigbee2MQTT bridge, a
-/// Tasmota dimmer and SettingControl v1 lights and eye mask: the emergence ramp stepped by the controller, Lights up, the bulb coming back
+/// Tasmota dimmer, an ESPHome (Home Assistant JSON) lamp and SettingControl v1 lights and eye mask: the emergence ramp stepped by the controller, Lights up, the bulb coming back
 /// from a power cut at full white, and a controller restart after which the bulb is read back before it is told
 /// anything.
 /// </summary>
@@ -70,11 +72,29 @@ public sealed class MixedRoomSessionTests(ITestOutputHelper output)
             });
             await dimmer.StartAsync(CancellationToken.None);
 
+            var lampLogin = await (await host.Http.PostAsJsonAsync("/api/json-lights", new
+            {
+                name = "Room 1 floor lamp",
+                commandTopic = "esphome/room-1-floor-lamp/light/command",
+                stateTopic = "esphome/room-1-floor-lamp/light/state",
+                availabilityTopic = "esphome/room-1-floor-lamp/status",
+                maxTransitionMs = MaxNativeTransitionMs,
+            })).Content.ReadFromJsonAsync<JsonElement>();
+            var lampId = lampLogin.GetProperty("deviceId").GetString()!;
+            await using var lamp = new SimulatedJsonLight(JsonLightOptions.Esphome("room-1-floor-lamp") with
+            {
+                ReportIntervalMs = 200,
+                Broker = new MqttEndpoint { BrokerPort = mqttPort, Username = lampId, Password = lampLogin.GetProperty("password").GetString() },
+            });
+            await lamp.StartAsync(CancellationToken.None);
+
             await Eventually.TrueAsync(async () => (await host.Http.GetStringAsync("/api/devices")).Contains(bulbId, StringComparison.Ordinal), TimeSpan.FromSeconds(15), "the bulb listed");
             await Eventually.TrueAsync(async () => (await host.Http.GetStringAsync("/api/devices")).Contains(dimmerId, StringComparison.Ordinal), TimeSpan.FromSeconds(15), "the dimmer listed");
+            await Eventually.TrueAsync(async () => (await host.Http.GetStringAsync("/api/devices")).Contains(lampId, StringComparison.Ordinal), TimeSpan.FromSeconds(15), "the lamp listed");
             (await host.Http.PutAsJsonAsync($"/api/devices/{bulbId}/room", new { roomId = "room-1" })).EnsureSuccessStatusCode();
             (await host.Http.PutAsJsonAsync($"/api/devices/{dimmerId}/room", new { roomId = "room-1" })).EnsureSuccessStatusCode();
-            await Eventually.TrueAsync(async () => (await host.GetRoomAsync("room-1")).Devices.All(d => d.Availability == "online"), TimeSpan.FromSeconds(20), "room-1 online, bulb and dimmer included");
+            (await host.Http.PutAsJsonAsync($"/api/devices/{lampId}/room", new { roomId = "room-1" })).EnsureSuccessStatusCode();
+            await Eventually.TrueAsync(async () => (await host.GetRoomAsync("room-1")).Devices.All(d => d.Availability == "online"), TimeSpan.FromSeconds(20), "room-1 online, bulb, dimmer and lamp included");
             var mask = host.SimulatedDevices!["room-1-mask"];
             var v1Light = host.SimulatedDevices["room-1-light-1"];
 
@@ -86,11 +106,13 @@ public sealed class MixedRoomSessionTests(ITestOutputHelper output)
             await BulbReaches(bulb, new ZigbeeBulbState(true, 127, Mireds(bulb, 3000)), "settle scene on the bulb");
             Assert.True(await v1Light.WaitUntilAsync(s => s.Brightness == 50 && s.ColorTempK == 3000, TimeSpan.FromSeconds(15)), "settle scene on the v1 light");
             await DimmerReaches(dimmer, 50, 333, "settle scene on the dimmer");
+            await LampReaches(lamp, 128, 333, "settle scene on the lamp");
 
             (await host.Http.PostAsync("/api/rooms/room-1/session/t0", null)).EnsureSuccessStatusCode();
             await BulbReaches(bulb, new ZigbeeBulbState(true, 25, Mireds(bulb, 2200)), "deep scene on the bulb");
             Assert.True(await mask.WaitUntilAsync(s => s.On && s.Light == 20, TimeSpan.FromSeconds(15)), "mask light on in deep");
             var beforeRamp = bulb.Received.Count;
+            var lampBeforeRamp = lamp.ReceivedCommands.Count;
 
             // The emergence ramp: 16 s sent as segments the bulb can do, each with its own transition.
             await BulbReaches(bulb, new ZigbeeBulbState(true, 178, Mireds(bulb, 3500)), "the end of the emergence ramp", TimeSpan.FromSeconds(45));
@@ -99,12 +121,17 @@ public sealed class MixedRoomSessionTests(ITestOutputHelper output)
             Assert.True(segments.Length >= 16_000 / MaxNativeTransitionMs, $"the ramp was stepped ({segments.Length} segments)");
             Assert.All(segments, s => Assert.InRange(s.TransitionSeconds!.Value, 0, MaxNativeTransitionMs / 1000.0));
             await DimmerReaches(dimmer, 70, 286, "the end of the emergence ramp on the dimmer");
+            await LampReaches(lamp, 179, 286, "the end of the emergence ramp on the lamp");
+            var lampSegments = lamp.ReceivedCommands.Skip(lampBeforeRamp).Select(c => JsonDocument.Parse(c).RootElement.GetProperty("transition").GetDouble()).ToArray();
+            Assert.True(lampSegments.Length >= 16_000 / MaxNativeTransitionMs, $"the ramp was stepped on the lamp ({lampSegments.Length} commands)");
+            Assert.All(lampSegments, seconds => Assert.InRange(seconds, 0, MaxNativeTransitionMs / 1000.0));
 
             // Lights up: full neutral light on the bulb (4000 K is 250 mireds) and the mask light off.
             (await host.Http.PostAsync("/api/rooms/room-1/lights-up", null)).EnsureSuccessStatusCode();
             await BulbReaches(bulb, new ZigbeeBulbState(true, 254, Mireds(bulb, 4000)), "Lights up on the bulb");
             Assert.True(await mask.WaitUntilAsync(s => !s.On, TimeSpan.FromSeconds(15)), "mask light off in Lights up");
             await DimmerReaches(dimmer, 100, 250, "Lights up on the dimmer");
+            await LampReaches(lamp, 255, 250, "Lights up on the lamp");
             (await host.Http.PostAsync("/api/rooms/room-1/lights-up/resume", null)).EnsureSuccessStatusCode();
             await BulbReaches(bulb, new ZigbeeBulbState(true, 178, Mireds(bulb, 3500)), "back to the return scene");
 
@@ -127,6 +154,7 @@ public sealed class MixedRoomSessionTests(ITestOutputHelper output)
             (await host.Http.PutAsJsonAsync("/api/rooms/room-1/lighting", new { brightness = 40, transitionMs = 0 })).EnsureSuccessStatusCode();
             await BulbReaches(bulb, new ZigbeeBulbState(true, 102, Mireds(bulb, 3500)), "the restarted controller drives the bulb");
             await DimmerReaches(dimmer, 40, 286, "the restarted controller drives the dimmer");
+            await LampReaches(lamp, 102, 286, "the restarted controller drives the lamp");
         }
         finally
         {
@@ -140,6 +168,9 @@ public sealed class MixedRoomSessionTests(ITestOutputHelper output)
     private static Task DimmerReaches(SimulatedTasmotaLight dimmer, int percent, int ct, string what) =>
         Eventually.TrueAsync(() => Task.FromResult(dimmer.Settings is { Power: true } settings && settings.Dimmer == percent && settings.Ct == ct),
             TimeSpan.FromSeconds(20), $"{what}: Dimmer {percent}, CT {ct}");
+
+    private static Task LampReaches(SimulatedJsonLight lamp, int brightness, int mireds, string what) =>
+        Eventually.TrueAsync(() => lamp.Output == new LightLevels(true, brightness, mireds), TimeSpan.FromSeconds(20), $"{what}: brightness {brightness}, color_temp {mireds}");
 
     /// <summary>Kelvin as this bulb's mireds: 10⁶ / K, within the range its definition exposes.</summary>
     private static int Mireds(ZigbeeBulb bulb, int kelvin) =>

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using MQTTnet;
-using MQTTnet.Adapter;
 using MQTTnet.Formatter;
 using SettingControl.FirmwareSim.Connection;
 using SettingControl.FirmwareSim.Wire.Tasmota;
@@ -58,9 +57,9 @@ public sealed class TasmotaDeviceTests
             await own.DisconnectAsync();
         }
 
-        Assert.False(await ConnectsAsync(host.MqttPort, "room-1-light-1", deviceId, login.GetProperty("password").GetString()!));
+        Assert.False(await BrokerLogins.ConnectsAsync(host.MqttPort, "room-1-light-1", deviceId, login.GetProperty("password").GetString()!));
 
-        var device = await Until(
+        var device = await Eventually.ValueAsync(
             async () => (await host.Http.GetFromJsonAsync<JsonElement[]>("/api/devices"))!.FirstOrDefault(d => d.GetProperty("deviceId").GetString() == deviceId),
             d => d.ValueKind == JsonValueKind.Object && d.GetProperty("availability").GetString() == "online",
             TimeSpan.FromSeconds(15),
@@ -80,7 +79,7 @@ public sealed class TasmotaDeviceTests
 
         // The broker publishes the Tasmota's will: LWT Offline, and the device is offline.
         await light.CrashAsync();
-        await Until(
+        await Eventually.ValueAsync(
             async () => (await host.Http.GetFromJsonAsync<JsonElement[]>("/api/devices"))!.First(d => d.GetProperty("deviceId").GetString() == deviceId),
             d => d.GetProperty("availability").GetString() == "offline",
             TimeSpan.FromSeconds(15),
@@ -88,28 +87,5 @@ public sealed class TasmotaDeviceTests
 
         Assert.Equal(HttpStatusCode.NoContent, (await host.Http.DeleteAsync($"/api/tasmota/{deviceId}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await host.Http.DeleteAsync($"/api/tasmota/{deviceId}")).StatusCode);
-    }
-
-    private static async Task<bool> ConnectsAsync(int port, string clientId, string username, string password)
-    {
-        using var client = new MqttClientFactory().CreateMqttClient();
-        try
-        {
-            var result = await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithClientId(clientId)
-                .WithCredentials(username, password).WithProtocolVersion(MqttProtocolVersion.V500).Build());
-            return result.ResultCode == MqttClientConnectResultCode.Success;
-        }
-        catch (Exception ex) when (ex is MqttConnectingFailedException or MQTTnet.Exceptions.MqttCommunicationException)
-        {
-            return false;
-        }
-    }
-
-    /// <summary>Polls until <paramref name="read"/> gives a value <paramref name="done"/> accepts, and returns it.</summary>
-    private static async Task<T> Until<T>(Func<Task<T>> read, Func<T, bool> done, TimeSpan timeout, string what)
-    {
-        T value = default!;
-        await Eventually.TrueAsync(async () => done(value = await read()), timeout, what);
-        return value;
     }
 }

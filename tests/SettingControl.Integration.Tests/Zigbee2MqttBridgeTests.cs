@@ -65,7 +65,7 @@ public sealed class Zigbee2MqttBridgeTests
         await Publish(bridge, "zigbee2mqtt/bridge/devices", DeviceList);
 
         // The bulb is among the devices, as Zigbee2MQTT names and describes it.
-        var bulb = await Until(async () =>
+        var bulb = await Eventually.ValueAsync(async () =>
             (await host.Http.GetFromJsonAsync<JsonElement[]>("/api/devices"))!.FirstOrDefault(d => d.GetProperty("deviceId").GetString() == BulbId),
             d => d.ValueKind == JsonValueKind.Object && d.GetProperty("name").GetString() == BulbName,
             TimeSpan.FromSeconds(15),
@@ -82,7 +82,7 @@ public sealed class Zigbee2MqttBridgeTests
         (await host.Http.PutAsJsonAsync($"/api/devices/{BulbId}/room", new { roomId = "room-1" })).EnsureSuccessStatusCode();
         (await host.Http.PutAsJsonAsync("/api/rooms/room-1/lighting", new { brightness = 40, colorTempK = 2700 })).EnsureSuccessStatusCode();
 
-        var set = await Until(
+        var set = await Eventually.ValueAsync(
             () => Task.FromResult(received.LastOrDefault(m => m.Topic == $"zigbee2mqtt/{BulbName}/set")),
             m => m.Payload is not null && m.Payload.Contains("\"brightness\":102", StringComparison.Ordinal),
             TimeSpan.FromSeconds(15),
@@ -110,14 +110,6 @@ public sealed class Zigbee2MqttBridgeTests
         Assert.Equal(HttpStatusCode.NoContent, (await host.Http.DeleteAsync($"/api/bridges/{bridgeId}")).StatusCode);
         await Eventually.TrueAsync(() => !bridge.IsConnected, TimeSpan.FromSeconds(10), "the removed bridge disconnected");
         Assert.Equal(HttpStatusCode.NotFound, (await host.Http.DeleteAsync($"/api/bridges/{bridgeId}")).StatusCode);
-    }
-
-    /// <summary>Polls until <paramref name="read"/> gives a value <paramref name="done"/> accepts, and returns it.</summary>
-    private static async Task<T> Until<T>(Func<Task<T>> read, Func<T, bool> done, TimeSpan timeout, string what)
-    {
-        T value = default!;
-        await Eventually.TrueAsync(async () => done(value = await read()), timeout, what);
-        return value;
     }
 
     private static MqttApplicationMessage Message(string topic, string payload, bool retain) =>

@@ -13,27 +13,18 @@ public sealed class TasmotaTests : IDisposable
 {
     private const string DeviceId = "tasmota-dimmer-3";
 
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "settingcontrol-tasmota-tests", Guid.NewGuid().ToString("N"));
-    private readonly MqttAccountStore _accounts;
+    private readonly TestDataDirectory _data = new("settingcontrol-tasmota-tests");
     private readonly TasmotaDirectory _devices;
     private readonly TasmotaConvention _convention;
 
     public TasmotaTests()
     {
-        Directory.CreateDirectory(_directory);
-        _accounts = new MqttAccountStore(_directory, "settingcontrol-controller", iterations: 10);
-        _devices = new TasmotaDirectory(_directory, _accounts);
+        _devices = new TasmotaDirectory(_data.Path, _data.Accounts);
         _convention = new TasmotaConvention(_devices);
         Assert.NotNull(_devices.Register("dimmer-3", "Room 3 ceiling", DateTimeOffset.UnixEpoch).Device);
     }
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_directory))
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-    }
+    public void Dispose() => _data.Dispose();
 
     private ConventionParse Receive(string topic, string payload) =>
         _convention.Parse(topic, new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(payload)));
@@ -232,8 +223,8 @@ public sealed class TasmotaTests : IDisposable
     public void Registration_issues_a_login_bound_to_the_topic_and_refuses_duplicates_and_bad_topics()
     {
         var device = Assert.Single(_devices.List());
-        Assert.Equal((DeviceId, "dimmer-3"), (device.DeviceId, _accounts.ScopeOf(device.DeviceId)));
-        Assert.Equal(MqttAccountRole.Tasmota, _accounts.List().Single(a => a.Username == DeviceId).Role);
+        Assert.Equal((DeviceId, "dimmer-3"), (device.DeviceId, _data.Accounts.ScopeOf(device.DeviceId)));
+        Assert.Equal(MqttAccountRole.Tasmota, _data.Accounts.List().Single(a => a.Username == DeviceId).Role);
         Assert.Equal(["stat/dimmer-3/+", "tele/dimmer-3/+"], _convention.SubscriptionFilters);
 
         Assert.Contains(_devices.Register("Dimmer-3", "Copy", DateTimeOffset.UnixEpoch).Refusals, r => r.Field == "topic" && r.Conflict);
@@ -241,7 +232,7 @@ public sealed class TasmotaTests : IDisposable
         Assert.Contains(_devices.Register("lamp", "", DateTimeOffset.UnixEpoch).Refusals, r => r.Field == "name");
 
         Assert.True(_devices.Remove(DeviceId));
-        Assert.False(_accounts.Has(DeviceId));
+        Assert.False(_data.Accounts.Has(DeviceId));
         Assert.Empty(_convention.SubscriptionFilters);
         Assert.False(_devices.Remove(DeviceId));
     }
@@ -252,7 +243,7 @@ public sealed class TasmotaTests : IDisposable
     [InlineData("cmnd")]
     public void A_bridge_may_not_take_tasmotas_topics(string baseTopic)
     {
-        var bridges = new SettingControl.Mqtt.Bridges.BridgeDirectory(_directory, _accounts, "settingcontrol");
+        var bridges = new SettingControl.Mqtt.Bridges.BridgeDirectory(_data.Path, _data.Accounts, "settingcontrol");
         Assert.Contains(bridges.Register("zigbee2mqtt", baseTopic, "Clash").Refusals, r => r.Field == "baseTopic" && r.Message.Contains("overlaps", StringComparison.Ordinal));
     }
 
@@ -260,7 +251,7 @@ public sealed class TasmotaTests : IDisposable
     public void The_tasmota_login_authenticates_with_its_topic_as_scope()
     {
         var (_, secret, _) = _devices.Register("lamp-8", "Lamp 8", DateTimeOffset.UnixEpoch);
-        var access = new BrokerAccess(new ControllerAccount("settingcontrol-controller", "p"), _accounts, new BrokerAccessPolicy([_convention.AccessRules]));
+        var access = new BrokerAccess(new ControllerAccount("settingcontrol-controller", "p"), _data.Accounts, new BrokerAccessPolicy([_convention.AccessRules]));
 
         Assert.Equal(new MqttPrincipal("tasmota-lamp-8", MqttPrincipalKind.Tasmota, "lamp-8"), access.Authenticate("tasmota-lamp-8", secret));
         Assert.Null(access.Authenticate("tasmota-lamp-8", "wrong"));
@@ -311,7 +302,7 @@ public sealed class TasmotaTests : IDisposable
     [Fact]
     public void The_mosquitto_acl_gives_each_tasmota_its_own_topics_and_the_controller_their_commands()
     {
-        var acl = MosquittoConfig.AclFile(new BrokerAccessPolicy([_convention.AccessRules]), new ControllerAccount("settingcontrol-controller", "secret"), _accounts);
+        var acl = MosquittoConfig.AclFile(new BrokerAccessPolicy([_convention.AccessRules]), new ControllerAccount("settingcontrol-controller", "secret"), _data.Accounts);
 
         Assert.Contains("user tasmota-dimmer-3\ntopic write stat/dimmer-3/#\ntopic write tele/dimmer-3/#\ntopic read cmnd/dimmer-3/#\n", acl);
         var controller = acl.Split("user tasmota-dimmer-3")[0];

@@ -16,27 +16,18 @@ public sealed class Zigbee2MqttTests : IDisposable
     private const string HueId = "0x00178801023ab5c1";
     private const string TradfriId = "0x000d6ffffe8a1b2c";
 
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "settingcontrol-z2m-tests", Guid.NewGuid().ToString("N"));
-    private readonly MqttAccountStore _accounts;
+    private readonly TestDataDirectory _data = new("settingcontrol-z2m-tests");
     private readonly BridgeDirectory _bridges;
     private readonly Zigbee2MqttConvention _convention;
 
     public Zigbee2MqttTests()
     {
-        Directory.CreateDirectory(_directory);
-        _accounts = new MqttAccountStore(_directory, "settingcontrol-controller", iterations: 10);
-        _bridges = new BridgeDirectory(_directory, _accounts, "settingcontrol");
+        _bridges = new BridgeDirectory(_data.Path, _data.Accounts, "settingcontrol");
         _convention = new Zigbee2MqttConvention(_bridges, Options.Create(new Zigbee2MqttOptions { MaxNativeTransitionMsByModel = { ["LED1545G12"] = 10_000 } }));
         Assert.NotNull(_bridges.Register("zigbee2mqtt", "zigbee2mqtt", "Ground floor").Bridge);
     }
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_directory))
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-    }
+    public void Dispose() => _data.Dispose();
 
     /// <summary>Shaped like Zigbee2MQTT 2.x's retained bridge/devices: the coordinator, two bulbs, a sensor.</summary>
     private static string DeviceList(string hueName = "room-1/ceiling", bool withTradfri = true) =>
@@ -395,8 +386,8 @@ public sealed class Zigbee2MqttTests : IDisposable
     public void The_bridge_login_is_bound_to_its_base_topic_and_overlapping_bridges_are_refused()
     {
         var bridge = Assert.Single(_bridges.List());
-        Assert.Equal(("bridge-zigbee2mqtt", "zigbee2mqtt"), (bridge.BridgeId, _accounts.ScopeOf(bridge.BridgeId)));
-        Assert.Equal(MqttAccountRole.Bridge, _accounts.List().Single(a => a.Username == bridge.BridgeId).Role);
+        Assert.Equal(("bridge-zigbee2mqtt", "zigbee2mqtt"), (bridge.BridgeId, _data.Accounts.ScopeOf(bridge.BridgeId)));
+        Assert.Equal(MqttAccountRole.Bridge, _data.Accounts.List().Single(a => a.Username == bridge.BridgeId).Role);
 
         Assert.Contains(_bridges.Register("zigbee2mqtt", "zigbee2mqtt/upstairs", "Upstairs").Refusals, r => r.Field == "baseTopic");
         Assert.Contains(_bridges.Register("zigbee2mqtt", "settingcontrol", "Ours").Refusals, r => r.Field == "baseTopic");
@@ -407,7 +398,7 @@ public sealed class Zigbee2MqttTests : IDisposable
         Assert.Equal(["upstairs/#", "zigbee2mqtt/#"], _convention.SubscriptionFilters.Order());
 
         Assert.True(_bridges.Remove(bridge.BridgeId));
-        Assert.False(_accounts.Has(bridge.BridgeId));
+        Assert.False(_data.Accounts.Has(bridge.BridgeId));
         Assert.Equal(["upstairs/#"], _convention.SubscriptionFilters);
     }
 
@@ -417,7 +408,7 @@ public sealed class Zigbee2MqttTests : IDisposable
         Receive("zigbee2mqtt/bridge/devices", DeviceList());
         var controller = new ControllerAccount("settingcontrol-controller", "secret");
 
-        var acl = MosquittoConfig.AclFile(new BrokerAccessPolicy([_convention.AccessRules]), controller, _accounts);
+        var acl = MosquittoConfig.AclFile(new BrokerAccessPolicy([_convention.AccessRules]), controller, _data.Accounts);
 
         Assert.Contains("user bridge-zigbee2mqtt\ntopic read zigbee2mqtt/#\n", acl);
         Assert.Contains("topic write zigbee2mqtt/+\n", acl);

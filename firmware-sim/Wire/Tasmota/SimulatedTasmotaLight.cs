@@ -264,7 +264,10 @@ public sealed partial class SimulatedTasmotaLight : SimulatedClient
         var moved = _output.Apply(after.Power, after.Power ? after.Dimmer : 0, after.Ct, duration);
         if (moved.StartFadeLoop)
         {
-            _ = Task.Run(() => AdvanceFadeAsync(Disposing.Token), CancellationToken.None);
+            // Tasmota never reports mid-fade: the loop only moves the output so Output shows it.
+            _ = Task.Run(
+                () => _output.FollowFadeAsync(Time, TimeSpan.MaxValue, _ => Task.CompletedTask, () => Task.CompletedTask, Disposing.Token),
+                CancellationToken.None);
         }
 
         LogApplied(Logger, Topic, after.Power, after.Dimmer, after.Ct, duration.TotalSeconds);
@@ -295,26 +298,6 @@ public sealed partial class SimulatedTasmotaLight : SimulatedClient
         var toLevel = after.Power ? after.Dimmer : 0;
         var distance = Math.Max(Math.Abs(toLevel - fromLevel) / 100.0, Math.Abs(after.Ct - before.Ct) / (double)(MaxCt - MinCt));
         return fullSwing * distance;
-    }
-
-    /// <summary>Tasmota never reports mid-fade; the loop only moves the output so <see cref="Output"/> shows it.</summary>
-    private async Task AdvanceFadeAsync(CancellationToken token)
-    {
-        try
-        {
-            while (true)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(50), Time, token).ConfigureAwait(false);
-                if (!_output.Advance().More)
-                {
-                    return;
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // Disposed.
-        }
     }
 
     private async Task RunTelemetryAsync(CancellationToken token)

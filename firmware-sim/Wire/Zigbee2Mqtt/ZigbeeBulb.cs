@@ -155,7 +155,10 @@ public sealed partial class ZigbeeBulb
 
         if (change.StartFadeLoop)
         {
-            _ = Task.Run(() => ReportFadeAsync(_disposing), CancellationToken.None);
+            // A report every report interval while fading, and the final one as soon as the fade is over.
+            _ = Task.Run(
+                () => _output.FollowFadeAsync(_time, _reportInterval, levels => ReportAsync(ToState(levels)), () => ReportAsync(Current), _disposing),
+                CancellationToken.None);
         }
 
         await ReportAsync(assumed).ConfigureAwait(false);
@@ -190,38 +193,6 @@ public sealed partial class ZigbeeBulb
             ? requested.GetValue<double>()
             : double.Parse(requested.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
         return (int)Math.Clamp(Math.Round(mireds), Definition.ColorTempMin, Definition.ColorTempMax);
-    }
-
-    /// <summary>While a fade runs: a report every report interval, and the final one as soon as the fade is over.</summary>
-    private async Task ReportFadeAsync(CancellationToken token)
-    {
-        // Steps finer than the report interval, so the final report follows the end of the fade closely.
-        var step = TimeSpan.FromMilliseconds(Math.Min(100, _reportInterval.TotalMilliseconds));
-        var sinceReport = TimeSpan.Zero;
-        try
-        {
-            while (true)
-            {
-                await Task.Delay(step, _time, token).ConfigureAwait(false);
-                sinceReport += step;
-                var (changed, more) = _output.Advance();
-                if (!more)
-                {
-                    await ReportAsync(Current).ConfigureAwait(false);
-                    return;
-                }
-
-                if (changed is { } levels && sinceReport >= _reportInterval)
-                {
-                    sinceReport = TimeSpan.Zero;
-                    await ReportAsync(ToState(levels)).ConfigureAwait(false);
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // The bridge was disposed.
-        }
     }
 
     private Task ReportAsync(ZigbeeBulbState state)

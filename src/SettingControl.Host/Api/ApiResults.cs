@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using SettingControl.Contracts;
 using SettingControl.Host.Services;
+using SettingControl.Mqtt.Conventions;
 
 namespace SettingControl.Host.Api;
 
@@ -90,6 +91,23 @@ public static class ApiResults
     }
 
     /// <summary>Storage refused the write: 503 with the plain reason, and the room as it was.</summary>
+    /// <summary>A refused device registration: 409 when a topic or id is taken, else 400, with the refusals by field.</summary>
+    public static IResult RegistrationRefused(IReadOnlyList<RegistrationRefusal> refusals, string title, ApiCounters counters)
+    {
+        counters.Invalid();
+        return Results.ValidationProblem(
+            refusals.GroupBy(r => r.Field).ToDictionary(g => g.Key, g => g.Select(r => r.Message).ToArray()),
+            title: title,
+            statusCode: refusals.Any(r => r.Conflict) ? StatusCodes.Status409Conflict : StatusCodes.Status400BadRequest);
+    }
+
+    /// <summary>The answer to removing a registered device that is not there.</summary>
+    public static IResult RegisteredDeviceNotFound(string title, ApiCounters counters)
+    {
+        counters.NotFound();
+        return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: title);
+    }
+
     public static ProblemHttpResult StorageUnavailable(IReadOnlyList<FieldError> errors) => TypedResults.Problem(
         statusCode: StatusCodes.Status503ServiceUnavailable,
         title: "The change could not be saved; the room is unchanged.",

@@ -34,11 +34,7 @@ public static class TasmotaApi
             var (device, password, refusals) = devices.Register(body!.Topic?.Trim(), body.Name, time.GetUtcNow());
             if (device is null)
             {
-                counters.Invalid();
-                return Results.ValidationProblem(
-                    refusals.GroupBy(r => r.Field).ToDictionary(g => g.Key, g => g.Select(r => r.Message).ToArray()),
-                    title: "The Tasmota device was not registered.",
-                    statusCode: refusals.Any(r => r.Conflict) ? StatusCodes.Status409Conflict : StatusCodes.Status400BadRequest);
+                return RegistrationRefused(refusals, "The Tasmota device was not registered.", counters);
             }
 
             logger.LogInformation("Tasmota device {DeviceId} registered on topic {Topic}", device.DeviceId, device.Topic);
@@ -57,8 +53,7 @@ public static class TasmotaApi
         {
             if (!devices.Remove(deviceId))
             {
-                counters.NotFound();
-                return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "There is no such Tasmota device.");
+                return RegisteredDeviceNotFound("There is no such Tasmota device.", counters);
             }
 
             logger.LogInformation("Tasmota device {DeviceId} removed; its broker login is revoked", deviceId);

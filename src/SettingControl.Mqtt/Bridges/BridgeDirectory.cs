@@ -1,5 +1,6 @@
 using System.Text.Json;
 using SettingControl.DeviceProtocol;
+using SettingControl.Mqtt.Conventions;
 using SettingControl.Mqtt.Conventions.Tasmota;
 using SettingControl.Mqtt.Conventions.Zigbee2Mqtt;
 using SettingControl.Mqtt.Security;
@@ -46,6 +47,12 @@ public sealed class BridgeDirectory
             : [];
     }
 
+    /// <summary>
+    /// Who else has topics inside a base topic (a Home Assistant JSON light, whose topics staff choose freely), or
+    /// null: a bridge there would take their messages. Set by that convention's directory.
+    /// </summary>
+    public Func<string, string?>? TopicOwnerElsewhere { get; set; }
+
     /// <summary>Raised after a bridge was added or removed: the convention re-subscribes and the broker re-reads its rules.</summary>
     public event Action? Changed;
 
@@ -80,15 +87,19 @@ public sealed class BridgeDirectory
             {
                 refusals.Add(new("baseTopic", "The base topic must be plain topic levels (letters, digits, '-' and '_'), such as \"zigbee2mqtt\"."));
             }
-            else if (Overlaps(baseTopic!, _reservedBaseTopic))
+            else if (TopicTree.Overlaps(baseTopic!, _reservedBaseTopic))
             {
                 refusals.Add(new("baseTopic", $"\"{baseTopic}\" overlaps the controller's own topics (\"{_reservedBaseTopic}\")."));
             }
-            else if (TasmotaPrefixes.FirstOrDefault(p => Overlaps(baseTopic!, p)) is { } tasmota)
+            else if (TasmotaPrefixes.FirstOrDefault(p => TopicTree.Overlaps(baseTopic!, p)) is { } tasmota)
             {
                 refusals.Add(new("baseTopic", $"\"{baseTopic}\" overlaps Tasmota's topics (\"{tasmota}/…\")."));
             }
-            else if (_bridges.FirstOrDefault(b => Overlaps(baseTopic!, b.BaseTopic)) is { } other)
+            else if (TopicOwnerElsewhere?.Invoke(baseTopic!) is { } owner)
+            {
+                refusals.Add(new("baseTopic", $"\"{baseTopic}\" overlaps the topics of {owner}."));
+            }
+            else if (_bridges.FirstOrDefault(b => TopicTree.Overlaps(baseTopic!, b.BaseTopic)) is { } other)
             {
                 refusals.Add(new("baseTopic", $"\"{baseTopic}\" overlaps the topics of the bridge \"{other.Name}\"."));
             }
@@ -125,10 +136,6 @@ public sealed class BridgeDirectory
         Changed?.Invoke();
         return true;
     }
-
-    /// <summary>Whether one topic tree contains the other: "a" and "a/b" overlap, "a" and "ab" do not.</summary>
-    private static bool Overlaps(string a, string b) =>
-        a == b || a.StartsWith(b + "/", StringComparison.Ordinal) || b.StartsWith(a + "/", StringComparison.Ordinal);
 
     /// <summary>The bridge's id is also its broker username: derived from its base topic, made unique, always a valid device id.</summary>
     private string NewBridgeId(string baseTopic)

@@ -40,8 +40,9 @@ internal sealed class ConnectionAuthorizer(BrokerAccess access, DeviceLinkMetric
             return Refuse(e, BrokerRefusal.ClientIdReserved, MqttConnectReasonCode.ClientIdentifierNotValid);
         }
 
-        // A Tasmota picks its own client id (DVES_ and its MAC): it may not pick another account's, whose session it would take over.
-        if (principal.Kind == MqttPrincipalKind.Tasmota && e.ClientId != principal.Username && access.Accounts.Has(e.ClientId))
+        // A Tasmota (DVES_ and its MAC) or an ESPHome light (its name and MAC) picks its own client id: it may not pick
+        // another account's, whose session it would take over.
+        if (principal.Kind is MqttPrincipalKind.Tasmota or MqttPrincipalKind.JsonLight && e.ClientId != principal.Username && access.Accounts.Has(e.ClientId))
         {
             return Refuse(e, BrokerRefusal.ClientIdReserved, MqttConnectReasonCode.ClientIdentifierNotValid);
         }

@@ -5,10 +5,10 @@ using SettingControl.Domain;
 namespace SettingControl.Mqtt.Conventions;
 
 /// <summary>
-/// One way devices speak MQTT (SettingControl v1 now; Zigbee2MQTT's and Tasmota's next). The room grain asks for
-/// "this device should show X"; the convention owns everything on the wire for it: which topics the controller
-/// subscribes to, how one message becomes device messages, how a command becomes a topic and payload, and which
-/// topics each broker account may use. Like Home Assistant's MQTT light, which picks a schema class per entity,
+/// One way devices speak MQTT (SettingControl v1, Zigbee2MQTT, Tasmota, Home Assistant JSON lights). The room grain
+/// asks for "this device should show X"; the convention owns everything on the wire for it: which topics the
+/// controller subscribes to, how one message becomes device messages, how a command becomes a topic and payload, and
+/// which topics each broker account may use. Like Home Assistant's MQTT light, which picks a schema class per entity,
 /// <see cref="DeviceConventionRegistry"/> picks a convention per device.
 /// </summary>
 public interface IDeviceConvention

@@ -19,6 +19,9 @@ public enum MqttPrincipalKind
 
     /// <summary>A Tasmota device: its own <c>cmnd</c>/<c>stat</c>/<c>tele</c> topics, its Tasmota topic in <see cref="MqttPrincipal.Scope"/>.</summary>
     Tasmota,
+
+    /// <summary>A Home Assistant JSON light: the command, state and availability topics its registration names (looked up by username).</summary>
+    JsonLight,
 }
 
 /// <summary>

@@ -37,21 +37,18 @@ public static class MosquittoConfig
             text.Append('\n');
         }
 
-        foreach (var account in accounts.List().Where(a => a.Role == MqttAccountRole.Bridge && a.Scope is not null))
+        foreach (var account in accounts.List())
         {
-            var bridge = new MqttPrincipal(account.Username, MqttPrincipalKind.Bridge, account.Scope);
-            text.Append("# Bridge ").Append(account.Username).Append(": its bulbs under ").Append(account.Scope).Append(", never their set or get.\n");
-            text.Append("user ").Append(account.Username).Append('\n');
-            AppendLines(text, policy.Conventions.SelectMany(c => c.MosquittoScopedLines(bridge)));
-            text.Append('\n');
-        }
+            if (ScopedAccount(account) is not { } scopedAccount)
+            {
+                continue;
+            }
 
-        foreach (var account in accounts.List().Where(a => a.Role == MqttAccountRole.Tasmota && a.Scope is not null))
-        {
-            var device = new MqttPrincipal(account.Username, MqttPrincipalKind.Tasmota, account.Scope);
-            text.Append("# Tasmota device ").Append(account.Username).Append(": its own cmnd/stat/tele topics under ").Append(account.Scope).Append(", never cmnd.\n");
+            // An account whose topics are its own: each convention writes the lines for the accounts it knows.
+            var scoped = new MqttPrincipal(account.Username, scopedAccount.Kind, account.Scope);
+            text.Append("# ").Append(scopedAccount.Comment).Append('\n');
             text.Append("user ").Append(account.Username).Append('\n');
-            AppendLines(text, policy.Conventions.SelectMany(c => c.MosquittoScopedLines(device)));
+            AppendLines(text, policy.Conventions.SelectMany(c => c.MosquittoScopedLines(scoped)));
             text.Append('\n');
         }
 
@@ -59,6 +56,18 @@ public static class MosquittoConfig
         AppendLines(text, policy.Conventions.SelectMany(c => c.MosquittoDevicePatterns()));
         return text.ToString();
     }
+
+    /// <summary>The principal kind and ACL comment of an account whose topics are its own, or null for other accounts.</summary>
+    private static (MqttPrincipalKind Kind, string Comment)? ScopedAccount(MqttAccountInfo account) => account.Role switch
+    {
+        MqttAccountRole.Bridge when account.Scope is not null =>
+            (MqttPrincipalKind.Bridge, $"Bridge {account.Username}: its bulbs under {account.Scope}, never their set or get."),
+        MqttAccountRole.Tasmota when account.Scope is not null =>
+            (MqttPrincipalKind.Tasmota, $"Tasmota device {account.Username}: its own cmnd/stat/tele topics under {account.Scope}, never cmnd."),
+        MqttAccountRole.JsonLight =>
+            (MqttPrincipalKind.JsonLight, $"Home Assistant JSON light {account.Username}: reads its command topic, writes its state and availability topics."),
+        _ => null,
+    };
 
     private static void AppendLines(StringBuilder text, IEnumerable<string> lines)
     {

@@ -28,6 +28,12 @@ public enum MqttAccountRole
     /// <c>stat/&lt;topic&gt;/</c> and <c>tele/&lt;topic&gt;/</c> and reads <c>cmnd/&lt;topic&gt;/</c> (see the Tasmota convention's access rules).
     /// </summary>
     Tasmota,
+
+    /// <summary>
+    /// One Home Assistant JSON light: its rights are its registration's topics (it reads its command topic and
+    /// publishes its state and availability topics; see the Home Assistant JSON convention's access rules).
+    /// </summary>
+    JsonLight,
 }
 
 /// <summary>An issued account as listed to staff: never the password, never the hash.</summary>
@@ -80,9 +86,22 @@ public sealed class MqttAccountStore
 
     public string FilePath => _path;
 
-    /// <summary>Creates the device's account, or replaces its password (rotation). Returns the new password: the only time it is seen.</summary>
+    /// <summary>
+    /// Creates the device's account, or replaces its password (rotation). Returns the new password: the only time it is
+    /// seen. Rotating keeps what the account is: a new password for a bridge, a Tasmota or a JSON light (the staff
+    /// console's "New password" on any login) must not turn it into a v1 device without its topics.
+    /// </summary>
     /// <exception cref="ArgumentException">The id is not a valid device id, or is the controller's username or client id.</exception>
-    public string IssueDevice(string deviceId) => Issue(deviceId, MqttAccountRole.Device);
+    public string IssueDevice(string deviceId)
+    {
+        StoredAccount? existing;
+        lock (_lock)
+        {
+            _accounts.TryGetValue(deviceId, out existing);
+        }
+
+        return existing is null ? Issue(deviceId, MqttAccountRole.Device) : Issue(deviceId, existing.Role, existing.Scope);
+    }
 
     public string IssueGateway(string name) => Issue(name, MqttAccountRole.Gateway);
 
@@ -91,6 +110,9 @@ public sealed class MqttAccountStore
 
     /// <summary>Creates (or rotates) a Tasmota device's account, bound to its Tasmota <paramref name="topic"/>. Returns the new password.</summary>
     public string IssueTasmota(string username, string topic) => Issue(username, MqttAccountRole.Tasmota, topic);
+
+    /// <summary>Creates (or rotates) a Home Assistant JSON light's account; its topics are its registration's. Returns the new password.</summary>
+    public string IssueJsonLight(string username) => Issue(username, MqttAccountRole.JsonLight);
 
     /// <summary>The topic an account's rights are bound to (a bridge's base topic), or null.</summary>
     public string? ScopeOf(string username)

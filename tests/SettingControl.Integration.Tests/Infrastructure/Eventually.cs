@@ -32,4 +32,12 @@ public static class Eventually
 
     public static Task TrueAsync(Func<bool> condition, TimeSpan timeout, string what) =>
         TrueAsync(() => Task.FromResult(condition()), timeout, what);
+
+    /// <summary>Polls until <paramref name="read"/> gives a value <paramref name="done"/> accepts, and returns it.</summary>
+    public static async Task<T> ValueAsync<T>(Func<Task<T>> read, Func<T, bool> done, TimeSpan timeout, string what)
+    {
+        T value = default!;
+        await TrueAsync(async () => done(value = await read()), timeout, what);
+        return value;
+    }
 }

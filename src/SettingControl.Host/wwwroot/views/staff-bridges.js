@@ -3,7 +3,7 @@
 
 import { h } from '../lib/dom.js';
 import { api } from '../lib/api.js';
-import { guarded, section, table } from './staff-parts.js';
+import { guarded, removeButton, section, showLoginOnce, table } from './staff-parts.js';
 
 const STATE_TEXT = { online: 'online', offline: 'offline', unknown: 'not heard from yet' };
 
@@ -28,11 +28,7 @@ export function bridgesSection(changed) {
     e.preventDefault();
     guarded(part, async () => {
       const created = await api('POST', '/api/bridges', { kind: 'zigbee2mqtt', baseTopic: baseTopic.value.trim(), name: name.value.trim() });
-      shown.hidden = false;
-      shown.dataset.username = created.username;
-      shown.dataset.password = created.password;
-      shown.textContent = `Broker login for ${created.name}: username ${created.username}, password ${created.password}`
-        + ' — enter it in the bridge\'s Zigbee2MQTT configuration (mqtt: user, password) now; it is not shown again.';
+      showLoginOnce(shown, created, 'the bridge\'s Zigbee2MQTT configuration (mqtt: user, password)');
       name.value = '';
       await load();
       changed();
@@ -48,12 +44,9 @@ export function bridgesSection(changed) {
         h('td', {}, h('span', { class: `avail avail-${b.availability}` }, STATE_TEXT[b.availability] ?? b.availability)),
         h('td', {}, b.version ?? '—'),
         h('td', { 'data-testid': `bridge-${b.bridgeId}-lights` }, String(b.lightCount)),
-        h('td', { class: 'actions' }, h('button', { class: 'btn btn-danger', type: 'button', 'data-testid': `bridge-remove-${b.bridgeId}`, onclick: () => guarded(part, async () => {
-          if (!confirm(`Remove ${b.name}? Its broker login is revoked at once and its lights go offline.`)) return;
-          await api('DELETE', `/api/bridges/${encodeURIComponent(b.bridgeId)}`);
-          await load();
-          changed();
-        }) }, 'Remove'))));
+        h('td', { class: 'actions' }, removeButton(part, `bridge-remove-${b.bridgeId}`,
+          `Remove ${b.name}? Its broker login is revoked at once and its lights go offline.`,
+          `/api/bridges/${encodeURIComponent(b.bridgeId)}`, async () => { await load(); changed(); }))));
       list.replaceChildren(bridges.length ? table(['Bridge', 'Base topic', 'State', 'Version', 'Lights', ''], rows, 'bridges-table')
         : h('p', { class: 'placeholder' }, 'No bridge is registered.'));
     });

@@ -1,6 +1,8 @@
-// What the staff console's sections share: a titled section with its own error line, a table, and a short date.
+// What the staff console's sections share: a titled section with its own error line, a table, a short date, a
+// just-issued broker login shown once, and the button that removes a registered device or bridge.
 
 import { h } from '../lib/dom.js';
+import { api } from '../lib/api.js';
 
 /** A console section whose failures show in its own alert line, so one broken part never hides the others. */
 export function section(title, testid, ...body) {
@@ -33,4 +35,22 @@ export function when(iso) {
   if (!iso) return '—';
   const d = new Date(iso);
   return d.toLocaleString([], { dateStyle: 'short', timeStyle: 'short' });
+}
+
+/** Shows a just-issued broker login in `shown` (its password is never shown again), with where to enter it. */
+export function showLoginOnce(shown, created, where) {
+  shown.hidden = false;
+  shown.dataset.username = created.username;
+  shown.dataset.password = created.password;
+  shown.textContent = `Broker login for ${created.name}: username ${created.username}, password ${created.password}`
+    + ` — enter it in ${where} now; it is not shown again.`;
+}
+
+/** A Remove button that asks first, then DELETEs `url` and calls `after` (the list reloads). */
+export function removeButton(part, testid, question, url, after) {
+  return h('button', { class: 'btn btn-danger', type: 'button', 'data-testid': testid, onclick: () => guarded(part, async () => {
+    if (!confirm(question)) return;
+    await api('DELETE', url);
+    await after();
+  }) }, 'Remove');
 }

@@ -3,6 +3,7 @@
 import { h } from '../lib/dom.js';
 import { api } from '../lib/api.js';
 import { bridgesSection } from './staff-bridges.js';
+import { jsonLightsSection } from './staff-json-lights.js';
 import { guarded, section, table, when } from './staff-parts.js';
 
 const ROLES = ['Observer', 'Therapist', 'Staff', 'Admin'];
@@ -12,7 +13,7 @@ const CONVENTION_TEXT = {
   'settingcontrol-v1': 'SettingControl v1',
   zigbee2mqtt: 'Zigbee2MQTT',
   tasmota: 'Tasmota',
-  'ha-json': 'Home Assistant JSON',
+  'homeassistant-json': 'Home Assistant JSON',
 };
 
 /** The staff console (#/staff): rooms, devices, protocols and playlists; accounts and API keys for admins. */
@@ -20,6 +21,7 @@ export function mountStaff(main, me) {
   const rooms = section('Rooms', 'staff-rooms');
   const devices = section('Devices', 'staff-devices');
   const bridges = bridgesSection(() => loadDevices());
+  const jsonLights = jsonLightsSection(() => loadDevices());
   const library = section('Protocols and playlists', 'staff-library');
   const accounts = section('Accounts', 'staff-accounts');
   const keys = section('API keys', 'staff-keys');
@@ -38,7 +40,7 @@ export function mountStaff(main, me) {
   main.replaceChildren(
     h('h1', { class: 'page-title' }, 'Staff console'),
     h('p', { class: 'hint' }, 'Rooms, devices and settings. Everything here is also in the REST API (docs/api.md).'),
-    rooms.root, devices.root, bridges.root, library.root,
+    rooms.root, devices.root, bridges.root, jsonLights.root, library.root,
     me.canAdminister ? accounts.root : null,
     me.canAdminister ? keys.root : null);
 
@@ -260,11 +262,11 @@ export function mountStaff(main, me) {
 
   async function refreshAll() {
     await loadRooms();
-    await Promise.all([loadDevices(), loadLogins(), bridges.load(), loadLibrary(), loadAccounts(), loadKeys()]);
+    await Promise.all([loadDevices(), loadLogins(), bridges.load(), jsonLights.load(), loadLibrary(), loadAccounts(), loadKeys()]);
   }
 
   refreshAll();
   // Devices come and go on their own; keep their availability fresh while the console is open.
-  const timer = setInterval(() => { loadDevices(); bridges.load(); }, 5000);
+  const timer = setInterval(() => { loadDevices(); bridges.load(); jsonLights.load(); }, 5000);
   return { kind: 'staff', update() {}, dispose() { clearInterval(timer); } };
 }

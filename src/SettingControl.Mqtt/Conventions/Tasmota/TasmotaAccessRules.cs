@@ -9,7 +9,7 @@ namespace SettingControl.Mqtt.Conventions.Tasmota;
 /// <c>tele</c>. One Tasmota never reaches another's topics, and nobody else has any right there.
 /// </summary>
 /// <param name="topics">The registered devices' Tasmota topics, now.</param>
-public sealed class TasmotaAccessRules(Func<IReadOnlySet<string>> topics) : IBrokerAccessRules
+public sealed class TasmotaAccessRules(Func<IReadOnlyCollection<string>> topics) : IBrokerAccessRules
 {
     public bool MayPublish(MqttPrincipal who, string topic) => who.Kind switch
     {

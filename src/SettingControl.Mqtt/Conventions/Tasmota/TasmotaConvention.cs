@@ -16,73 +16,32 @@ public sealed class TasmotaConvention : IDeviceConvention
 {
     public const string ConventionName = "tasmota";
 
-    private readonly TasmotaDirectory _directory;
-    private readonly Lock _lock = new();
-    private IReadOnlyDictionary<string, TasmotaDevice> _byTopic = new Dictionary<string, TasmotaDevice>(StringComparer.Ordinal);
-    private IReadOnlyDictionary<string, TasmotaDevice> _byDevice = new Dictionary<string, TasmotaDevice>(StringComparer.Ordinal);
-    private IReadOnlySet<string> _topics = new HashSet<string>(StringComparer.Ordinal);
+    private readonly RegisteredDevices<TasmotaRegistration, TasmotaDevice> _devices;
 
     public TasmotaConvention(TasmotaDirectory directory)
     {
-        _directory = directory;
-        AccessRules = new TasmotaAccessRules(() => Topics);
-        Refresh();
-        directory.Changed += () =>
-        {
-            Refresh();
-            SubscriptionFiltersChanged?.Invoke();
-        };
+        _devices = new(directory, d => d.DeviceId, d => [d.Topic], d => new TasmotaDevice(d), d => d.Registration);
+        _devices.Changed += () => SubscriptionFiltersChanged?.Invoke();
+        AccessRules = new TasmotaAccessRules(() => _devices.Topics);
     }
 
     public string Name => ConventionName;
 
     public event Action? SubscriptionFiltersChanged;
 
-    public IReadOnlyList<string> SubscriptionFilters => Topics.Order(StringComparer.Ordinal).SelectMany(TasmotaTopics.FiltersFor).ToArray();
+    public IReadOnlyList<string> SubscriptionFilters => _devices.Topics.Order(StringComparer.Ordinal).SelectMany(TasmotaTopics.FiltersFor).ToArray();
 
     public IBrokerAccessRules AccessRules { get; }
 
-    private IReadOnlySet<string> Topics
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _topics;
-            }
-        }
-    }
-
     /// <summary>What a registered device shows now (unknown until it said anything).</summary>
-    public TasmotaDeviceStatus StatusOf(string deviceId)
-    {
-        lock (_lock)
-        {
-            return _byDevice.TryGetValue(deviceId, out var device) ? device.Status : new TasmotaDeviceStatus("unknown", null, null);
-        }
-    }
+    public TasmotaDeviceStatus StatusOf(string deviceId) => _devices.ByDevice(deviceId)?.Status ?? new TasmotaDeviceStatus("unknown", null, null);
 
-    public bool Claims(string deviceId)
-    {
-        lock (_lock)
-        {
-            return _byDevice.ContainsKey(deviceId);
-        }
-    }
+    public bool Claims(string deviceId) => _devices.ByDevice(deviceId) is not null;
 
     public ConventionParse Parse(string topic, ReadOnlySequence<byte> payload)
     {
         var kind = TasmotaTopics.Classify(topic, out var deviceTopic);
-        TasmotaDevice? device = null;
-        lock (_lock)
-        {
-            if (kind != TasmotaTopicKind.Foreign)
-            {
-                _byTopic.TryGetValue(deviceTopic, out device);
-            }
-        }
-
-        if (device is null)
+        if (kind == TasmotaTopicKind.Foreign || _devices.ByTopic(deviceTopic) is not { } device)
         {
             return ConventionParse.Dropped(DropReason.UnknownTopic);
         }
@@ -92,50 +51,13 @@ public sealed class TasmotaConvention : IDeviceConvention
             return ConventionParse.Of();
         }
 
-        if (payload.Length > PayloadParser.MaxPayloadBytes)
-        {
-            return ConventionParse.Dropped(DropReason.TooLarge);
-        }
-
-        var bytes = payload.IsSingleSegment ? payload.FirstSpan : payload.ToArray();
-        if (!System.Text.Unicode.Utf8.IsValid(bytes))
-        {
-            return ConventionParse.Dropped(DropReason.NotUtf8);
-        }
-
-        return device.OnMessage(kind, bytes);
+        var reason = ConventionPayload.TryRead(payload, out var bytes);
+        return reason == DropReason.None ? device.OnMessage(kind, bytes) : ConventionParse.Dropped(reason);
     }
 
-    public OutboundRequest? BuildCommand(DeviceCommand command, string commandId)
-    {
-        TasmotaDevice? device;
-        lock (_lock)
-        {
-            _byDevice.TryGetValue(command.DeviceId, out device);
-        }
-
-        // Tasmota has no command ids: a QoS 1 redelivery of the same whole state is harmless.
-        return device is null
-            ? null
-            : new OutboundRequest(TasmotaTopics.Backlog(device.Registration.Topic), Encoding.UTF8.GetBytes(TasmotaPayloads.Backlog(command)));
-    }
-
-    /// <summary>Keeps what is known of devices still registered; a new device starts unknown until its retained LWT arrives.</summary>
-    private void Refresh()
-    {
-        lock (_lock)
-        {
-            var byTopic = new Dictionary<string, TasmotaDevice>(StringComparer.Ordinal);
-            foreach (var registration in _directory.List())
-            {
-                byTopic[registration.Topic] = _byTopic.TryGetValue(registration.Topic, out var known) && known.Registration == registration
-                    ? known
-                    : new TasmotaDevice(registration);
-            }
-
-            _byTopic = byTopic;
-            _byDevice = byTopic.Values.ToDictionary(d => d.Registration.DeviceId, StringComparer.Ordinal);
-            _topics = byTopic.Keys.ToHashSet(StringComparer.Ordinal);
-        }
-    }
+    /// <summary>Tasmota has no command ids: a QoS 1 redelivery of the same whole state is harmless.</summary>
+    public OutboundRequest? BuildCommand(DeviceCommand command, string commandId) =>
+        _devices.ByDevice(command.DeviceId) is { Registration.Topic: var topic }
+            ? new OutboundRequest(TasmotaTopics.Backlog(topic), Encoding.UTF8.GetBytes(TasmotaPayloads.Backlog(command)))
+            : null;
 }

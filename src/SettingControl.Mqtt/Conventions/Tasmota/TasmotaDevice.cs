@@ -60,7 +60,7 @@ internal sealed class TasmotaDevice(TasmotaRegistration registration)
 
         _online = online;
         var messages = new List<InboundDeviceMessage>();
-        AnnounceOnce(messages);
+        InboundDeviceMessage.Announced.Once(ref _announced, messages, Announcement);
         messages.Add(new InboundDeviceMessage.AvailabilityChanged(registration.DeviceId, online));
         IReadOnlyList<OutboundRequest> requests = online ? [new OutboundRequest(TasmotaTopics.StateQuery(registration.Topic), [])] : [];
         return ConventionParse.Of(messages, requests);
@@ -116,7 +116,7 @@ internal sealed class TasmotaDevice(TasmotaRegistration registration)
     private ConventionParse Report()
     {
         var messages = new List<InboundDeviceMessage>();
-        AnnounceOnce(messages);
+        InboundDeviceMessage.Announced.Once(ref _announced, messages, Announcement);
         if (_online != true)
         {
             // A device that reports is online, whatever its LWT said last (a retained LWT may be older than it).
@@ -129,15 +129,6 @@ internal sealed class TasmotaDevice(TasmotaRegistration registration)
             : (int?)null;
         messages.Add(new InboundDeviceMessage.StateReported(registration.DeviceId, new ActualStateDto(_light.Power == true, _light.Dimmer, kelvin, null, null, null)));
         return ConventionParse.Of(messages, []);
-    }
-
-    private void AnnounceOnce(List<InboundDeviceMessage> messages)
-    {
-        if (!_announced)
-        {
-            _announced = true;
-            messages.Add(new InboundDeviceMessage.Announced(registration.DeviceId, Announcement()));
-        }
     }
 
     private DeviceAnnouncement Announcement() => new(

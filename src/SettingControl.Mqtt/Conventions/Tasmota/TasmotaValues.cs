@@ -28,11 +28,10 @@ public static class TasmotaValues
     public static int ToDimmer(int percent) => Math.Clamp(percent, 0, 100);
 
     /// <summary>Kelvin to CT mireds (10⁶ / K), clamped to 153–500.</summary>
-    public static int ToCt(int kelvin) =>
-        Math.Clamp((int)Math.Round(1_000_000.0 / Math.Max(kelvin, 1), MidpointRounding.AwayFromZero), MinCt, MaxCt);
+    public static int ToCt(int kelvin) => LightValues.ToMireds(kelvin, MinCt, MaxCt);
 
     /// <summary>CT mireds to kelvin (10⁶ / mireds).</summary>
-    public static int ToKelvin(int mireds) => (int)Math.Round(1_000_000.0 / Math.Max(mireds, 1), MidpointRounding.AwayFromZero);
+    public static int ToKelvin(int mireds) => LightValues.ToKelvin(mireds);
 
     /// <summary>A fade's length as Speed (nearest half-second, 1–40); null for an instant change (<c>Fade 0</c>).</summary>
     public static int? ToSpeed(int transitionMs) =>

@@ -62,17 +62,10 @@ public static class Zigbee2MqttPayloads
 
         var root = document.RootElement;
 
-        if (!root.TryGetProperty(bulb.StateProperty, out var power) || power.ValueKind != JsonValueKind.String)
+        var reason = ConventionJson.TryReadOnOff(root, bulb.StateProperty, out var on);
+        if (reason != DropReason.None)
         {
-            return DropReason.MissingField;
-        }
-
-        bool on;
-        switch (power.GetString())
-        {
-            case "ON": on = true; break;
-            case "OFF": on = false; break;
-            default: return DropReason.UnknownValue;
+            return reason;
         }
 
         int? brightness = null;
