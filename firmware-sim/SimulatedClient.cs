@@ -72,7 +72,7 @@ public abstract partial class SimulatedClient : IAsyncDisposable
     private protected CancellationTokenSource Disposing { get; } = new();
 
     private MqttSession Session => _session ??= new MqttSession(
-        Endpoint, ClientId, Will, Subscriptions, SubscribeNoLocal, Identity, OnMessageAsync, Logger);
+        Endpoint, ClientId, Will, Subscriptions, SubscribeNoLocal, Identity, OnMessageAsync, Logger, CarriesOnWhenRefused);
 
     /// <summary>The broker and login.</summary>
     private protected abstract MqttEndpoint Endpoint { get; }
@@ -85,6 +85,9 @@ public abstract partial class SimulatedClient : IAsyncDisposable
 
     /// <summary>Subscribe with MQTT 5 no-local, so the client does not hear its own messages (the default).</summary>
     private protected virtual bool SubscribeNoLocal => true;
+
+    /// <summary>Whether a publish the broker refuses as not authorised is skipped rather than failing the connection.</summary>
+    private protected virtual bool CarriesOnWhenRefused => false;
 
     /// <summary>
     /// Connects (retrying until connected or cancelled), subscribes, then publishes <see cref="Identity"/>; a background

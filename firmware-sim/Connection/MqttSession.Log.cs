@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace SettingControl.FirmwareSim.Connection;
 
-/// <summary>Connection events of a bridge or Tasmota light (ids 101–106; v1 devices keep theirs).</summary>
+/// <summary>Connection events of a bridge or Tasmota light (ids 101–107; v1 devices keep theirs).</summary>
 internal sealed partial class MqttSession
 {
     [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "{ClientId} connected to {Host}:{Port}")]
@@ -22,4 +22,7 @@ internal sealed partial class MqttSession
 
     [LoggerMessage(EventId = 106, Level = LogLevel.Warning, Message = "{ClientId} could not stop cleanly: {Reason}")]
     private partial void LogStopFailed(string clientId, string reason);
+
+    [LoggerMessage(EventId = 107, Level = LogLevel.Warning, Message = "{ClientId}: the broker refused a publish to {Topic} (not authorised); carrying on")]
+    private partial void LogPublishRefused(string clientId, string topic);
 }

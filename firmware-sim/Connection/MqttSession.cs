@@ -36,6 +36,7 @@ internal sealed partial class MqttSession
     private readonly Publication _will;
     private readonly IReadOnlyList<string> _subscriptions;
     private readonly bool _noLocal;
+    private readonly bool _carriesOnWhenRefused;
     private readonly Func<IReadOnlyList<Publication>> _identity;
     private readonly Func<string, ReadOnlySequence<byte>, Task> _onMessage;
     private readonly ILogger _logger;
@@ -54,6 +55,10 @@ internal sealed partial class MqttSession
     /// <param name="noLocal">Subscribe with MQTT 5 no-local (the client does not hear its own messages).</param>
     /// <param name="identity">Published, in order, after every (re)connect once subscribed; built inside the publish gate.</param>
     /// <param name="onMessage">Every message received on a subscription (topic, payload).</param>
+    /// <param name="carriesOnWhenRefused">
+    /// A publish the broker refuses as not authorised is logged and skipped instead of failing the connection, as
+    /// Zigbee2MQTT does (a Mosquitto ACL that does not list a bulb yet refuses its state, and the bridge stays up).
+    /// </param>
     public MqttSession(
         MqttEndpoint endpoint,
         string clientId,
@@ -62,8 +67,10 @@ internal sealed partial class MqttSession
         bool noLocal,
         Func<IReadOnlyList<Publication>> identity,
         Func<string, ReadOnlySequence<byte>, Task> onMessage,
-        ILogger logger)
+        ILogger logger,
+        bool carriesOnWhenRefused = false)
     {
+        _carriesOnWhenRefused = carriesOnWhenRefused;
         _endpoint = endpoint;
         _clientId = clientId;
         _will = will;
@@ -211,7 +218,7 @@ internal sealed partial class MqttSession
         return timeout;
     }
 
-    private static async Task PublishAsync(IMqttClient client, Publication message, CancellationToken token)
+    private async Task PublishAsync(IMqttClient client, Publication message, CancellationToken token)
     {
         var mqttMessage = new MqttApplicationMessageBuilder()
             .WithTopic(message.Topic)
@@ -221,13 +228,17 @@ internal sealed partial class MqttSession
             .Build();
         using var timeout = WithTimeout(token);
         var result = await client.PublishAsync(mqttMessage, timeout.Token).ConfigureAwait(false);
-        if (!result.IsSuccess)
+        if (result.ReasonCode == MqttClientPublishReasonCode.NotAuthorized && _carriesOnWhenRefused)
+        {
+            LogPublishRefused(_clientId, message.Topic);
+        }
+        else if (!result.IsSuccess)
         {
             throw new InvalidOperationException($"publish to '{message.Topic}' failed: {result.ReasonCode} {result.ReasonString}".TrimEnd());
         }
     }
 
-    private static async Task PublishAllAsync(IMqttClient client, IReadOnlyList<Publication> messages, CancellationToken token)
+    private async Task PublishAllAsync(IMqttClient client, IReadOnlyList<Publication> messages, CancellationToken token)
     {
         foreach (var message in messages)
         {

@@ -9,6 +9,7 @@ using SettingControl.FirmwareSim.Wire.HomeAssistantJson;
 using SettingControl.FirmwareSim.Wire.Tasmota;
 using SettingControl.FirmwareSim.Wire.Zigbee2Mqtt;
 using SettingControl.Integration.Tests.Infrastructure;
+using SettingControl.Mqtt.Security;
 using Xunit.Abstractions;
 
 namespace SettingControl.Integration.Tests;
@@ -17,7 +18,7 @@ namespace SettingControl.Integration.Tests;
 /// A whole (time-compressed) session in a room that mixes a Zigbee bulb behind a simulated Zigbee2MQTT bridge, a
 /// Tasmota dimmer, an ESPHome (Home Assistant JSON) lamp and SettingControl v1 lights and eye mask: the emergence ramp stepped by the controller, Lights up, the bulb coming back
 /// from a power cut at full white, and a controller restart after which the bulb is read back before it is told
-/// anything.
+/// anything. On the embedded broker and on a real Mosquitto configured only with the files SettingControl generates.
 /// </summary>
 public sealed class MixedRoomSessionTests(ITestOutputHelper output)
 {
@@ -40,38 +41,51 @@ public sealed class MixedRoomSessionTests(ITestOutputHelper output)
     /// <summary>The bulb may run 4 s itself; the 16-second ramp must reach it as segments no longer than that.</summary>
     private const int MaxNativeTransitionMs = 4000;
 
-    [Fact]
-    public async Task A_mixed_room_runs_a_session_with_a_stepped_ramp_lights_up_a_power_cut_and_a_controller_restart()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_mixed_room_runs_a_session_with_a_stepped_ramp_lights_up_a_power_cut_and_a_controller_restart(bool onMosquitto)
     {
         var dataDirectory = HostUnderTest.NewDataDirectory();
-        var mqttPort = FreePorts.Next();
         var settings = new Dictionary<string, string> { ["Zigbee2Mqtt:MaxNativeTransitionMs"] = MaxNativeTransitionMs.ToString() };
+
+        // On Mosquitto the broker is configured only with the files SettingControl generates, fetched again after each
+        // registration and once the bridge has listed its bulb (a friendly name with '/' is written into the ACL by name).
+        MosquittoBroker? mosquitto = null;
+        int mqttPort;
+        if (onMosquitto)
+        {
+            var accounts = new BrokerAccounts(rooms: 1);
+            mosquitto = await MosquittoBroker.StartAsync(accounts, maxPacketBytes: MosquittoConfig.MaxBridgePacketBytes);
+            foreach (var (key, value) in accounts.ExternalBrokerSettings())
+            {
+                settings[key] = value;
+            }
+
+            settings["Mqtt:CredentialsDirectory"] = accounts.Directory;
+            mqttPort = mosquitto.Port;
+        }
+        else
+        {
+            mqttPort = FreePorts.Next();
+        }
+
         var host = await HostUnderTest.StartAsync(simulatedRooms: 1, dataDirectory: dataDirectory, mqttPort: mqttPort, extra: settings);
+        async Task ConfigureMosquitto()
+        {
+            if (mosquitto is not null)
+            {
+                await mosquitto.ReconfigureAsync(await host.Http.GetStringAsync("/api/mqtt/mosquitto/passwd"), await host.Http.GetStringAsync("/api/mqtt/mosquitto/acl"));
+            }
+        }
+
         try
         {
             var registered = await host.Http.PostAsJsonAsync("/api/bridges", new { kind = "zigbee2mqtt", baseTopic = "zigbee2mqtt", name = "Ground floor" });
             Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
             var login = await registered.Content.ReadFromJsonAsync<JsonElement>();
-            var bulbOptions = Zigbee2MqttBridgeOptions.DefaultBulbs(1)[0];
-            await using var bridge = new Zigbee2MqttBridge(new Zigbee2MqttBridgeOptions
-            {
-                Broker = new MqttEndpoint { BrokerPort = mqttPort, Username = login.GetProperty("username").GetString(), Password = login.GetProperty("password").GetString() },
-                Bulbs = [bulbOptions],
-                ReportIntervalMs = 200,
-            });
-            await bridge.StartAsync(CancellationToken.None);
-            var bulb = bridge[bulbOptions.FriendlyName];
-            var bulbId = bulbOptions.EffectiveIeeeAddress.ToLowerInvariant();
-
             var tasmotaLogin = await (await host.Http.PostAsJsonAsync("/api/tasmota", new { topic = "room-1-dimmer", name = "Room 1 reading lamp" })).Content.ReadFromJsonAsync<JsonElement>();
             var dimmerId = tasmotaLogin.GetProperty("deviceId").GetString()!;
-            await using var dimmer = new SimulatedTasmotaLight(new TasmotaLightOptions
-            {
-                Topic = "room-1-dimmer",
-                Broker = new MqttEndpoint { BrokerPort = mqttPort, Username = tasmotaLogin.GetProperty("username").GetString(), Password = tasmotaLogin.GetProperty("password").GetString() },
-            });
-            await dimmer.StartAsync(CancellationToken.None);
-
             var lampLogin = await (await host.Http.PostAsJsonAsync("/api/json-lights", new
             {
                 name = "Room 1 floor lamp",
@@ -81,16 +95,37 @@ public sealed class MixedRoomSessionTests(ITestOutputHelper output)
                 maxTransitionMs = MaxNativeTransitionMs,
             })).Content.ReadFromJsonAsync<JsonElement>();
             var lampId = lampLogin.GetProperty("deviceId").GetString()!;
+            await ConfigureMosquitto();
+
+            var bulbOptions = Zigbee2MqttBridgeOptions.DefaultBulbs(1)[0];
+            await using var bridge = new Zigbee2MqttBridge(new Zigbee2MqttBridgeOptions
+            {
+                Broker = new MqttEndpoint { BrokerPort = mqttPort, Username = login.GetProperty("username").GetString(), Password = login.GetProperty("password").GetString() },
+                Bulbs = [bulbOptions],
+                ReportIntervalMs = 200,
+            });
+            await Connect(bridge, "the bridge", mosquitto);
+            var bulb = bridge[bulbOptions.FriendlyName];
+            var bulbId = bulbOptions.EffectiveIeeeAddress.ToLowerInvariant();
+
+            await using var dimmer = new SimulatedTasmotaLight(new TasmotaLightOptions
+            {
+                Topic = "room-1-dimmer",
+                Broker = new MqttEndpoint { BrokerPort = mqttPort, Username = tasmotaLogin.GetProperty("username").GetString(), Password = tasmotaLogin.GetProperty("password").GetString() },
+            });
+            await Connect(dimmer, "the dimmer", mosquitto);
+
             await using var lamp = new SimulatedJsonLight(JsonLightOptions.Esphome("room-1-floor-lamp") with
             {
                 ReportIntervalMs = 200,
                 Broker = new MqttEndpoint { BrokerPort = mqttPort, Username = lampId, Password = lampLogin.GetProperty("password").GetString() },
             });
-            await lamp.StartAsync(CancellationToken.None);
+            await Connect(lamp, "the lamp", mosquitto);
 
             await Eventually.TrueAsync(async () => (await host.Http.GetStringAsync("/api/devices")).Contains(bulbId, StringComparison.Ordinal), TimeSpan.FromSeconds(15), "the bulb listed");
             await Eventually.TrueAsync(async () => (await host.Http.GetStringAsync("/api/devices")).Contains(dimmerId, StringComparison.Ordinal), TimeSpan.FromSeconds(15), "the dimmer listed");
             await Eventually.TrueAsync(async () => (await host.Http.GetStringAsync("/api/devices")).Contains(lampId, StringComparison.Ordinal), TimeSpan.FromSeconds(15), "the lamp listed");
+            await ConfigureMosquitto();
             (await host.Http.PutAsJsonAsync($"/api/devices/{bulbId}/room", new { roomId = "room-1" })).EnsureSuccessStatusCode();
             (await host.Http.PutAsJsonAsync($"/api/devices/{dimmerId}/room", new { roomId = "room-1" })).EnsureSuccessStatusCode();
             (await host.Http.PutAsJsonAsync($"/api/devices/{lampId}/room", new { roomId = "room-1" })).EnsureSuccessStatusCode();
@@ -159,6 +194,23 @@ public sealed class MixedRoomSessionTests(ITestOutputHelper output)
         finally
         {
             await host.DisposeAsync();
+            if (mosquitto is not null)
+            {
+                await mosquitto.DisposeAsync();
+            }
+        }
+    }
+
+    private static async Task Connect(SettingControl.FirmwareSim.SimulatedClient client, string what, MosquittoBroker? mosquitto)
+    {
+        using var connecting = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        try
+        {
+            await client.StartAsync(connecting.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Assert.Fail($"{what} did not connect" + (mosquitto is null ? string.Empty : ": " + string.Join('\n', mosquitto.Log)));
         }
     }
 

@@ -61,6 +61,9 @@ public sealed partial class Zigbee2MqttBridge : SimulatedClient
 
     private protected override IReadOnlyList<string> Subscriptions { get; }
 
+    /// <summary>Zigbee2MQTT logs a refused publish and stays connected.</summary>
+    private protected override bool CarriesOnWhenRefused => true;
+
     /// <exception cref="KeyNotFoundException">No bulb has that friendly name.</exception>
     public ZigbeeBulb this[string friendlyName] => _bulbs.TryGetValue(friendlyName, out var bulb)
         ? bulb
