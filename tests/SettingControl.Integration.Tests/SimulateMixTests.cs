@@ -5,8 +5,8 @@ using SettingControl.Integration.Tests.Infrastructure;
 namespace SettingControl.Integration.Tests;
 
 /// <summary>
-/// <c>--simulate N --simulate-mix</c>, as a newcomer runs it: rooms whose light is a Zigbee bulb behind a simulated
-/// Zigbee2MQTT bridge and a Tasmota dimmer, and whose mask is a v1 device, all registered as staff would register them,
+/// <c>--simulate N --simulate-mix</c>, as a newcomer runs it: rooms whose lights are a Zigbee bulb behind a simulated
+/// Zigbee2MQTT bridge, a Tasmota dimmer and an ESPHome lamp, and whose mask is a v1 device, all registered as staff would register them,
 /// online, and driven by the room; after a restart the same logins still work.
 /// </summary>
 public sealed class SimulateMixTests
@@ -23,17 +23,18 @@ public sealed class SimulateMixTests
         {
             await AllOnline(host, "before the restart");
             var room = await host.GetRoomAsync("room-1");
-            Assert.Equal(3, room.Devices.Count);
+            Assert.Equal(4, room.Devices.Count);
 
             var devices = (await host.Http.GetFromJsonAsync<JsonElement[]>("/api/devices"))!;
             var lights = room.Devices.Where(d => d.Kind == "light")
                 .Select(d => devices.Single(x => x.GetProperty("deviceId").GetString() == d.DeviceId).GetProperty("convention").GetString()).Order();
-            Assert.Equal(["tasmota", "zigbee2mqtt"], lights);
+            Assert.Equal(["homeassistant-json", "tasmota", "zigbee2mqtt"], lights);
             Assert.Equal("room-1-mask", room.Devices.Single(d => d.Kind == "mask").DeviceId);
 
             var bridge = Assert.Single((await host.Http.GetFromJsonAsync<JsonElement[]>("/api/bridges"))!);
             Assert.Equal(("Simulated Zigbee2MQTT bridge", "online"), (bridge.GetProperty("name").GetString(), bridge.GetProperty("availability").GetString()));
             Assert.Equal(2, (await host.Http.GetFromJsonAsync<JsonElement[]>("/api/tasmota"))!.Length);
+            Assert.Equal(2, (await host.Http.GetFromJsonAsync<JsonElement[]>("/api/json-lights"))!.Length);
 
             await Drives(host, 35);
 
@@ -51,7 +52,7 @@ public sealed class SimulateMixTests
 
     private static Task AllOnline(HostUnderTest host, string when) =>
         Eventually.TrueAsync(
-            async () => (await Task.WhenAll(host.GetRoomAsync("room-1"), host.GetRoomAsync("room-2"))).All(r => r.Devices.Count == 3 && r.Devices.All(d => d.Availability == "online")),
+            async () => (await Task.WhenAll(host.GetRoomAsync("room-1"), host.GetRoomAsync("room-2"))).All(r => r.Devices.Count == 4 && r.Devices.All(d => d.Availability == "online")),
             TimeSpan.FromSeconds(30),
             $"every device of both mixed rooms online {when}");
 
@@ -70,7 +71,7 @@ public sealed class SimulateMixTests
                     return lights.All(d => d.Actual?.Brightness == brightness);
                 },
                 TimeSpan.FromSeconds(20),
-                $"room-1's bulb and dimmer at {brightness} %");
+                $"room-1's bulb, dimmer and lamp at {brightness} %");
         }
         catch (TimeoutException e)
         {

@@ -1,10 +1,12 @@
 using Microsoft.Extensions.Options;
 using SettingControl.FirmwareSim;
 using SettingControl.FirmwareSim.Connection;
+using SettingControl.FirmwareSim.Wire.HomeAssistantJson;
 using SettingControl.FirmwareSim.Wire.Tasmota;
 using SettingControl.FirmwareSim.Wire.Zigbee2Mqtt;
 using SettingControl.Mqtt;
 using SettingControl.Mqtt.Bridges;
+using SettingControl.Mqtt.Conventions.HomeAssistantJson;
 using SettingControl.Mqtt.Conventions.Tasmota;
 using SettingControl.Mqtt.Security;
 
@@ -14,8 +16,8 @@ namespace SettingControl.Host.Services;
 /// With <c>--simulate N</c>, runs the firmware-sim devices of room-1 … room-N inside the host, against
 /// the same broker the controller uses, so one command gives a newcomer a working facility.
 /// <c>Simulation:RunDevices=false</c> seeds the rooms but leaves the devices to someone else (tests). With
-/// <c>--simulate-mix</c> the rooms mix conventions (<see cref="SimulatedMix"/>): a bridge and Tasmota dimmers run beside
-/// the v1 masks.
+/// <c>--simulate-mix</c> the rooms mix conventions (<see cref="SimulatedMix"/>): a bridge, Tasmota dimmers and ESPHome
+/// lamps run beside the v1 masks.
 /// </summary>
 public sealed class SimulationService(
     IOptions<SimulationOptions> simulation,
@@ -24,6 +26,7 @@ public sealed class SimulationService(
     MqttAccountStore accounts,
     BridgeDirectory bridges,
     TasmotaDirectory tasmota,
+    JsonLightDirectory lamps,
     TimeProvider time,
     ILoggerFactory loggerFactory,
     ILogger<SimulationService> logger) : IHostedService, IAsyncDisposable
@@ -47,7 +50,7 @@ public sealed class SimulationService(
         IReadOnlyList<SimulatedDeviceOptions> devices;
         if (options.Mix)
         {
-            var logins = SimulatedMix.EnsureLogins(options.Rooms, bridges, tasmota, accounts, storage.Value.DataDirectory, time);
+            var logins = SimulatedMix.EnsureLogins(options.Rooms, bridges, tasmota, lamps, accounts, storage.Value.DataDirectory, time);
             if (!options.RunDevices)
             {
                 return Task.CompletedTask;
@@ -57,6 +60,8 @@ public sealed class SimulationService(
             _otherClients.Add(new Zigbee2MqttBridge(plan.Bridge with { Broker = WithTls(plan.Bridge.Broker, broker) }, time, loggerFactory.CreateLogger<Zigbee2MqttBridge>()));
             _otherClients.AddRange(plan.TasmotaLights.Select(light =>
                 new SimulatedTasmotaLight(light with { Broker = WithTls(light.Broker, broker) }, time, loggerFactory.CreateLogger<SimulatedTasmotaLight>())));
+            _otherClients.AddRange(plan.JsonLights.Select(lamp =>
+                new SimulatedJsonLight(lamp with { Broker = WithTls(lamp.Broker, broker) }, time, loggerFactory.CreateLogger<SimulatedJsonLight>())));
             devices = plan.V1Devices;
         }
         else
