@@ -176,7 +176,8 @@ public sealed class StaffConsoleBrowserTests : IAsyncLifetime
         await Task.Delay(1400);
         await tablet.Mouse.UpAsync();
         await Assertions.Expect(observer.GetByTestId("lights-up-banner")).ToBeVisibleAsync();
-        Assert.True(await _lamp!.WaitUntilAsync(s => s.Brightness == 100, TimeSpan.FromSeconds(5)), "Lights up reaches the lamp");
+        // Patience as everywhere else in this test; how fast Lights up lands is the benchmark's to measure, not a test's.
+        Assert.True(await _lamp!.WaitUntilAsync(s => s.Brightness == 100, TimeSpan.FromSeconds(15)), "Lights up reaches the lamp");
         await tablet.GetByTestId("lights-up-resume").ClickAsync();
         await Assertions.Expect(observer.GetByTestId("lights-up-banner")).ToHaveCountAsync(0);
 
