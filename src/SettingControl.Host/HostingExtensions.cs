@@ -140,6 +140,7 @@ public static class HostingExtensions
     {
         services.AddSingleton<SimulationService>();
         services.AddHostedService(sp => sp.GetRequiredService<SimulationService>());
+        services.AddHostedService<StartupSummary>();
         return services;
     }
 

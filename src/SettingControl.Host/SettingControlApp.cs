@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration.Memory;
+
 namespace SettingControl.Host;
 
 /// <summary>Builds the whole facility host; Program.cs and the integration tests both start it this way.</summary>
@@ -16,6 +18,10 @@ public static class SettingControlApp
             Args = args,
             ContentRootPath = AppContext.BaseDirectory,
         });
+        // Quiet defaults under everything else, so appsettings, the environment and the command line still override
+        // them: Orleans' option dumps, ASP.NET Core's per-request and lifetime lines would bury the start-up summary
+        // (StartupSummary, printed last).
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = QuietLogging });
         builder.Configuration.AddCommandLine(args, new Dictionary<string, string>
         {
             ["--simulate"] = "Simulation:Rooms",
@@ -28,4 +34,21 @@ public static class SettingControlApp
         app.MapSettingControl();
         return app;
     }
+
+    private static readonly Dictionary<string, string?> QuietLogging = new()
+    {
+        ["Logging:LogLevel:Default"] = "Information",
+        ["Logging:LogLevel:Microsoft"] = "Warning",
+        ["Logging:LogLevel:Orleans"] = "Warning",
+
+        // Orleans' placement retries log every attempt at Information.
+        ["Logging:LogLevel:Polly"] = "Warning",
+
+        // The in-process simulated devices (--simulate) would log every command they apply.
+        ["Logging:LogLevel:SettingControl.FirmwareSim"] = "Warning",
+
+        // "No XML encryptor configured" at every start: the sign-in keys are protected by the data directory's
+        // permissions instead (docs/security.md); an error in DataProtection still shows.
+        ["Logging:LogLevel:Microsoft.AspNetCore.DataProtection"] = "Error",
+    };
 }

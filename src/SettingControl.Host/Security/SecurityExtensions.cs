@@ -27,7 +27,8 @@ public static class SecurityExtensions
         services.AddSingleton<HubConnections>();
         services.AddSingleton<SecurityCounters>();
         services.AddSingleton<IAuthorizationHandler, AccessRequirementHandler>();
-        services.AddHostedService<AccountBootstrapper>();
+        services.AddSingleton<AccountBootstrapper>();
+        services.AddHostedService(sp => sp.GetRequiredService<AccountBootstrapper>());
 
         // Sign-in cookies stay valid across restarts: the keys that protect them live in the data directory.
         services.AddDataProtection()

@@ -16,7 +16,7 @@ import { pill, startConnection, syncGroups } from './lib/hub.js';
 import { followHash, route } from './lib/routes.js';
 import { setRedraw } from './lib/store.js';
 import { me, loadSignedInUser } from './lib/user.js';
-import { showSignIn } from './views/sign-in.js';
+import { showSignedOut, showSignIn } from './views/sign-in.js';
 import { mountStaff } from './views/staff.js';
 import { mountList } from './views/overview.js';
 import { mountRoom } from './views/room.js';
@@ -79,6 +79,7 @@ setInterval(() => {
 }, 1000);
 
 setRedraw(refreshView);
+window.addEventListener('signed-out', showSignedOut);
 await loadSignedInUser();
 
 if (!me) {

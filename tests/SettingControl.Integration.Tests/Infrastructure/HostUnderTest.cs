@@ -101,6 +101,8 @@ public sealed class HostUnderTest : IAsyncDisposable
     public static string NewDataDirectory() =>
         Path.Combine(Path.GetTempPath(), "settingcontrol-tests", "host-" + Guid.NewGuid().ToString("N"));
 
+    /// <param name="logs">Captures the host's log; everything down to Trace unless <paramref name="logsAsShown"/>.</param>
+    /// <param name="logsAsShown">Capture only what the configured log levels show on the console.</param>
     public static async Task<HostUnderTest> StartAsync(
         int simulatedRooms = 1,
         bool runSimulatedDevices = true,
@@ -108,11 +110,13 @@ public sealed class HostUnderTest : IAsyncDisposable
         int? mqttPort = null,
         IDictionary<string, string>? extra = null,
         bool waitHealthy = true,
-        CapturedLogs? logs = null)
+        CapturedLogs? logs = null,
+        int? httpPort = null,
+        bool logsAsShown = false)
     {
         dataDirectory ??= NewDataDirectory();
         var port = mqttPort ?? FreePorts.Next();
-        var httpPort = FreePorts.Next();
+        httpPort ??= FreePorts.Next();
         var args = new Dictionary<string, string>
         {
             ["urls"] = $"http://127.0.0.1:{httpPort}",
@@ -133,10 +137,14 @@ public sealed class HostUnderTest : IAsyncDisposable
             args[key] = value;
         }
 
-        if (logs is not null)
+        if (logs is not null && !logsAsShown)
         {
-            // Everything down to Trace reaches the capture; the console stays at its usual level.
+            // Everything down to Trace reaches the capture (the host's quiet defaults for Microsoft and Orleans
+            // included); the console stays at its usual level.
             args["Logging:LogLevel:Default"] = "Trace";
+            args["Logging:LogLevel:Microsoft"] = "Trace";
+            args["Logging:LogLevel:Microsoft.AspNetCore.DataProtection"] = "Trace";
+            args["Logging:LogLevel:Orleans"] = "Trace";
             args["Logging:Console:LogLevel:Default"] = "Warning";
         }
 

@@ -139,9 +139,10 @@ export async function startConnection() {
     resendLightsUp();
     await syncGroups();
   } catch {
-    // A refused start after sign-in expired: back to the sign-in form rather than retrying forever.
+    // A refused start after the sign-in ended: the sign-in form over the page rather than retrying forever.
     if (!(await currentUser().catch(() => me))) {
-      location.reload();
+      // The page (app.js) puts the sign-in form over itself; lib/ knows no views.
+      window.dispatchEvent(new Event('signed-out'));
       return;
     }
     setConnState('disconnected');

@@ -36,6 +36,31 @@ export async function showSignIn(main) {
     return;
   }
 
+  const { form, user } = signInForm(error, fail);
+  main.replaceChildren(form);
+  user.focus();
+}
+
+/**
+ * A signed-in page whose sign-in ended (it expired, or was revoked: signed out elsewhere, a new password, the account
+ * disabled): the sign-in form comes up over the page, which stays where it was behind it, so a therapist sees the
+ * room is as it was and what to do. The server keeps the room whatever the page does.
+ */
+export function showSignedOut() {
+  if (document.querySelector('[data-testid="signed-out"]')) return;
+  const main = document.getElementById('view');
+  main.inert = true;
+  const error = h('p', { class: 'form-error', role: 'alert', 'data-testid': 'auth-error', hidden: true });
+  const fail = (err) => { error.hidden = false; error.textContent = err.message; };
+  const { form, user } = signInForm(error, fail);
+  form.prepend(h('p', { class: 'signed-out-why', 'data-testid': 'signed-out-why' },
+    'You were signed out: this sign-in ended or was withdrawn. The room is unchanged. Until you sign in again, this tablet cannot change it, Lights up included.'));
+  const overlay = h('div', { class: 'signed-out', role: 'dialog', 'aria-modal': 'true', 'aria-label': 'Sign in again', 'data-testid': 'signed-out' }, form);
+  document.body.append(overlay);
+  user.focus();
+}
+
+function signInForm(error, fail) {
   const user = h('input', { id: 'signin-username', 'data-testid': 'signin-username', autocomplete: 'username', required: true, autocapitalize: 'off' });
   const pass = h('input', { id: 'signin-password', 'data-testid': 'signin-password', type: 'password', autocomplete: 'current-password', required: true });
   const form = h('form', { class: 'auth-form', 'data-testid': 'signin-form' },
@@ -54,6 +79,5 @@ export async function showSignIn(main) {
       fail(err);
     }
   });
-  main.replaceChildren(form);
-  user.focus();
+  return { form, user };
 }
