@@ -13,17 +13,18 @@ public class RoomSettingsTests
     private DateTimeOffset Now => _time.GetUtcNow();
 
     [Fact]
-    public void A_manual_change_above_the_ceiling_is_refused_and_changes_nothing()
+    public void A_manual_change_above_the_ceiling_goes_to_the_ceiling_and_the_record_says_it_was_limited()
     {
         Assert.False(_room.SetMaxBrightness(60, Staff, Now, ActualLevels.Unknown).Refused);
-        var before = _room.Lights.Desired;
 
-        var refused = _room.SetLighting(new LightingCommand(null, 80, null, 0), "user:tess", Now, ActualLevels.Unknown);
+        var limited = _room.SetLighting(new LightingCommand(null, 80, null, 0), "user:tess", Now, ActualLevels.Unknown);
 
-        Assert.True(refused.Refused);
-        Assert.Equal("This room's brightness is limited to 60% by staff.", refused.Errors[0].Message);
-        Assert.Equal(before, _room.Lights.Desired);
-        Assert.False(_room.SetLighting(new LightingCommand(null, 60, null, 0), "user:tess", Now, ActualLevels.Unknown).Refused);
+        Assert.False(limited.Refused);
+        Assert.Equal(60, _room.Lights.Desired.Lighting.Brightness);
+        Assert.EndsWith("(limited to 60% by staff)", Assert.Single(limited.Events).Summary, StringComparison.Ordinal);
+        var within = _room.SetLighting(new LightingCommand(null, 50, null, 0), "user:tess", Now, ActualLevels.Unknown);
+        Assert.DoesNotContain("limited", Assert.Single(within.Events).Summary, StringComparison.Ordinal);
+        Assert.Equal(50, _room.Lights.Desired.Lighting.Brightness);
     }
 
     [Fact]

@@ -17,9 +17,12 @@ internal static class ManualChanges
             return RoomChange.Refuse(errors);
         }
 
-        if (command.Brightness > room.MaxBrightness)
+        // Above the room's ceiling is not an error a therapist must clear in a dim room: the light goes as far as the
+        // ceiling staff set, and the record says it was limited.
+        var limited = command.Brightness > room.MaxBrightness;
+        if (limited)
         {
-            return RoomChange.Refuse("brightness", $"This room's brightness is limited to {room.MaxBrightness}% by staff.");
+            command = command with { Brightness = room.MaxBrightness };
         }
 
         var change = new RoomChange { LightsChanged = true, StateChanged = true };
@@ -43,7 +46,8 @@ internal static class ManualChanges
             room.TakeOver(ProgramAttribute.ColorTempK, actor);
         }
 
-        change.Events.Add(new RoomEvent(RoomEventTypes.LightingChanged, RoomEventText.Describe(command), actor, now)
+        var text = RoomEventText.Describe(command) + (limited ? $" (limited to {room.MaxBrightness}% by staff)" : string.Empty);
+        change.Events.Add(new RoomEvent(RoomEventTypes.LightingChanged, text, actor, now)
         {
             Before = before,
             After = room.Lights.Desired,

@@ -25,6 +25,11 @@ export function clearError() {
   setText(bannerText, '');
 }
 
+/** A command went through: a refusal shown for an earlier one no longer describes the room, so it goes. */
+export function clearRefusal() {
+  if (banner.dataset.kind === 'refusal') clearError();
+}
+
 export function clearConnectionError() {
   if (banner.dataset.kind === 'connection') clearError();
 }

@@ -7,7 +7,7 @@ import { hubMessage, isRefusal } from './hub-errors.js';
 import { me } from './user.js';
 import { forgetCatalogErrors } from './catalog.js';
 import { guard } from './controls.js';
-import { clearConnectionError, showHubError } from './error-banner.js';
+import { clearConnectionError, clearRefusal, showHubError } from './error-banner.js';
 import { resendLightsUp } from './lights-up.js';
 import { route } from './routes.js';
 import { joinErrors, refreshView, rooms, storeSnapshot } from './store.js';
@@ -41,6 +41,7 @@ export async function send(method, roomId, body, el) {
   try {
     const snap = await connection.invoke(method, roomId, body);
     storeSnapshot(snap, false);
+    clearRefusal();
   } catch (err) {
     showHubError(err);
   } finally {
@@ -70,6 +71,7 @@ export async function call(method, args, busyKey) {
     if (result && typeof result === 'object' && typeof result.roomId === 'string' && 'version' in result) {
       storeSnapshot(result, false);
     }
+    clearRefusal();
     return { ok: true, result };
   } catch (err) {
     showHubError(err);

@@ -1,6 +1,7 @@
 // Lights up: a press is confirmed by the room, or said loudly (full width, every page) to be not confirmed.
 
 import { h, setHidden, setText } from './dom.js';
+import { clearRefusal } from './error-banner.js';
 import { hubMessage, isRefusal } from './hub-errors.js';
 import { connection } from './hub.js';
 import { refreshView, rooms, storeSnapshot } from './store.js';
@@ -57,6 +58,7 @@ async function sendLightsUp(p) {
       clearTimeout(p.timer);
       lightsUpPending.delete(p.roomId);
       lightsUpConfirmed.set(p.roomId, snap.lightsUp.since ?? '');
+      clearRefusal();
     } else {
       p.state = 'refused';
       p.reason = 'The room did not report Lights up.';

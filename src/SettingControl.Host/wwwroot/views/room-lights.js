@@ -38,6 +38,10 @@ export function mountLights(roomId) {
     transitionMs = Number(select.value);
   });
   const lastFade = h('span', { class: 'muted last-fade' });
+  // The room's brightness ceiling (staff's setting): hatched out on the track, the thumb stops there, said plainly.
+  let ceiling = 100;
+  const ceilingNote = h('p', { class: 'ceiling-note', 'data-testid': 'brightness-ceiling', hidden: true });
+  bright.block.append(ceilingNote);
   const devices = deviceList((d) => d.kind === 'light', 'No lights in this room.');
 
   // A "Manual · hand back" pill next to each control the therapist has taken over.
@@ -65,7 +69,10 @@ export function mountLights(roomId) {
   const cmd = (body, el) => send('SetLighting', roomId, { ...body, transitionMs }, el);
   wireToggle(lightOn, (on) => cmd({ on: on }, lightOn.input));
   wireSlider(bright.input, {
-    onInput: () => setText(bright.target, pct(bright.input.value)),
+    onInput: () => {
+      if (Number(bright.input.value) > ceiling) bright.input.value = String(ceiling);
+      setText(bright.target, pct(bright.input.value));
+    },
     onCommit: (v) => cmd({ brightness: v }, bright.input),
   });
   wireSlider(ct.input, {
@@ -78,6 +85,12 @@ export function mountLights(roomId) {
     lightOn.input.disabled = !live;
     const L = snap.desired?.lighting ?? {};
     syncToggle(lightOn, L.on);
+    ceiling = snap.settings?.maxBrightness ?? 100;
+    const limited = ceiling < 100;
+    bright.input.classList.toggle('has-ceiling', limited);
+    bright.input.style.setProperty('--ceiling', `${ceiling}%`);
+    ceilingNote.hidden = !limited;
+    setText(ceilingNote, limited ? `Limited to ${ceiling}% by staff` : '');
     syncSlider(bright, L.brightness, pct);
     syncSlider(ct, L.colorTempK, kelvin);
     fieldset.classList.toggle('is-off', !L.on);
