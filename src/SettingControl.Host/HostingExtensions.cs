@@ -53,6 +53,7 @@ public static class HostingExtensions
         services.AddSingleton<SettingControl.Contracts.Storage.RoomsAheadOfStorage>();
         services.AddHostedService<DataDirectoryPermissions>();
         services.AddSingleton<IBuiltInProtocols, BuiltInProtocols>();
+        services.AddDashboardFiles();
         return builder;
     }
 
@@ -170,8 +171,7 @@ public static class HostingExtensions
         app.UseMiddleware<SecurityHeaders>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseDefaultFiles();
-        app.UseStaticFiles();
+        app.UseDashboardFiles();
         app.UseSettingControlSecurity();
         app.MapHub<RoomsHub>(RoomsHub.Path);
         app.MapHealthEndpoints();
