@@ -13,7 +13,11 @@ public sealed record ReminderDto(
     [property: Id(7)] DateTimeOffset? AlertedAt,
     [property: Id(8)] string? AcknowledgedBy);
 
-/// <summary>One phase of the session's protocol, with its planned start and end when they can be known.</summary>
+/// <summary>
+/// One phase of the session's protocol, with its planned start and end when they can be known, and the brightness its
+/// scene asks for (0 for lights off, null when the scene leaves the lights alone), so a tablet can say what going
+/// there will do before it is asked to.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("sc.PhasePlan")]
 public sealed record PhasePlanDto(
     [property: Id(0)] string Id,
@@ -22,7 +26,8 @@ public sealed record PhasePlanDto(
     [property: Id(3)] int FadeSeconds,
     [property: Id(4)] bool StartsAtDose,
     [property: Id(5)] DateTimeOffset? StartedAt,
-    [property: Id(6)] DateTimeOffset? EndsAt);
+    [property: Id(6)] DateTimeOffset? EndsAt,
+    [property: Id(7)] int? SceneBrightness = null);
 
 /// <summary>
 /// The running (or last) session of a room. Clock is "waitingForDose"|"running"|"held"|"untimed"|"complete"|"ended".

@@ -32,10 +32,13 @@ internal static class SessionMapping
         new(r.Id, r.Title, r.Priority.Wire(), r.DueAt, r.State.Wire(), r.Source, r.RealertCount, r.AlertedAt, r.AcknowledgedBy);
 
     public static IReadOnlyList<PhasePlanDto> PlanDto(this Session session, DateTimeOffset now) =>
-        session.Plan(now).Select(p => new PhasePlanDto(p.Phase.Id, p.Phase.Name, p.Phase.DurationMinutes, p.Phase.FadeSeconds, p.Phase.StartsAtDose, p.StartedAt, p.EndsAt)).ToArray();
+        session.Plan(now).Select(p => new PhasePlanDto(p.Phase.Id, p.Phase.Name, p.Phase.DurationMinutes, p.Phase.FadeSeconds, p.Phase.StartsAtDose, p.StartedAt, p.EndsAt, SceneBrightness(p.Phase))).ToArray();
 
     public static IReadOnlyList<PhasePlanDto> PlanDto(this Protocol protocol) =>
-        protocol.Phases.Select(p => new PhasePlanDto(p.Id, p.Name, p.DurationMinutes, p.FadeSeconds, p.StartsAtDose, null, null)).ToArray();
+        protocol.Phases.Select(p => new PhasePlanDto(p.Id, p.Name, p.DurationMinutes, p.FadeSeconds, p.StartsAtDose, null, null, SceneBrightness(p))).ToArray();
+
+    private static int? SceneBrightness(PhaseDefinition phase) =>
+        phase.Scene.Lighting is { } lighting ? (lighting.On ? lighting.Brightness : 0) : null;
 
     public static SessionDto ToDto(this Session session, TreatmentRoom room, DateTimeOffset now)
     {

@@ -91,15 +91,35 @@ if (!me) {
   startConnection();
 }
 
+/**
+ * Who is signed in, as a menu that holds Sign out: signing out takes two deliberate taps, away from the connection
+ * pill and Night, so a finger feeling for those in a dim room does not sign the tablet out.
+ */
+function userMenu(user) {
+  const button = h('button', {
+    type: 'button', class: 'btn user-menu-button', 'data-testid': 'user-menu', 'aria-haspopup': 'true', 'aria-expanded': 'false',
+  }, h('span', { class: 'user-pill', 'data-testid': 'user-pill' }, `${user.username} · ${user.role}`), h('span', { 'aria-hidden': 'true' }, ' ▾'));
+  const out = h('button', { type: 'button', class: 'btn', 'data-testid': 'sign-out' }, 'Sign out');
+  out.addEventListener('click', signOut);
+  const panel = h('div', { class: 'user-menu-panel', 'data-testid': 'user-menu-panel', hidden: true },
+    h('p', { class: 'muted' }, `Signed in as ${user.username} (${user.role})`), out);
+  const menu = h('div', { class: 'user-menu' }, button, panel);
+  const show = (open) => {
+    panel.hidden = !open;
+    button.setAttribute('aria-expanded', String(open));
+  };
+  button.addEventListener('click', () => show(panel.hidden));
+  document.addEventListener('click', (e) => { if (!menu.contains(e.target)) show(false); });
+  document.addEventListener('keydown', (e) => { if (e.key === 'Escape') show(false); });
+  return menu;
+}
+
 function showUser(user) {
   document.body.dataset.role = user.role;
   document.body.dataset.readonly = String(!user.canControlRooms);
   const right = document.querySelector('.topbar-right');
   const staffLink = user.canProvision ? h('a', { class: 'btn', href: '#/staff', 'data-testid': 'staff-link' }, 'Staff') : null;
-  const who = h('span', { class: 'user-pill', 'data-testid': 'user-pill' }, `${user.username} · ${user.role}`);
-  const out = h('button', { type: 'button', class: 'btn', 'data-testid': 'sign-out' }, 'Sign out');
-  out.addEventListener('click', signOut);
-  right.prepend(...[staffLink, who, out].filter(Boolean));
+  right.prepend(...[staffLink, userMenu(user)].filter(Boolean));
   if (!user.canControlRooms) {
     document.body.append(h('div', { class: 'readonly-banner', 'data-testid': 'readonly-banner', role: 'status' },
       user.role === 'Observer' ? 'Observer: you can watch rooms but not change them.' : 'View only: changing a room is for therapists.'));

@@ -23,6 +23,24 @@ function exportLinks(sessionId) {
   ];
 }
 
+/**
+ * What going to a phase will do, in plain words: "Go to Peak? Lights fade to 10% over 2 min." The room's brightness
+ * ceiling caps the scene, as it will on the lights.
+ */
+function jumpDescription(snap, phaseId) {
+  const phase = (snap?.session?.phases ?? []).find((p) => p.id === phaseId);
+  if (!phase) return 'Go to that phase?';
+  const over = phase.fadeSeconds > 0 ? ` over ${formatDuration(phase.fadeSeconds * 1000)}` : ' at once';
+  let lights = 'The lights stay as they are.';
+  if (phase.sceneBrightness === 0) {
+    lights = `Lights fade out${over}.`;
+  } else if (phase.sceneBrightness != null) {
+    const ceiling = snap?.settings?.maxBrightness ?? 100;
+    lights = `Lights fade to ${Math.min(phase.sceneBrightness, ceiling)}%${over}.`;
+  }
+  return `Go to ${phase.name}? ${lights}`;
+}
+
 export function mountSession(roomId) {
   // ---- no active session: start form (and the last session, if there was one)
   const protocolSelect = h('select', { id: 'protocol', class: 'select select-wide', 'data-testid': 'protocol-select' });
@@ -106,6 +124,7 @@ export function mountSession(roomId) {
   const extendBtn = h('button', { type: 'button', class: 'btn', 'data-testid': 'extend-5' }, '+5 min');
   const jumpSelect = h('select', { id: 'jump-phase', class: 'select', 'data-testid': 'jump-phase-select', 'aria-label': 'Phase to go to' });
   const jumpBtn = h('button', { type: 'button', class: 'btn', 'data-testid': 'jump-phase' }, 'Go to phase');
+  const jumpConfirm = h('p', { class: 'jump-confirm', 'data-testid': 'jump-confirm', role: 'status', hidden: true });
   const endBtn = h('button', { type: 'button', class: 'btn btn-end', 'data-testid': 'end-session' }, 'End session');
   const timeline = h('ol', { class: 'timeline', 'data-testid': 'phase-timeline', 'aria-label': 'Protocol timeline' });
   const fadeBar = h('span', { class: 'fade-fill' });
@@ -132,6 +151,7 @@ export function mountSession(roomId) {
       holdBtn, resumeBtn, extendBtn,
       h('span', { class: 'jump-group' }, jumpSelect, jumpBtn),
       endBtn),
+    jumpConfirm,
     timeline,
     fadeBox);
 
@@ -141,8 +161,31 @@ export function mountSession(roomId) {
   holdBtn.addEventListener('click', () => call('HoldClock', [roomId], 'clock'));
   resumeBtn.addEventListener('click', () => call('ResumeClock', [roomId], 'clock'));
   extendBtn.addEventListener('click', () => call('ExtendPhase', [roomId, 5], 'extend'));
+  // Go to phase changes the whole scene: like End, the first tap says what will happen and arms the button, a second
+  // tap within 5 s jumps; changing the choice or waiting disarms it.
+  let jumpArmed = null;
+  let lastSnap = null;
+  function disarmJump() {
+    if (jumpArmed !== null) clearTimeout(jumpArmed);
+    jumpArmed = null;
+    jumpBtn.classList.remove('is-armed');
+    setText(jumpBtn, 'Go to phase');
+    jumpConfirm.hidden = true;
+  }
+  jumpSelect.addEventListener('change', disarmJump);
   jumpBtn.addEventListener('click', () => {
-    if (jumpSelect.value) call('JumpToPhase', [roomId, jumpSelect.value], 'jump');
+    if (!jumpSelect.value) return;
+    if (jumpArmed === null) {
+      setText(jumpConfirm, jumpDescription(lastSnap, jumpSelect.value));
+      jumpConfirm.hidden = false;
+      jumpBtn.classList.add('is-armed');
+      setText(jumpBtn, 'Tap again to go');
+      jumpArmed = setTimeout(disarmJump, 5000);
+      return;
+    }
+    const phaseId = jumpSelect.value;
+    disarmJump();
+    call('JumpToPhase', [roomId, phaseId], 'jump');
   });
 
   // End session: the first tap arms the button, a second tap within 5 s ends the session.
@@ -214,6 +257,7 @@ export function mountSession(roomId) {
   }
 
   function update(snap, isLive) {
+    lastSnap = snap;
     const session = snap.session;
     const active = isActiveSession(session);
     setHidden(none, active);
