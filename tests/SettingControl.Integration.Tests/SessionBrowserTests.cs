@@ -21,7 +21,7 @@ public sealed class SessionBrowserTests() : BrowserTestBase(simulatedRooms: 1)
         await tablet.GetByTestId("session-label").FillAsync("Tuesday 09:00");
         await tablet.GetByTestId("start-session").ClickAsync();
         await Assertions.Expect(tablet.GetByTestId("phase-name")).ToHaveTextAsync("Preparation and intention");
-        await Assertions.Expect(watcher.GetByTestId("clock-state")).ToHaveTextAsync("waitingForDose");
+        await Assertions.Expect(watcher.GetByTestId("clock-state")).ToHaveTextAsync("before T0");
         Assert.True(await light.WaitUntilAsync(s => s.Brightness == 45 && s.ColorTempK == 2900, TimeSpan.FromSeconds(90)), "the preparation scene's 60 s fade arrives");
 
         // The protocol's first reminder is due at once: acknowledge it.
@@ -48,7 +48,7 @@ public sealed class SessionBrowserTests() : BrowserTestBase(simulatedRooms: 1)
         await Task.Delay(1400);
         await tablet.Mouse.UpAsync();
         await Assertions.Expect(watcher.GetByTestId("lights-up-banner")).ToBeVisibleAsync();
-        await Assertions.Expect(tablet.GetByTestId("clock-state")).ToHaveTextAsync("held");
+        await Assertions.Expect(tablet.GetByTestId("clock-state")).ToHaveTextAsync("clock paused");
         Assert.True(await light.WaitUntilAsync(s => s.Brightness == 100 && s.ColorTempK == 4000, TimeSpan.FromSeconds(5)), "full light at once");
         await Infrastructure.Browser.ScreenshotAsync(watcher, "lights-up");
 

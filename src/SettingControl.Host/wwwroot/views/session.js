@@ -6,10 +6,20 @@ import { protocols, protocolsError } from '../lib/catalog.js';
 import { busy, call } from '../lib/hub.js';
 import { isActiveSession, liveClock } from '../lib/store.js';
 
+/** The phase clock's state in plain words (the wire names are for integrators). */
+const CLOCK_LABEL = {
+  waitingForDose: 'before T0',
+  running: 'clock running',
+  held: 'clock paused',
+  untimed: 'open-ended phase',
+  complete: 'timed phases done',
+  ended: 'session ended',
+};
+
 const CLOCK_TEXT = {
   waitingForDose: 'mark T0 when the dose is given',
   running: '',
-  held: 'clock paused',
+  held: '',
   untimed: 'lasts until you move on',
   complete: 'last timed phase is over',
   ended: '',
@@ -289,7 +299,7 @@ export function mountSession(roomId) {
       exportsBox.replaceChildren(...exportLinks(session.sessionId));
     }
     setText(phaseName, session.phaseName || session.phaseId);
-    setText(clockState, session.clock);
+    setText(clockState, CLOCK_LABEL[session.clock] ?? '');
     clockState.dataset.clock = session.clock;
     setText(clockText, CLOCK_TEXT[session.clock] ?? '');
     live.dataset.clock = session.clock;
