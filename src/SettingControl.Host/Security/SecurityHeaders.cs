@@ -8,11 +8,11 @@ namespace SettingControl.Host.Security;
 public sealed class SecurityHeaders(RequestDelegate next)
 {
     /// <summary>
-    /// <c>img-src data:</c> only for the page's empty favicon (<c>data:,</c>). The SignalR WebSocket is same-origin,
-    /// which <c>connect-src 'self'</c> covers.
+    /// Everything the page loads is its own: its icon and web app manifest too (<c>default-src 'self'</c> covers
+    /// <c>manifest-src</c>). The SignalR WebSocket is same-origin, which <c>connect-src 'self'</c> covers.
     /// </summary>
     public const string ContentSecurityPolicy =
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; " +
         "frame-ancestors 'none'; object-src 'none'; base-uri 'self'; form-action 'self'";
 
     public Task InvokeAsync(HttpContext http)

@@ -162,8 +162,30 @@ function retryNow() {
   }
 }
 
+/**
+ * A tablet that wakes may have missed changes while it slept with its link still standing: the rooms it shows are
+ * read again at once rather than at the next change.
+ */
+async function resync() {
+  if (connection.state !== signalR.HubConnectionState.Connected) return;
+  if (route.name === 'list') {
+    await syncGroups();
+    return;
+  }
+  await Promise.all([...joined].map(async (id) => {
+    try {
+      storeSnapshot(await connection.invoke('JoinRoom', id), true);
+    } catch {
+      // A dropped link is read again on reconnect.
+    }
+  }));
+  refreshView();
+}
+
 document.addEventListener('visibilitychange', () => {
-  if (document.visibilityState === 'visible') retryNow();
+  if (document.visibilityState !== 'visible') return;
+  retryNow();
+  resync();
 });
 
 window.addEventListener('online', retryNow);

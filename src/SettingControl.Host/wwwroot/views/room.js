@@ -8,6 +8,7 @@ import { busy, call, connState, joined } from '../lib/hub.js';
 import { LIGHTS_UP_AGAIN_HINT, LIGHTS_UP_HINT, lightsUpStatus, pressLightsUp } from '../lib/lights-up.js';
 import { storageProblem, storageWarning } from '../lib/room-status.js';
 import { recordLoader } from '../lib/session-record.js';
+import { keepScreenAwake } from '../lib/wake-lock.js';
 import { isActiveSession, joinErrors, rooms } from '../lib/store.js';
 import { mountMusic } from './music.js';
 import { mountNotes } from './notes.js';
@@ -110,6 +111,7 @@ export function mountRoom(main, roomId) {
     }
     loading.hidden = true;
     notFound.hidden = true;
+    keepScreenAwake(isActiveSession(snap.session));
     content.hidden = false;
     setText(title, snap.name || roomId);
     document.title = `${snap.name || roomId} · SettingControl`;
@@ -165,6 +167,7 @@ export function mountRoom(main, roomId) {
 
   function dispose() {
     disposed = true;
+    keepScreenAwake(false);
     for (const panel of panels) panel.dispose?.();
     record.dispose();
     chart.dispose();
