@@ -3,18 +3,11 @@
 import { h } from '../lib/dom.js';
 import { api } from '../lib/api.js';
 import { bridgesSection } from './staff-bridges.js';
+import { devicesTable } from './staff-devices.js';
 import { jsonLightsSection } from './staff-json-lights.js';
 import { guarded, section, table, when } from './staff-parts.js';
 
 const ROLES = ['Observer', 'Therapist', 'Staff', 'Admin'];
-
-/** How each device convention is named for staff (docs/devices.md); a device that says none speaks protocol v1. */
-const CONVENTION_TEXT = {
-  'settingcontrol-v1': 'SettingControl v1',
-  zigbee2mqtt: 'Zigbee2MQTT',
-  tasmota: 'Tasmota',
-  'homeassistant-json': 'Home Assistant JSON',
-};
 
 /** The staff console (#/staff): rooms, devices, protocols and playlists; accounts and API keys for admins. */
 export function mountStaff(main, me) {
@@ -25,14 +18,15 @@ export function mountStaff(main, me) {
   const library = section('Protocols and playlists', 'staff-library');
   const accounts = section('Accounts', 'staff-accounts');
   const keys = section('API keys', 'staff-keys');
+  const deviceList = devicesTable(devices, () => roomList, () => refreshAll());
+  const loadDevices = () => deviceList.load();
   const roomsBody = h('div');
-  const devicesBody = h('div');
   const loginsBody = h('div');
   const libraryBody = h('div');
   const accountsBody = h('div');
   const keysBody = h('div');
   rooms.root.append(roomsBody);
-  devices.root.append(devicesBody, loginsBody);
+  devices.root.append(deviceList.root, loginsBody);
   library.root.append(libraryBody);
   accounts.root.append(accountsBody);
   keys.root.append(keysBody);
@@ -107,37 +101,6 @@ export function mountStaff(main, me) {
           h('td', { class: 'actions' }, save, retire));
       });
       roomsBody.replaceChildren(create, table(['Room', 'Name', 'Devices', 'Max brightness %', 'Default playlist', 'Audio output', ''], rows, 'rooms-table'));
-    });
-  }
-
-  async function loadDevices() {
-    await guarded(devices, async () => {
-      const list = await api('GET', '/api/devices');
-      const rows = list.map((d) => {
-        const target = h('select', { 'aria-label': `Room for ${d.deviceId}`, 'data-testid': `device-room-${d.deviceId}` },
-          h('option', { value: '' }, '(unassigned)'),
-          roomList.map((r) => h('option', { value: r.roomId, selected: r.roomId === d.roomId }, r.name)));
-        const apply = h('button', { class: 'btn', type: 'button', 'data-testid': `device-assign-${d.deviceId}`, onclick: () => guarded(devices, async () => {
-          if (target.value) await api('PUT', `/api/devices/${encodeURIComponent(d.deviceId)}/room`, { roomId: target.value });
-          else await api('DELETE', `/api/devices/${encodeURIComponent(d.deviceId)}/room`);
-          await refreshAll();
-        }) }, target.value ? 'Move' : 'Assign');
-        target.addEventListener('change', () => { apply.textContent = target.value ? 'Assign' : 'Release'; });
-        return h('tr', { 'data-testid': `staff-device-${d.deviceId}`, 'data-availability': d.availability },
-          h('td', {}, d.name ? h('span', {}, h('strong', {}, d.name), h('br'), h('small', {}, d.deviceId)) : d.deviceId),
-          h('td', {}, d.kind ?? '—'),
-          h('td', { 'data-testid': `staff-device-${d.deviceId}-convention` }, CONVENTION_TEXT[d.convention ?? 'settingcontrol-v1'] ?? d.convention),
-          h('td', {}, [d.vendor, d.model].filter(Boolean).join(' ') || '—'),
-          h('td', {}, d.firmware ?? '—'),
-          h('td', {}, h('span', { class: `avail avail-${d.availability}` }, d.availability)),
-          h('td', {}, when(d.lastSeen)),
-          h('td', {}, target),
-          h('td', { class: 'actions' }, apply));
-      });
-      devicesBody.replaceChildren(
-        list.length ? table(['Device', 'Kind', 'Speaks', 'Model', 'Firmware', 'Availability', 'Last seen', 'Room', ''], rows, 'devices-table')
-          : h('p', { class: 'placeholder' }, 'No device has announced itself yet.'),
-        h('p', { class: 'hint' }, 'A device that announces itself shows here. It controls nothing until it is assigned to a room.'));
     });
   }
 
