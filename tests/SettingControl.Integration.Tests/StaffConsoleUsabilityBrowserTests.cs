@@ -6,12 +6,15 @@ namespace SettingControl.Integration.Tests;
 
 /// <summary>
 /// The staff console as staff and admins use it, in a real browser: a room picked for a device stays picked through the
-/// console's refreshes.
+/// console's refreshes, nothing covers or garbles their tables, and the console fits a
+/// phone.
 /// </summary>
 public sealed class StaffConsoleUsabilityBrowserTests() : BrowserTestBase(simulatedRooms: 1)
 {
     /// <summary>How often the console refreshes its devices (the interval in views/staff.js).</summary>
     private static readonly TimeSpan RefreshPeriod = TimeSpan.FromSeconds(5);
+
+    private static readonly ViewportSize Phone = new() { Width = 390, Height = 844 };
 
     private async Task CreateRoomAsync(string roomId, string name) =>
         (await Host.Http.PostAsJsonAsync("/api/rooms", new { roomId, name })).EnsureSuccessStatusCode();
@@ -48,4 +51,41 @@ public sealed class StaffConsoleUsabilityBrowserTests() : BrowserTestBase(simula
         await Assertions.Expect(staff.GetByTestId("staff-room-garden")).ToContainTextAsync("1");
         await Assertions.Expect(picker).ToHaveValueAsync("garden");
     }
+
+    [Theory]
+    [InlineData("staff")]
+    [InlineData("admin")]
+    public async Task On_a_phone_the_console_fits_shows_no_stray_words_and_no_banner_over_the_tables(string username)
+    {
+        var page = await ConsoleAsync(username, Phone);
+        await Browser.ScreenshotAsync(page, $"staff-console-phone-{username}");
+
+        var text = await page.Locator("main").InnerTextAsync();
+        var wrong = new List<string>();
+        if (text.Contains("null", StringComparison.Ordinal) || text.Contains("undefined", StringComparison.Ordinal))
+        {
+            wrong.Add("stray words: " + text);
+        }
+
+        if (!await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= document.documentElement.clientWidth"))
+        {
+            wrong.Add("the page scrolls sideways on a phone");
+        }
+
+        // Staff are view only on room pages, where the banner says so; here it would only cover their tables. With the
+        // devices table's top just above the bottom of the screen, nothing may lie over it.
+        var table = page.GetByTestId("devices-table");
+        await table.EvaluateAsync("t => window.scrollBy(0, t.getBoundingClientRect().top - (window.innerHeight - 40))");
+        var banners = page.GetByTestId("readonly-banner");
+        var banner = await banners.CountAsync() == 0 ? null : await banners.BoundingBoxAsync();
+        if (banner is not null && Overlap(banner, (await table.BoundingBoxAsync())!))
+        {
+            wrong.Add("the view-only banner covers the devices table");
+        }
+
+        Assert.Empty(wrong);
+    }
+
+    private static bool Overlap(LocatorBoundingBoxResult a, LocatorBoundingBoxResult b) =>
+        a.X < b.X + b.Width && b.X < a.X + a.Width && a.Y < b.Y + b.Height && b.Y < a.Y + a.Height;
 }

@@ -35,8 +35,8 @@ export function mountStaff(main, me) {
     h('h1', { class: 'page-title' }, 'Staff console'),
     h('p', { class: 'hint' }, 'Rooms, devices and settings. Everything here is also in the REST API (docs/api.md).'),
     rooms.root, devices.root, bridges.root, jsonLights.root, library.root,
-    me.canAdminister ? accounts.root : null,
-    me.canAdminister ? keys.root : null);
+    // Only the admin's sections: replaceChildren would write a left-out (null) one as the text "null".
+    ...(me.canAdminister ? [accounts.root, keys.root] : []));
 
   let roomList = [];
   let playlists = [];
