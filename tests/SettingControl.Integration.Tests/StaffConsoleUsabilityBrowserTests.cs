@@ -6,8 +6,8 @@ namespace SettingControl.Integration.Tests;
 
 /// <summary>
 /// The staff console as staff and admins use it, in a real browser: a room picked for a device stays picked through the
-/// console's refreshes, nothing covers or garbles their tables, and the console fits a
-/// phone.
+/// console's refreshes, nothing covers or garbles their tables, the console fits a phone, and a room id is checked as it is
+/// typed.
 /// </summary>
 public sealed class StaffConsoleUsabilityBrowserTests() : BrowserTestBase(simulatedRooms: 1)
 {
@@ -84,6 +84,23 @@ public sealed class StaffConsoleUsabilityBrowserTests() : BrowserTestBase(simula
         }
 
         Assert.Empty(wrong);
+    }
+
+    [Fact]
+    public async Task A_room_id_is_checked_as_it_is_typed()
+    {
+        var staff = await ConsoleAsync("staff");
+        var id = staff.GetByTestId("new-room-id");
+        await id.FillAsync("Bad Room!");
+        Assert.True(await id.EvaluateAsync<bool>("input => input.validity.patternMismatch"), "Bad Room! is refused");
+        await staff.GetByTestId("create-room").ClickAsync();
+        await Assertions.Expect(staff.GetByTestId("create-room-form").Locator("input:invalid")).ToHaveCountAsync(1);
+
+        await id.FillAsync("garden-2_b");
+        Assert.True(await id.EvaluateAsync<bool>("input => input.validity.valid"), "garden-2_b is accepted");
+        await staff.GetByTestId("new-room-name").FillAsync("Garden room");
+        await staff.GetByTestId("create-room").ClickAsync();
+        await Assertions.Expect(staff.GetByTestId("staff-room-garden-2_b")).ToContainTextAsync("garden-2_b");
     }
 
     private static bool Overlap(LocatorBoundingBoxResult a, LocatorBoundingBoxResult b) =>

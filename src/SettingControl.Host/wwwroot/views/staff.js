@@ -48,7 +48,9 @@ export function mountStaff(main, me) {
       const outputs = new Map(await Promise.all(roomList.map(async (r) => {
         try { return [r.roomId, await api('GET', `/api/rooms/${encodeURIComponent(r.roomId)}/audio-output`)]; } catch { return [r.roomId, null]; }
       })));
-      const newId = h('input', { 'data-testid': 'new-room-id', placeholder: 'room-4', 'aria-label': 'New room id', pattern: '[a-z0-9_-]+' });
+      // The browser reads a pattern with the v flag, where a bare '-' ending a class is an error that turns the check off.
+      const newId = h('input', { 'data-testid': 'new-room-id', placeholder: 'room-4', 'aria-label': 'New room id', pattern: '[a-z0-9_\\-]+',
+        title: 'Small letters, digits, - and _ only, for example room-4' });
       const newName = h('input', { 'data-testid': 'new-room-name', placeholder: 'Garden room', 'aria-label': 'New room name' });
       const create = h('form', { class: 'inline-form', 'data-testid': 'create-room-form' },
         newId, newName, h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'create-room' }, 'Create room'));
