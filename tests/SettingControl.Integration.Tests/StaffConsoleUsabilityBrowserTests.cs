@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.Playwright;
 using SettingControl.Integration.Tests.Infrastructure;
 
@@ -6,8 +7,8 @@ namespace SettingControl.Integration.Tests;
 
 /// <summary>
 /// The staff console as staff and admins use it, in a real browser: a room picked for a device stays picked through the
-/// console's refreshes, nothing covers or garbles their tables, the console fits a phone, and a room id is checked as it is
-/// typed.
+/// console's refreshes, nothing covers or garbles their tables, the console fits a phone, a room id is checked as it is
+/// typed, and an admin disabling their own account is asked first.
 /// </summary>
 public sealed class StaffConsoleUsabilityBrowserTests() : BrowserTestBase(simulatedRooms: 1)
 {
@@ -101,6 +102,35 @@ public sealed class StaffConsoleUsabilityBrowserTests() : BrowserTestBase(simula
         await staff.GetByTestId("new-room-name").FillAsync("Garden room");
         await staff.GetByTestId("create-room").ClickAsync();
         await Assertions.Expect(staff.GetByTestId("staff-room-garden-2_b")).ToContainTextAsync("garden-2_b");
+    }
+
+    [Fact]
+    public async Task An_admin_disabling_their_own_account_is_asked_first_and_then_signed_out()
+    {
+        (await Host.Http.PostAsJsonAsync("/api/accounts", new { username = "deputy", password = HostUnderTest.DemoPassword, role = "Admin" }))
+            .EnsureSuccessStatusCode();
+        var admin = await ConsoleAsync("deputy");
+        var toggle = admin.GetByTestId("account-toggle-deputy");
+        await toggle.ClickAsync();
+
+        await Assertions.Expect(admin.GetByTestId("account-confirm-deputy")).ToHaveTextAsync("Disable your own account? You will be signed out at once.");
+        await Assertions.Expect(toggle).ToHaveTextAsync("Tap again to disable");
+        Assert.False(await DisabledAsync("deputy"), "one tap disables nothing");
+
+        await toggle.ClickAsync();
+        await Assertions.Expect(admin.GetByTestId("signin-username")).ToBeVisibleAsync();
+        Assert.True(await DisabledAsync("deputy"), "the second tap disabled the account");
+
+        // Another admin's account is still one tap, as before.
+        var chief = await ConsoleAsync("admin");
+        await chief.GetByTestId("account-toggle-deputy").ClickAsync();
+        await Assertions.Expect(chief.GetByTestId("account-deputy")).ToContainTextAsync("active");
+    }
+
+    private async Task<bool> DisabledAsync(string username)
+    {
+        using var accounts = JsonDocument.Parse(await Host.Http.GetStringAsync("/api/accounts"));
+        return accounts.RootElement.EnumerateArray().Single(a => a.GetProperty("username").GetString() == username).GetProperty("disabled").GetBoolean();
     }
 
     private static bool Overlap(LocatorBoundingBoxResult a, LocatorBoundingBoxResult b) =>

@@ -55,3 +55,32 @@ export function removeButton(part, testid, question, url, after) {
     await after();
   }) }, 'Remove');
 }
+
+/**
+ * Makes `button` ask before it runs `action`, as End session does: the first tap arms it (it reads `armedText` and
+ * `question` shows beside it), a second tap within 5 s runs `action`; left alone, it goes back as it was.
+ */
+export function confirmTwice(button, armedText, question, action, testid) {
+  const restText = button.textContent;
+  const asked = h('span', { class: 'confirm-question', role: 'alert', hidden: true, 'data-testid': testid }, question);
+  let armed = null;
+  const disarm = () => {
+    clearTimeout(armed);
+    armed = null;
+    button.classList.remove('is-armed');
+    button.textContent = restText;
+    asked.hidden = true;
+  };
+  button.addEventListener('click', () => {
+    if (armed === null) {
+      button.classList.add('is-armed');
+      button.textContent = armedText;
+      asked.hidden = false;
+      armed = setTimeout(disarm, 5000);
+      return;
+    }
+    disarm();
+    action();
+  });
+  return h('span', { class: 'confirm-twice' }, button, asked);
+}

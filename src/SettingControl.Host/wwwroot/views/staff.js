@@ -1,11 +1,11 @@
 // The staff console (#/staff): rooms, devices, protocols and playlists; accounts and API keys for admins.
 
 import { h } from '../lib/dom.js';
-import { api } from '../lib/api.js';
+import { api, signOut } from '../lib/api.js';
 import { bridgesSection } from './staff-bridges.js';
 import { devicesTable } from './staff-devices.js';
 import { jsonLightsSection } from './staff-json-lights.js';
-import { guarded, section, table, when } from './staff-parts.js';
+import { confirmTwice, guarded, section, table, when } from './staff-parts.js';
 
 const ROLES = ['Observer', 'Therapist', 'Staff', 'Admin'];
 
@@ -183,10 +183,7 @@ export function mountStaff(main, me) {
         h('td', {}, u.rooms?.length ? u.rooms.join(', ') : 'all'),
         h('td', {}, u.disabled ? 'disabled' : 'active'),
         h('td', { class: 'actions' },
-          h('button', { class: 'btn', type: 'button', 'data-testid': `account-toggle-${u.username}`, onclick: () => guarded(accounts, async () => {
-            await api('PUT', `/api/accounts/${encodeURIComponent(u.username)}`, { disabled: !u.disabled });
-            await loadAccounts();
-          }) }, u.disabled ? 'Enable' : 'Disable'),
+          toggleButton(u),
           h('button', { class: 'btn', type: 'button', onclick: () => guarded(accounts, async () => {
             const password = prompt(`New password for ${u.username} (10 characters or more). It signs them out everywhere.`);
             if (!password) return;
@@ -194,6 +191,23 @@ export function mountStaff(main, me) {
           }) }, 'New password'))));
       accountsBody.replaceChildren(form, table(['Username', 'Role', 'Rooms', 'State', ''], rows, 'accounts-table'));
     });
+  }
+
+  /** Enable or Disable; disabling one's own account signs one out, so that asks first and then signs out. */
+  function toggleButton(u) {
+    const own = !u.disabled && u.username.toLowerCase() === me.username.toLowerCase();
+    const toggle = () => guarded(accounts, async () => {
+      await api('PUT', `/api/accounts/${encodeURIComponent(u.username)}`, { disabled: !u.disabled });
+      if (own) await signOut();
+      else await loadAccounts();
+    });
+    const button = h('button', { class: 'btn', type: 'button', 'data-testid': `account-toggle-${u.username}` }, u.disabled ? 'Enable' : 'Disable');
+    if (!own) {
+      button.addEventListener('click', toggle);
+      return button;
+    }
+    return confirmTwice(button, 'Tap again to disable', 'Disable your own account? You will be signed out at once.', toggle,
+      `account-confirm-${u.username}`);
   }
 
   async function loadKeys() {
