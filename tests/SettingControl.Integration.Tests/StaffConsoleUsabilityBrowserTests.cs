@@ -6,9 +6,9 @@ using SettingControl.Integration.Tests.Infrastructure;
 namespace SettingControl.Integration.Tests;
 
 /// <summary>
-/// The staff console as staff and admins use it, in a real browser: a room picked for a device stays picked through the
-/// console's refreshes, nothing covers or garbles their tables, the console fits a phone, a room id is checked as it is
-/// typed, and an admin disabling their own account is asked first.
+/// The staff console as staff and admins use it, in a real browser: a room picked for a device stays picked (and focus
+/// stays where it is) through the console's refreshes, nothing covers or garbles their tables, the console fits a
+/// phone, a room id is checked as it is typed, and an admin disabling their own account is asked first.
 /// </summary>
 public sealed class StaffConsoleUsabilityBrowserTests() : BrowserTestBase(simulatedRooms: 1)
 {
@@ -30,18 +30,22 @@ public sealed class StaffConsoleUsabilityBrowserTests() : BrowserTestBase(simula
     }
 
     [Fact]
-    public async Task A_room_picked_for_a_device_stays_picked_through_refreshes_and_Move_moves_it_there()
+    public async Task A_room_picked_for_a_device_stays_picked_and_focus_stays_put_through_refreshes_and_Move_moves_it_there()
     {
         await CreateRoomAsync("garden", "Garden room");
+        (await Host.Http.PostAsJsonAsync("/api/bridges", new { kind = "zigbee2mqtt", baseTopic = "zigbee2mqtt", name = "Ground floor" })).EnsureSuccessStatusCode();
         var deviceId = (await Host.GetRoomAsync("room-1")).Devices[0].DeviceId;
         var staff = await ConsoleAsync("staff");
         var picker = staff.GetByTestId($"device-room-{deviceId}");
         await Assertions.Expect(picker).ToHaveValueAsync("room-1");
 
         await picker.SelectOptionAsync("garden");
-        await staff.GetByTestId("devices-table").Locator("th").First.ClickAsync(); // the picker no longer has focus
+        // The picker no longer has focus: a bridge's Remove button has it, in a list the same refresh reloads.
+        var remove = staff.Locator("[data-testid^='bridge-remove-']");
+        await remove.FocusAsync();
         await Task.Delay(RefreshPeriod * 2 + TimeSpan.FromSeconds(1));
 
+        await Assertions.Expect(remove).ToBeFocusedAsync();
         await Assertions.Expect(picker).ToHaveValueAsync("garden");
         await Assertions.Expect(picker.Locator("option:checked")).ToHaveTextAsync("Garden room");
         var move = staff.GetByTestId($"device-assign-{deviceId}");

@@ -38,6 +38,20 @@ export function when(iso) {
   return d.toLocaleString([], { dateStyle: 'short', timeStyle: 'short' });
 }
 
+/**
+ * A check for a list a refresh fetched: true unless it is the list shown last, which is then left as it is, so a
+ * refresh never takes the focus from a button in it.
+ */
+export function unlessShown() {
+  let shown = null;
+  return (list) => {
+    const now = JSON.stringify(list);
+    if (now === shown) return false;
+    shown = now;
+    return true;
+  };
+}
+
 /** Shows a just-issued broker login in `shown` (its password is never shown again), with where to enter it. */
 export function showLoginOnce(shown, created, where) {
   shown.hidden = false;
