@@ -3,7 +3,7 @@
 
 import { h } from '../lib/dom.js';
 import { api } from '../lib/api.js';
-import { guarded, removeButton, section, showLoginOnce, table } from './staff-parts.js';
+import { guarded, removeButton, section, showLoginOnce, table, unlessShown } from './staff-parts.js';
 
 const STATE_TEXT = { online: 'online', offline: 'offline', unknown: 'not heard from yet' };
 
@@ -35,9 +35,11 @@ export function bridgesSection(changed) {
     });
   });
 
+  const isNew = unlessShown();
   async function load() {
     await guarded(part, async () => {
       const bridges = await api('GET', '/api/bridges');
+      if (!isNew(bridges)) return;
       const rows = bridges.map((b) => h('tr', { 'data-testid': `bridge-${b.bridgeId}`, 'data-availability': b.availability },
         h('td', {}, b.name),
         h('td', {}, b.baseTopic),

@@ -4,7 +4,7 @@
 
 import { h } from '../lib/dom.js';
 import { api } from '../lib/api.js';
-import { guarded, removeButton, section, showLoginOnce, table } from './staff-parts.js';
+import { guarded, removeButton, section, showLoginOnce, table, unlessShown } from './staff-parts.js';
 
 const STATE_TEXT = { online: 'online', offline: 'offline', unknown: 'not heard from yet' };
 
@@ -62,9 +62,11 @@ export function jsonLightsSection(changed) {
     });
   });
 
+  const isNew = unlessShown();
   async function load() {
     await guarded(part, async () => {
       const lights = await api('GET', '/api/json-lights');
+      if (!isNew(lights)) return;
       const rows = lights.map((l) => h('tr', { 'data-testid': `json-light-${l.deviceId}`, 'data-availability': l.availability },
         h('td', {}, l.name),
         h('td', {}, l.deviceId),

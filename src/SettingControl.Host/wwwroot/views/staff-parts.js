@@ -25,16 +25,31 @@ export async function guarded(part, action) {
   }
 }
 
+/** A table in a box of its own that scrolls sideways when the table is wider, so a phone's page never does. */
 export function table(headers, rows, testid) {
-  return h('table', { class: 'staff-table', 'data-testid': testid },
+  return h('div', { class: 'table-scroll' }, h('table', { class: 'staff-table', 'data-testid': testid },
     h('thead', {}, h('tr', {}, headers.map((t) => h('th', { scope: 'col' }, t)))),
-    h('tbody', {}, rows));
+    h('tbody', {}, rows)));
 }
 
 export function when(iso) {
   if (!iso) return '—';
   const d = new Date(iso);
   return d.toLocaleString([], { dateStyle: 'short', timeStyle: 'short' });
+}
+
+/**
+ * A check for a list a refresh fetched: true unless it is the list shown last, which is then left as it is, so a
+ * refresh never takes the focus from a button in it.
+ */
+export function unlessShown() {
+  let shown = null;
+  return (list) => {
+    const now = JSON.stringify(list);
+    if (now === shown) return false;
+    shown = now;
+    return true;
+  };
 }
 
 /** Shows a just-issued broker login in `shown` (its password is never shown again), with where to enter it. */
@@ -53,4 +68,33 @@ export function removeButton(part, testid, question, url, after) {
     await api('DELETE', url);
     await after();
   }) }, 'Remove');
+}
+
+/**
+ * Makes `button` ask before it runs `action`, as End session does: the first tap arms it (it reads `armedText` and
+ * `question` shows beside it), a second tap within 5 s runs `action`; left alone, it goes back as it was.
+ */
+export function confirmTwice(button, armedText, question, action, testid) {
+  const restText = button.textContent;
+  const asked = h('span', { class: 'confirm-question', role: 'alert', hidden: true, 'data-testid': testid }, question);
+  let armed = null;
+  const disarm = () => {
+    clearTimeout(armed);
+    armed = null;
+    button.classList.remove('is-armed');
+    button.textContent = restText;
+    asked.hidden = true;
+  };
+  button.addEventListener('click', () => {
+    if (armed === null) {
+      button.classList.add('is-armed');
+      button.textContent = armedText;
+      asked.hidden = false;
+      armed = setTimeout(disarm, 5000);
+      return;
+    }
+    disarm();
+    action();
+  });
+  return h('span', { class: 'confirm-twice' }, button, asked);
 }

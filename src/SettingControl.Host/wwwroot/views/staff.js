@@ -1,20 +1,13 @@
 // The staff console (#/staff): rooms, devices, protocols and playlists; accounts and API keys for admins.
 
 import { h } from '../lib/dom.js';
-import { api } from '../lib/api.js';
+import { api, signOut } from '../lib/api.js';
 import { bridgesSection } from './staff-bridges.js';
+import { devicesTable } from './staff-devices.js';
 import { jsonLightsSection } from './staff-json-lights.js';
-import { guarded, section, table, when } from './staff-parts.js';
+import { confirmTwice, guarded, section, table, when } from './staff-parts.js';
 
 const ROLES = ['Observer', 'Therapist', 'Staff', 'Admin'];
-
-/** How each device convention is named for staff (docs/devices.md); a device that says none speaks protocol v1. */
-const CONVENTION_TEXT = {
-  'settingcontrol-v1': 'SettingControl v1',
-  zigbee2mqtt: 'Zigbee2MQTT',
-  tasmota: 'Tasmota',
-  'homeassistant-json': 'Home Assistant JSON',
-};
 
 /** The staff console (#/staff): rooms, devices, protocols and playlists; accounts and API keys for admins. */
 export function mountStaff(main, me) {
@@ -25,14 +18,15 @@ export function mountStaff(main, me) {
   const library = section('Protocols and playlists', 'staff-library');
   const accounts = section('Accounts', 'staff-accounts');
   const keys = section('API keys', 'staff-keys');
+  const deviceList = devicesTable(devices, () => roomList, () => refreshAll());
+  const loadDevices = () => deviceList.load();
   const roomsBody = h('div');
-  const devicesBody = h('div');
   const loginsBody = h('div');
   const libraryBody = h('div');
   const accountsBody = h('div');
   const keysBody = h('div');
   rooms.root.append(roomsBody);
-  devices.root.append(devicesBody, loginsBody);
+  devices.root.append(deviceList.root, loginsBody);
   library.root.append(libraryBody);
   accounts.root.append(accountsBody);
   keys.root.append(keysBody);
@@ -41,8 +35,8 @@ export function mountStaff(main, me) {
     h('h1', { class: 'page-title' }, 'Staff console'),
     h('p', { class: 'hint' }, 'Rooms, devices and settings. Everything here is also in the REST API (docs/api.md).'),
     rooms.root, devices.root, bridges.root, jsonLights.root, library.root,
-    me.canAdminister ? accounts.root : null,
-    me.canAdminister ? keys.root : null);
+    // Only the admin's sections: replaceChildren would write a left-out (null) one as the text "null".
+    ...(me.canAdminister ? [accounts.root, keys.root] : []));
 
   let roomList = [];
   let playlists = [];
@@ -54,7 +48,9 @@ export function mountStaff(main, me) {
       const outputs = new Map(await Promise.all(roomList.map(async (r) => {
         try { return [r.roomId, await api('GET', `/api/rooms/${encodeURIComponent(r.roomId)}/audio-output`)]; } catch { return [r.roomId, null]; }
       })));
-      const newId = h('input', { 'data-testid': 'new-room-id', placeholder: 'room-4', 'aria-label': 'New room id', pattern: '[a-z0-9_-]+' });
+      // The browser reads a pattern with the v flag, where a bare '-' ending a class is an error that turns the check off.
+      const newId = h('input', { 'data-testid': 'new-room-id', placeholder: 'room-4', 'aria-label': 'New room id', pattern: '[a-z0-9_\\-]+',
+        title: 'Small letters, digits, - and _ only, for example room-4' });
       const newName = h('input', { 'data-testid': 'new-room-name', placeholder: 'Garden room', 'aria-label': 'New room name' });
       const create = h('form', { class: 'inline-form', 'data-testid': 'create-room-form' },
         newId, newName, h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'create-room' }, 'Create room'));
@@ -107,37 +103,6 @@ export function mountStaff(main, me) {
           h('td', { class: 'actions' }, save, retire));
       });
       roomsBody.replaceChildren(create, table(['Room', 'Name', 'Devices', 'Max brightness %', 'Default playlist', 'Audio output', ''], rows, 'rooms-table'));
-    });
-  }
-
-  async function loadDevices() {
-    await guarded(devices, async () => {
-      const list = await api('GET', '/api/devices');
-      const rows = list.map((d) => {
-        const target = h('select', { 'aria-label': `Room for ${d.deviceId}`, 'data-testid': `device-room-${d.deviceId}` },
-          h('option', { value: '' }, '(unassigned)'),
-          roomList.map((r) => h('option', { value: r.roomId, selected: r.roomId === d.roomId }, r.name)));
-        const apply = h('button', { class: 'btn', type: 'button', 'data-testid': `device-assign-${d.deviceId}`, onclick: () => guarded(devices, async () => {
-          if (target.value) await api('PUT', `/api/devices/${encodeURIComponent(d.deviceId)}/room`, { roomId: target.value });
-          else await api('DELETE', `/api/devices/${encodeURIComponent(d.deviceId)}/room`);
-          await refreshAll();
-        }) }, target.value ? 'Move' : 'Assign');
-        target.addEventListener('change', () => { apply.textContent = target.value ? 'Assign' : 'Release'; });
-        return h('tr', { 'data-testid': `staff-device-${d.deviceId}`, 'data-availability': d.availability },
-          h('td', {}, d.name ? h('span', {}, h('strong', {}, d.name), h('br'), h('small', {}, d.deviceId)) : d.deviceId),
-          h('td', {}, d.kind ?? '—'),
-          h('td', { 'data-testid': `staff-device-${d.deviceId}-convention` }, CONVENTION_TEXT[d.convention ?? 'settingcontrol-v1'] ?? d.convention),
-          h('td', {}, [d.vendor, d.model].filter(Boolean).join(' ') || '—'),
-          h('td', {}, d.firmware ?? '—'),
-          h('td', {}, h('span', { class: `avail avail-${d.availability}` }, d.availability)),
-          h('td', {}, when(d.lastSeen)),
-          h('td', {}, target),
-          h('td', { class: 'actions' }, apply));
-      });
-      devicesBody.replaceChildren(
-        list.length ? table(['Device', 'Kind', 'Speaks', 'Model', 'Firmware', 'Availability', 'Last seen', 'Room', ''], rows, 'devices-table')
-          : h('p', { class: 'placeholder' }, 'No device has announced itself yet.'),
-        h('p', { class: 'hint' }, 'A device that announces itself shows here. It controls nothing until it is assigned to a room.'));
     });
   }
 
@@ -218,10 +183,7 @@ export function mountStaff(main, me) {
         h('td', {}, u.rooms?.length ? u.rooms.join(', ') : 'all'),
         h('td', {}, u.disabled ? 'disabled' : 'active'),
         h('td', { class: 'actions' },
-          h('button', { class: 'btn', type: 'button', 'data-testid': `account-toggle-${u.username}`, onclick: () => guarded(accounts, async () => {
-            await api('PUT', `/api/accounts/${encodeURIComponent(u.username)}`, { disabled: !u.disabled });
-            await loadAccounts();
-          }) }, u.disabled ? 'Enable' : 'Disable'),
+          toggleButton(u),
           h('button', { class: 'btn', type: 'button', onclick: () => guarded(accounts, async () => {
             const password = prompt(`New password for ${u.username} (10 characters or more). It signs them out everywhere.`);
             if (!password) return;
@@ -229,6 +191,23 @@ export function mountStaff(main, me) {
           }) }, 'New password'))));
       accountsBody.replaceChildren(form, table(['Username', 'Role', 'Rooms', 'State', ''], rows, 'accounts-table'));
     });
+  }
+
+  /** Enable or Disable; disabling one's own account signs one out, so that asks first and then signs out. */
+  function toggleButton(u) {
+    const own = !u.disabled && u.username.toLowerCase() === me.username.toLowerCase();
+    const toggle = () => guarded(accounts, async () => {
+      await api('PUT', `/api/accounts/${encodeURIComponent(u.username)}`, { disabled: !u.disabled });
+      if (own) await signOut();
+      else await loadAccounts();
+    });
+    const button = h('button', { class: 'btn', type: 'button', 'data-testid': `account-toggle-${u.username}` }, u.disabled ? 'Enable' : 'Disable');
+    if (!own) {
+      button.addEventListener('click', toggle);
+      return button;
+    }
+    return confirmTwice(button, 'Tap again to disable', 'Disable your own account? You will be signed out at once.', toggle,
+      `account-confirm-${u.username}`);
   }
 
   async function loadKeys() {
