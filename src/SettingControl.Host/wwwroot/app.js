@@ -42,14 +42,6 @@ function refreshView(roomId) {
   if (!view) return;
   if (roomId !== undefined && view.kind === 'room' && view.roomId !== roomId) return;
   view.update();
-  if (view.kind === 'room' && me && !me.canControlRooms) makeReadOnly();
-}
-
-/** Observers watch: every control on the room page is disabled (the server refuses them as well). */
-function makeReadOnly() {
-  for (const control of main.querySelectorAll('input, select, textarea, button')) {
-    if (!control.disabled) control.disabled = true;
-  }
 }
 
 function mountNotAllowed() {

@@ -8,6 +8,7 @@ import { busy, call, connState, joined } from '../lib/hub.js';
 import { LIGHTS_UP_AGAIN_HINT, LIGHTS_UP_HINT, lightsUpStatus, pressLightsUp } from '../lib/lights-up.js';
 import { storageProblem, storageWarning } from '../lib/room-status.js';
 import { recordLoader } from '../lib/session-record.js';
+import { me } from '../lib/user.js';
 import { keepScreenAwake } from '../lib/wake-lock.js';
 import { isActiveSession, joinErrors, rooms } from '../lib/store.js';
 import { mountMusic } from './music.js';
@@ -152,6 +153,17 @@ export function mountRoom(main, roomId) {
     setHidden(sessionGrid, !isActiveSession(snap.session));
     chart.update(snap, rec, record.rec.error);
     music.update(snap, live);
+    if (me && !me.canControlRooms) makeReadOnly();
+  }
+
+  /**
+   * Observers watch: every control is disabled (the server refuses them as well). Done at the end of every update,
+   * whatever called it (a record that finished loading redraws too), so no control is ever left enabled in between.
+   */
+  function makeReadOnly() {
+    for (const control of main.querySelectorAll('input, select, textarea, button')) {
+      if (!control.disabled) control.disabled = true;
+    }
   }
 
   function tick() {
