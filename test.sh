@@ -12,7 +12,8 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 # /usr/bin/chromium; it never downloads a browser of its own); ffmpeg and sox for the audio tests,
 # which make MP3, FLAC, Ogg and Opus files and compare against ffmpeg's own decode (never skipped);
 # mosquitto (the broker and mosquitto_passwd) for the tests that prove the generated Mosquitto config;
-# mosquitto-clients and jq for the test that runs the README's traffic-watching command as written.
+# mosquitto-clients and jq for the test that runs the README's traffic-watching command as written;
+# npm (with nodejs) for axe-core, which the accessibility browser test injects into the page.
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
@@ -20,6 +21,7 @@ command -v sox >/dev/null 2>&1 || missing+=(sox)
 { [ -x /usr/sbin/mosquitto ] && command -v mosquitto_passwd >/dev/null; } || missing+=(mosquitto)
 command -v mosquitto_sub >/dev/null 2>&1 || missing+=(mosquitto-clients)
 command -v jq >/dev/null 2>&1 || missing+=(jq)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "test.sh: installing ${missing[*]}"
   as_root apt-get update -qq >/dev/null
@@ -28,6 +30,13 @@ if [ ${#missing[@]} -gt 0 ]; then
     echo "tests: 0 passed, 1 failed"
     exit 1
   fi
+fi
+
+# The test project's npm packages (axe-core), exactly as its package-lock.json pins them.
+if ! (cd tests/SettingControl.Integration.Tests && npm ci --no-audit --no-fund --loglevel=error >/dev/null); then
+  echo "test.sh: npm ci failed in tests/SettingControl.Integration.Tests" >&2
+  echo "tests: 0 passed, 1 failed"
+  exit 1
 fi
 
 results="$PWD/TestResults"

@@ -191,21 +191,10 @@ public sealed class BrokerLimitsTests(ITestOutputHelper output)
 
     private static string ReadmeTrafficCommand()
     {
-        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
+        var readme = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "README.md"));
         var line = readme.Split('\n').Single(l => l.Contains("mosquitto_sub", StringComparison.Ordinal) && l.Contains("'settingcontrol/#'", StringComparison.Ordinal));
         var start = line.IndexOf("`mosquitto_sub", StringComparison.Ordinal) + 1;
         return line[start..line.IndexOf('`', start)];
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "SettingControl.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("SettingControl.sln not found above the test binaries.");
     }
 
     private static IEnumerable<Exception> Chain(Exception exception)

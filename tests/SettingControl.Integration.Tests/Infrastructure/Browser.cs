@@ -38,9 +38,17 @@ public sealed class Browser : IAsyncDisposable
     }
 
     /// <summary>A tablet-sized page (or one of <paramref name="viewport"/>) in its own context (its own cookies, its own SignalR connection).</summary>
-    public async Task<IPage> NewTabletPageAsync(ViewportSize? viewport = null)
+    /// <remarks>
+    /// <paramref name="bypassCsp"/>: only for a test that injects a checker (axe-core) into the page; the page's own
+    /// Content-Security-Policy would refuse the injected script, as it should for anything else.
+    /// </remarks>
+    public async Task<IPage> NewTabletPageAsync(ViewportSize? viewport = null, bool bypassCsp = false)
     {
-        var context = await Chromium.NewContextAsync(new BrowserNewContextOptions { ViewportSize = viewport ?? new ViewportSize { Width = 1024, Height = 768 } });
+        var context = await Chromium.NewContextAsync(new BrowserNewContextOptions
+        {
+            ViewportSize = viewport ?? new ViewportSize { Width = 1024, Height = 768 },
+            BypassCSP = bypassCsp,
+        });
         return await context.NewPageAsync();
     }
 

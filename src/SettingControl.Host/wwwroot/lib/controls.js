@@ -112,7 +112,8 @@ const HOLD_MS = 1000;
 
 /**
  * A button that fires only after being held for HOLD_MS (pointer, or Enter/Space held down), with a
- * fill that shows how far the hold has got. Letting go early does nothing; a plain click does nothing.
+ * fill that shows how far the hold has got. Letting go early does nothing; a plain click does nothing. Its name for a
+ * screen reader is the words on it, hint included ("Lights up press and hold 1 s"): a voice user says what they see.
  */
 export function holdButton({ testid, label, hint, onFire, extraClass }) {
   let idleHint = hint;
@@ -123,7 +124,6 @@ export function holdButton({ testid, label, hint, onFire, extraClass }) {
     type: 'button',
     class: `lights-up-btn ${extraClass ?? ''}`.trim(),
     'data-testid': testid,
-    'aria-label': `${label}: press and hold for 1 second`,
   }, fill, h('span', { class: 'hold-text' }, h('span', { class: 'hold-icon', 'aria-hidden': 'true' }, '☀'), labelEl, hintEl));
 
   let timer = null;
