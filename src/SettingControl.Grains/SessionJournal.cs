@@ -1,6 +1,7 @@
 using System.Text.Json;
 using SettingControl.Contracts;
 using SettingControl.Contracts.Storage;
+using SettingControl.Domain.Sessions;
 
 namespace SettingControl.Grains;
 
@@ -62,6 +63,43 @@ public static class SessionJournal
             numbered[i] = events[i] with { Sequence = i + 1 };
         }
 
-        return header with { EndedAt = endedAt, Events = numbered };
+        return header with { EndedAt = endedAt, Events = numbered, Phases = PhaseTimes(header.Phases, numbered, endedAt) };
+    }
+
+    /// <summary>
+    /// The protocol's phases as the session went through them: when each began and ended, read from the record's
+    /// phase-started entries (a phase entered twice, by a jump back, shows its last visit); phases never reached keep
+    /// no times. The header is written before the session runs, so it cannot know them.
+    /// </summary>
+    private static PhasePlanDto[] PhaseTimes(IReadOnlyList<PhasePlanDto> phases, IReadOnlyList<SessionEventDto> events, DateTimeOffset? endedAt)
+    {
+        var times = phases.ToArray();
+        int? current = null;
+        foreach (var e in events)
+        {
+            if (e.Type != RoomEventTypes.PhaseStarted)
+            {
+                continue;
+            }
+
+            if (current is { } previous)
+            {
+                times[previous] = times[previous] with { EndsAt = e.At };
+            }
+
+            var index = Array.FindIndex(times, p => p.Name == e.Phase);
+            current = index >= 0 ? index : null;
+            if (current is { } started)
+            {
+                times[started] = times[started] with { StartedAt = e.At, EndsAt = null };
+            }
+        }
+
+        if (current is { } last && endedAt is { } end)
+        {
+            times[last] = times[last] with { EndsAt = end };
+        }
+
+        return times;
     }
 }

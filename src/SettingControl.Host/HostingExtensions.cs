@@ -132,6 +132,7 @@ public static class HostingExtensions
         services.AddSingleton<KnownRooms>();
         services.AddHostedService(sp => sp.GetRequiredService<KnownRooms>());
         services.AddSingleton<SessionRecords>();
+        services.AddSingleton(sp => ExportTimes.From(sp.GetRequiredService<IConfiguration>().GetSection(FacilityOptions.Section).Get<FacilityOptions>() ?? new FacilityOptions()));
         services.AddHostedService(sp => sp.GetRequiredService<SessionRecords>());
         return services;
     }

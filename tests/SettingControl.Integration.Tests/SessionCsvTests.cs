@@ -57,7 +57,7 @@ public sealed class SessionCsvTests
         // An event recorded a little before the session's start time (a clock step) has a negative elapsed time.
         var early = Event(1, "note", "Note added", "fine") with { At = Start.AddMinutes(-0.5) };
         var row = SessionCsv.Write(Record(early)).Split('\n')[1];
-        Assert.StartsWith("1,2026-03-04T08:59:30.0000000+00:00,-0.50,note,", row);
+        Assert.StartsWith("1,2026-03-04T08:59:30+00:00,-0.50,note,", row);
     }
 
     private static List<string> ReadNotes(string csv)
@@ -88,7 +88,7 @@ public sealed class SessionCsvTests
                 string[] fields =
                 [
                     e.Sequence.ToString(CultureInfo.InvariantCulture),
-                    e.At.ToString("O", CultureInfo.InvariantCulture),
+                    e.At.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture),
                     (e.At - record.StartedAt).TotalMinutes.ToString("0.00", CultureInfo.InvariantCulture),
                     e.Type, e.Actor, e.Phase ?? string.Empty, e.Summary, e.Note ?? string.Empty, e.ReminderId ?? string.Empty, e.Priority ?? string.Empty,
                     e.TransitionMs?.ToString(CultureInfo.InvariantCulture) ?? string.Empty,

@@ -103,12 +103,14 @@ public static class SessionApi
 
         api.MapGet("/sessions/{sessionId}", async (string sessionId, HttpContext http, SessionRecords records) =>
             await ReadableRecord(http, sessionId, records) is { } record ? Results.Ok(record) : SessionNotFound(http, sessionId));
-        api.MapGet("/sessions/{sessionId}/export", async (string sessionId, string? format, HttpContext http, SessionRecords records) =>
+        api.MapGet("/sessions/{sessionId}/export", async (string sessionId, string? format, HttpContext http, SessionRecords records, ExportTimes times) =>
         {
-            if (await ReadableRecord(http, sessionId, records) is not { } record)
+            if (await ReadableRecord(http, sessionId, records) is not { } stored)
             {
                 return SessionNotFound(http, sessionId);
             }
+
+            var record = times.Localise(stored);
 
             return (format ?? "json").ToLowerInvariant() switch
             {
@@ -198,7 +200,7 @@ public static class SessionCsv
             foreach (var e in record.Events)
             {
                 csv.WriteField(e.Sequence, default);
-                csv.WriteField(e.At, "O");
+                csv.WriteField(e.At, "yyyy-MM-dd'T'HH:mm:sszzz");
                 csv.WriteField((e.At - record.StartedAt).TotalMinutes, "0.00");
                 csv.WriteField(e.Type);
                 csv.WriteField(e.Actor);
