@@ -20,7 +20,7 @@ public sealed class SpeakersBrowserTests() : BrowserTestBase(simulatedRooms: 1)
         var page = await NewTabletPageAsync();
         await page.GotoAsync(PageUrl("#/rooms/room-1"));
         var speakers = page.GetByTestId("music-output-state");
-        await Assertions.Expect(speakers).ToHaveTextAsync("Speakers not working · the music carries on silently; ask staff to check the room's audio output");
+        await Assertions.Expect(speakers).ToHaveTextAsync("No sound output here — music is not audible; staff can choose an output");
         var text = await page.Locator("body").InnerTextAsync();
         foreach (var technical in new[] { "hw:9,0", "alsa", "errno", "snd_pcm", "unavailable:" })
         {

@@ -7,7 +7,7 @@
 // - A control the user is touching (or whose command is still in flight) is never overwritten.
 // - Commands are sent on release (`change`), not on every `input`.
 
-import './lib/theme.js';
+import { followsRoom, onFollowChange, setFollowRoom } from './lib/theme.js';
 import { signOut } from './lib/api.js';
 import { h, setText } from './lib/dom.js';
 import { ago } from './lib/format.js';
@@ -90,11 +90,18 @@ if (!me) {
 function userMenu(user) {
   const button = h('button', {
     type: 'button', class: 'btn user-menu-button', 'data-testid': 'user-menu', 'aria-haspopup': 'true', 'aria-expanded': 'false',
-  }, h('span', { class: 'user-pill', 'data-testid': 'user-pill' }, `${user.username} · ${user.role}`), h('span', { 'aria-hidden': 'true' }, ' ▾'));
+  }, h('span', { class: 'user-pill', 'data-testid': 'user-pill' }, user.username, h('span', { class: 'user-role' }, ` · ${user.role}`)), h('span', { 'aria-hidden': 'true' }, ' ▾'));
   const out = h('button', { type: 'button', class: 'btn', 'data-testid': 'sign-out' }, 'Sign out');
   out.addEventListener('click', signOut);
+  const follow = h('input', { type: 'checkbox', id: 'night-follow', class: 'check', 'data-testid': 'night-follow' });
+  follow.checked = followsRoom();
+  follow.addEventListener('change', () => setFollowRoom(follow.checked));
+  onFollowChange((on) => { follow.checked = on; });
   const panel = h('div', { class: 'user-menu-panel', 'data-testid': 'user-menu-panel', hidden: true },
-    h('p', { class: 'muted' }, `Signed in as ${user.username} (${user.role})`), out);
+    h('p', { class: 'muted' }, `Signed in as ${user.username} (${user.role})`),
+    h('label', { class: 'check-row', for: 'night-follow' }, follow,
+      h('span', {}, 'Night mode follows the room: red light when the room is lit below 15%')),
+    out);
   const menu = h('div', { class: 'user-menu' }, button, panel);
   const show = (open) => {
     panel.hidden = !open;

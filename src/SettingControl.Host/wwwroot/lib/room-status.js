@@ -9,7 +9,7 @@ export function speakersText(now) {
   if (!now) return { text: 'Music player not started', warning: false };
   const state = String(now.outputState ?? '');
   if (state.startsWith('refused')) return { text: 'Speakers off after a safety check · ask staff to choose the room\'s audio output again', warning: true };
-  if (state.startsWith('unavailable')) return { text: 'Speakers not working · the music carries on silently; ask staff to check the room\'s audio output', warning: true };
+  if (state.startsWith('unavailable')) return { text: 'No sound output here — music is not audible; staff can choose an output', warning: true };
   if (String(now.output ?? '').startsWith('none')) return { text: 'No speakers chosen for this room', warning: false };
   return { text: 'Playing to the room\'s speakers', warning: false };
 }
@@ -26,4 +26,16 @@ export function storageWarning(snap) {
 export function storageProblem(snap) {
   const problem = snap.storage?.problem;
   return typeof problem === 'string' && problem.trim() ? problem.trim() : '';
+}
+
+/**
+ * How brightly the room is lit, as its lights report it (0 when they are off); what it is set to when no light
+ * reports; null for a room without lights. Night mode's "follow the room" reads it.
+ */
+export function roomLightLevel(snap) {
+  const reporting = (snap.devices ?? []).filter((d) => d.kind === 'light' && d.availability === 'online' && d.actual);
+  if (reporting.length) return Math.max(...reporting.map((d) => (d.actual.on ? d.actual.brightness ?? 0 : 0)));
+  if (!(snap.devices ?? []).some((d) => d.kind === 'light')) return null;
+  const L = snap.desired?.lighting;
+  return L ? (L.on ? L.brightness : 0) : null;
 }

@@ -6,7 +6,8 @@ import { loadProtocols, protocols, protocolsError } from '../lib/catalog.js';
 import { holdButton } from '../lib/controls.js';
 import { busy, call, connState, joined } from '../lib/hub.js';
 import { LIGHTS_UP_AGAIN_HINT, LIGHTS_UP_HINT, lightsUpStatus, pressLightsUp } from '../lib/lights-up.js';
-import { storageProblem, storageWarning } from '../lib/room-status.js';
+import { roomLightLevel, storageProblem, storageWarning } from '../lib/room-status.js';
+import { followRoomLight } from '../lib/theme.js';
 import { recordLoader } from '../lib/session-record.js';
 import { me } from '../lib/user.js';
 import { keepScreenAwake } from '../lib/wake-lock.js';
@@ -113,6 +114,7 @@ export function mountRoom(main, roomId) {
     loading.hidden = true;
     notFound.hidden = true;
     keepScreenAwake(isActiveSession(snap.session));
+    followRoomLight(roomLightLevel(snap));
     content.hidden = false;
     setText(title, snap.name || roomId);
     document.title = `${snap.name || roomId} · SettingControl`;

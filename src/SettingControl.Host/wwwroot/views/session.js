@@ -93,6 +93,12 @@ export function mountSession(roomId) {
     if (res.ok) labelInput.value = '';
   });
   protocolSelect.addEventListener('change', () => showProtocolDesc());
+  // Once a label is typed, the "enter a label first" hint has been answered: it goes back to the plain hint.
+  labelInput.addEventListener('input', () => {
+    if (!startHint.classList.contains('is-error') || !labelInput.value.trim()) return;
+    startHint.classList.remove('is-error');
+    setText(startHint, 'A label for the session record: day, time, room. No patient names.');
+  });
 
   function showProtocolDesc() {
     const p = (protocols ?? []).find((x) => x.id === protocolSelect.value);
