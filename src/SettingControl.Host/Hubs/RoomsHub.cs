@@ -144,6 +144,16 @@ public sealed class RoomsHub(
         return record;
     }
 
+    /// <summary>
+    /// The record's header and only the events after <paramref name="afterSequence"/>: a tablet that holds the record
+    /// asks for what is new, so a three-hour session does not send its whole record again every few seconds.
+    /// </summary>
+    public async Task<SessionRecordDto> GetSessionRecordSince(string sessionId, long afterSequence)
+    {
+        var record = await GetSessionRecord(sessionId);
+        return afterSequence <= 0 ? record : record with { Events = [.. record.Events.Where(e => e.Sequence > afterSequence)] };
+    }
+
     private Task<RoomSnapshot> Action(string roomId, SessionAction action) =>
         Command(roomId, room => room.SessionCommand(action, Actor()));
 

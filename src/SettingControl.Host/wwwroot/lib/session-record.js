@@ -1,4 +1,5 @@
-// The session record of a room (its events for the chart), fetched at most every 2 s.
+// The session record of a room (its events for the chart), fetched at most every 2 s: whole once, then only the
+// events after the last one held.
 
 import { hubMessage } from './hub-errors.js';
 import { connection } from './hub.js';
@@ -22,9 +23,14 @@ export function recordLoader(roomId, onLoaded) {
     rec.last = performance.now();
     rec.version = rooms.get(roomId)?.version ?? null;
     try {
-      const data = await connection.invoke('GetSessionRecord', sid);
+      // Holding this session's record, only what is new is asked for; events are only ever appended.
+      const held = rec.data?.sessionId === sid ? rec.data : null;
+      const last = held?.events?.length ? held.events[held.events.length - 1].sequence : 0;
+      const data = held
+        ? await connection.invoke('GetSessionRecordSince', sid, last)
+        : await connection.invoke('GetSessionRecord', sid);
       if (rec.sessionId === sid) {
-        rec.data = data;
+        rec.data = held ? { ...data, events: held.events.concat(data.events ?? []) } : data;
         rec.error = null;
       }
     } catch (err) {
