@@ -43,6 +43,10 @@ public class MaskLightTests
         var instant = _room.SetMask(new MaskCommand(null, 5, 0), Therapist, Now, ActualLevels.Unknown);
         Assert.Equal(0, Assert.Single(instant.Events).TransitionMs);
         Assert.Equal(5, _room.Lights.MaskAt(Now).Light);
+
+        // Switching the mask on or off alone fades nothing, and the record does not say it did.
+        var on = _room.SetMask(new MaskCommand(true, null), Therapist, Now, ActualLevels.Unknown);
+        Assert.Equal(0, Assert.Single(on.Events).TransitionMs);
     }
 
     [Theory]

@@ -94,7 +94,7 @@ internal static class ManualChanges
         {
             Before = before,
             After = room.Lights.Desired,
-            TransitionMs = transition,
+            TransitionMs = command.Light is null ? 0 : transition,
             Phase = room.ActiveSession?.Phase.Name,
         });
         return change;
