@@ -112,53 +112,44 @@ public sealed class TreatmentRoom
     }
 
     /// <summary>Sets the brightness ceiling; a brighter light (outside Lights up) fades down to it over a second.</summary>
-    public RoomChange SetMaxBrightness(int maxBrightness, string actor, DateTimeOffset now, ActualLevels actual)
+    public RoomChange SetMaxBrightness(int maxBrightness, string actor, DateTimeOffset now, ActualLevels actual) =>
+        SetCeiling(ProgramAttribute.Brightness, maxBrightness, actor, now, actual);
+
+    /// <summary>Sets the mask-light ceiling; a brighter mask light (outside Lights up) fades down to it over the mask fade.</summary>
+    public RoomChange SetMaxMaskLight(int maxMaskLight, string actor, DateTimeOffset now, ActualLevels actual) =>
+        SetCeiling(ProgramAttribute.MaskLight, maxMaskLight, actor, now, actual);
+
+    /// <summary>One ceiling (brightness or mask light): stored, and a level above it faded down to it unless Lights up holds the room.</summary>
+    private RoomChange SetCeiling(ProgramAttribute attribute, int ceiling, string actor, DateTimeOffset now, ActualLevels actual)
     {
-        if (!IsValidLimit(maxBrightness))
+        var mask = attribute == ProgramAttribute.MaskLight;
+        if (!IsValidLimit(ceiling))
         {
-            return LimitRefused();
+            return mask ? MaskLimitRefused() : LimitRefused();
         }
 
         var before = Lights.Desired;
-        MaxBrightness = maxBrightness;
-        var change = new RoomChange { StateChanged = true };
-        if (LightsUp is null && Lights.Brightness.To > maxBrightness)
+        var ramp = mask ? Lights.MaskLight : Lights.Brightness;
+        var lowered = LightsUp is null && ramp.To > ceiling
+            ? ramp.Toward(ceiling, now, mask ? MaskFadeMs : CeilingFadeMs, mask ? actual.MaskLight : actual.Brightness)
+            : null;
+        if (mask)
         {
-            Lights.Brightness = Lights.Brightness.Toward(maxBrightness, now, CeilingFadeMs, actual.Brightness);
-            change.LightsChanged = true;
+            MaxMaskLight = ceiling;
+            Lights.MaskLight = lowered ?? ramp;
+        }
+        else
+        {
+            MaxBrightness = ceiling;
+            Lights.Brightness = lowered ?? ramp;
         }
 
-        change.Events.Add(new RoomEvent(RoomEventTypes.SettingsChanged, $"brightness limit {maxBrightness}%", actor, now)
+        var change = new RoomChange { StateChanged = true, LightsChanged = !mask && lowered is not null, MaskChanged = mask && lowered is not null };
+        change.Events.Add(new RoomEvent(RoomEventTypes.SettingsChanged, $"{(mask ? "mask light" : "brightness")} limit {ceiling}%", actor, now)
         {
             Before = before,
             After = Lights.Desired,
-            Phase = ActiveSession?.Phase.Name,
-        });
-        return change;
-    }
-
-    /// <summary>Sets the mask-light ceiling; a brighter mask light (outside Lights up) fades down to it.</summary>
-    public RoomChange SetMaxMaskLight(int maxMaskLight, string actor, DateTimeOffset now, ActualLevels actual)
-    {
-        if (!IsValidLimit(maxMaskLight))
-        {
-            return MaskLimitRefused();
-        }
-
-        var before = Lights.Desired;
-        MaxMaskLight = maxMaskLight;
-        var change = new RoomChange { StateChanged = true };
-        if (LightsUp is null && Lights.MaskLight.To > maxMaskLight)
-        {
-            Lights.MaskLight = Lights.MaskLight.Toward(maxMaskLight, now, MaskFadeMs, actual.MaskLight);
-            change.MaskChanged = true;
-        }
-
-        change.Events.Add(new RoomEvent(RoomEventTypes.SettingsChanged, $"mask light limit {maxMaskLight}%", actor, now)
-        {
-            Before = before,
-            After = Lights.Desired,
-            TransitionMs = change.MaskChanged ? MaskFadeMs : 0,
+            TransitionMs = (int?)lowered?.DurationMs,
             Phase = ActiveSession?.Phase.Name,
         });
         return change;
