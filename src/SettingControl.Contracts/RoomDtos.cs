@@ -58,16 +58,20 @@ public sealed record RoomSnapshot(
 [GenerateSerializer, Immutable, Alias("sc.StorageStatus")]
 public sealed record StorageStatusDto([property: Id(0)] bool Saved, [property: Id(1)] string? Problem);
 
-/// <summary>Per-room settings staff choose: the brightness ceiling and the playlist "play" starts when none is chosen.</summary>
+/// <summary>
+/// Per-room settings staff choose: the brightness ceiling, the playlist "play" starts when none is chosen, and the
+/// eye-mask light's ceiling.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("sc.RoomSettings")]
-public sealed record RoomSettingsDto([property: Id(0)] int MaxBrightness, [property: Id(1)] string? DefaultPlaylistId);
+public sealed record RoomSettingsDto([property: Id(0)] int MaxBrightness, [property: Id(1)] string? DefaultPlaylistId, [property: Id(2)] int MaxMaskLight = 100);
 
 /// <summary>A change to a room's settings; omitted fields keep their value. <c>defaultPlaylistId: ""</c> clears it.</summary>
 [GenerateSerializer, Immutable, Alias("sc.UpdateRoomSettings")]
 public sealed record UpdateRoomSettingsRequest(
     [property: Id(0)] string? Name = null,
     [property: Id(1)] int? MaxBrightness = null,
-    [property: Id(2)] string? DefaultPlaylistId = null);
+    [property: Id(2)] string? DefaultPlaylistId = null,
+    [property: Id(3)] int? MaxMaskLight = null);
 
 /// <summary>A music change; omitted (null) fields keep their current value.</summary>
 [GenerateSerializer, Immutable, Alias("sc.SetMusic")]
@@ -107,9 +111,9 @@ public sealed record SetLightingRequest(
     [property: Id(2)] int? ColorTempK = null,
     [property: Id(3)] int? TransitionMs = null);
 
-/// <summary>An eye-mask change; omitted (null) fields keep their current value.</summary>
+/// <summary>An eye-mask change; omitted (null) fields keep their current value. No <c>transitionMs</c>: the mask's default fade.</summary>
 [GenerateSerializer, Immutable, Alias("sc.SetMask")]
-public sealed record SetMaskRequest([property: Id(0)] bool? On = null, [property: Id(1)] int? Light = null);
+public sealed record SetMaskRequest([property: Id(0)] bool? On = null, [property: Id(1)] int? Light = null, [property: Id(2)] int? TransitionMs = null);
 
 [GenerateSerializer, Immutable, Alias("sc.FieldError")]
 public sealed record FieldError([property: Id(0)] string Field, [property: Id(1)] string Message);

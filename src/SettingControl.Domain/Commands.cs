@@ -6,8 +6,11 @@ namespace SettingControl.Domain;
 /// </summary>
 public sealed record LightingCommand(bool? On, int? Brightness, int? ColorTempK, int? TransitionMs);
 
-/// <summary>A change to the eye mask. Omitted fields keep their current value.</summary>
-public sealed record MaskCommand(bool? On, int? Light);
+/// <summary>
+/// A change to the eye mask. Omitted fields keep their current value; with no <see cref="TransitionMs"/> the light
+/// fades over the room's default mask fade, so a worn mask never goes from dark to bright at once.
+/// </summary>
+public sealed record MaskCommand(bool? On, int? Light, int? TransitionMs = null);
 
 /// <summary>A change to the music. Omitted fields keep their current value.</summary>
 public sealed record MusicCommand(string? PlaylistId, bool? Playing, int? Volume);
@@ -16,7 +19,7 @@ public sealed record MusicCommand(string? PlaylistId, bool? Playing, int? Volume
 /// Staff's change to a room's settings, applied as a whole or not at all. Omitted (null) fields keep their value;
 /// an empty <see cref="DefaultPlaylistId"/> clears the default playlist.
 /// </summary>
-public sealed record RoomSettingsUpdate(int? MaxBrightness, string? DefaultPlaylistId);
+public sealed record RoomSettingsUpdate(int? MaxBrightness, string? DefaultPlaylistId, int? MaxMaskLight = null);
 
 /// <summary>One reason a command was rejected, naming the field so a client can show it.</summary>
 public sealed record ValidationError(string Field, string Message);
@@ -46,6 +49,7 @@ public static class CommandValidation
         }
 
         CheckRange(errors, "light", command.Light, Ranges.MinMaskLight, Ranges.MaxMaskLight, "%");
+        CheckRange(errors, "transitionMs", command.TransitionMs, Ranges.MinTransitionMs, Ranges.MaxTransitionMs, " ms");
         return errors;
     }
 

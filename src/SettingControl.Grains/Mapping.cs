@@ -55,7 +55,7 @@ internal static class Mapping
     public static LightingCommand ToCommand(this SetLightingRequest request) =>
         new(request.On, request.Brightness, request.ColorTempK, request.TransitionMs);
 
-    public static MaskCommand ToCommand(this SetMaskRequest request) => new(request.On, request.Light);
+    public static MaskCommand ToCommand(this SetMaskRequest request) => new(request.On, request.Light, request.TransitionMs);
 
     public static ActualStateDto? ToDto(this DeviceActualState? a) =>
         a is null ? null : new ActualStateDto(a.On, a.Brightness, a.ColorTempK, a.Light, a.Worn, a.Battery);

@@ -126,7 +126,7 @@ public sealed class RoomGrain : Grain, IRoomGrain
 
     public Task<CommandResult> UpdateSettings(UpdateRoomSettingsRequest request, Actor actor) =>
         Execute(actor, (room, now, actual) =>
-            room.UpdateSettings(new RoomSettingsUpdate(request.MaxBrightness, request.DefaultPlaylistId), actor.ToString(), now, actual, _music.HasPlaylist));
+            room.UpdateSettings(new RoomSettingsUpdate(request.MaxBrightness, request.DefaultPlaylistId, request.MaxMaskLight), actor.ToString(), now, actual, _music.HasPlaylist));
 
     public async Task<CommandResult> Retire(Actor actor)
     {

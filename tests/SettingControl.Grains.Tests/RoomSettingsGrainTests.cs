@@ -35,6 +35,19 @@ public sealed class RoomSettingsGrainTests : IAsyncLifetime
         Assert.Equal(new RoomSettingsDto(60, "calm"), result.Snapshot!.Settings);
     }
 
+    [Fact]
+    public async Task The_mask_light_ceiling_is_kept_across_a_restart_of_the_silo()
+    {
+        var room = await ProvisionedRoom("s6");
+
+        var result = await room.UpdateSettings(new UpdateRoomSettingsRequest(MaxMaskLight: 40), Staff);
+        Assert.Equal(new RoomSettingsDto(100, null, 40), result.Snapshot!.Settings);
+        await _cluster.DisposeAsync();
+
+        _cluster = await RoomCluster.StartAsync(_databasePath);
+        Assert.Equal(40, (await _cluster.Grains.GetGrain<IRoomGrain>("s6").GetSnapshot())!.Settings!.MaxMaskLight);
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(101)]

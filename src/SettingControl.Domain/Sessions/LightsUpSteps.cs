@@ -70,7 +70,7 @@ internal static class LightsUpSteps
         room.Lights.Brightness = room.Lights.Brightness.Toward(Math.Min(restored.Lighting.Brightness, room.MaxBrightness), now, TreatmentRoom.ReturnFadeMs, actual.Brightness);
         room.Lights.ColorTempK = room.Lights.ColorTempK.Toward(restored.Lighting.ColorTempK, now, TreatmentRoom.ReturnFadeMs, actual.ColorTempK);
         room.Lights.MaskOn = restored.Mask.On;
-        room.Lights.MaskLight = room.Lights.MaskLight.Toward(restored.Mask.Light, now, TreatmentRoom.ReturnFadeMs, actual.MaskLight);
+        room.Lights.MaskLight = room.Lights.MaskLight.Toward(Math.Min(restored.Mask.Light, room.MaxMaskLight), now, TreatmentRoom.ReturnFadeMs, actual.MaskLight);
         if (room.ActiveSession is { } session)
         {
             session.Overrides.Clear();

@@ -4,7 +4,7 @@ namespace SettingControl.Domain.Sessions;
 
 /// <summary>
 /// A therapist's own changes to the room: lights, mask, music and track skips. Each is checked first (ranges, the
-/// room's brightness limit, the playlist), then applied; during a session the attribute it touched is taken over from
+/// room's brightness and mask-light limits, the playlist), then applied; during a session the attribute it touched is taken over from
 /// the program until the next phase.
 /// </summary>
 internal static class ManualChanges
@@ -65,8 +65,18 @@ internal static class ManualChanges
             return RoomChange.Refuse(errors);
         }
 
+        // The mask sits on the patient's eyes: above staff's ceiling it goes to the ceiling (said in the record), and
+        // it fades unless the command asks otherwise, like the room lights.
+        var limited = command.Light > room.MaxMaskLight;
+        if (limited)
+        {
+            command = command with { Light = room.MaxMaskLight };
+        }
+
+        command = command with { TransitionMs = command.TransitionMs ?? TreatmentRoom.MaskFadeMs };
         var change = new RoomChange { MaskChanged = true, StateChanged = true };
         var before = room.Lights.Desired;
+        var transition = command.TransitionMs.Value;
         if (command.On is { } on)
         {
             room.Lights.MaskOn = on;
@@ -75,15 +85,16 @@ internal static class ManualChanges
 
         if (command.Light is { } light)
         {
-            room.Lights.MaskLight = room.Lights.MaskLight.Toward(light, now, 0, actual.MaskLight);
+            room.Lights.MaskLight = room.Lights.MaskLight.Toward(light, now, transition, actual.MaskLight);
             room.TakeOver(ProgramAttribute.MaskLight, actor);
         }
 
-        change.Events.Add(new RoomEvent(RoomEventTypes.MaskChanged, RoomEventText.Describe(command), actor, now)
+        var text = RoomEventText.Describe(command) + (limited ? $" (limited to {room.MaxMaskLight}% by staff)" : string.Empty);
+        change.Events.Add(new RoomEvent(RoomEventTypes.MaskChanged, text, actor, now)
         {
             Before = before,
             After = room.Lights.Desired,
-            TransitionMs = 0,
+            TransitionMs = command.Light is null ? 0 : transition,
             Phase = room.ActiveSession?.Phase.Name,
         });
         return change;

@@ -24,9 +24,10 @@ internal static class RoomEventText
 
     public static string Describe(MaskCommand c)
     {
-        var parts = new List<string>(2);
+        var parts = new List<string>(3);
         if (c.On is { } on) parts.Add(on ? "mask light on" : "mask light off");
         if (c.Light is { } l) parts.Add($"mask light {l}%");
+        if (c.Light is not null && c.TransitionMs is { } t and > 0) parts.Add($"over {t / 1000.0:0.#} s");
         return string.Join(", ", parts);
     }
 }

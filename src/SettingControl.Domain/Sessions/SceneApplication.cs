@@ -11,13 +11,14 @@ public static class SceneApplication
     /// room shows the right fade position rather than starting it over.
     /// </summary>
     public static MusicSetting Apply(Scene scene, LightProgram lights, MusicSetting music, int maxBrightness, IReadOnlyCollection<ProgramAttribute> overrides,
-        DateTimeOffset start, DateTimeOffset now, long fadeMs, ActualLevels actual, RoomChange change, ProgramAttribute? only = null)
+        DateTimeOffset start, DateTimeOffset now, long fadeMs, ActualLevels actual, RoomChange change, ProgramAttribute? only = null,
+        int maxMaskLight = Ranges.MaxMaskLight)
     {
         var live = now - start < TimeSpan.FromSeconds(2);
         bool Applies(ProgramAttribute a) => (only is null || only == a) && !overrides.Contains(a);
 
-        Ramp Toward(Ramp current, double to, double? actualLevel) => live
-            ? new Ramp(actualLevel ?? current.ValueAt(now), to, now, Math.Max(0, fadeMs - (long)(now - start).TotalMilliseconds))
+        Ramp Toward(Ramp current, double to, double? actualLevel, long minimumFadeMs = 0) => live
+            ? new Ramp(actualLevel ?? current.ValueAt(now), to, now, Math.Max(minimumFadeMs, fadeMs - (long)(now - start).TotalMilliseconds))
             : new Ramp(current.ValueAt(start), to, start, fadeMs);
 
         if (scene.Lighting is { } lighting)
@@ -51,7 +52,8 @@ public static class SceneApplication
 
             if (Applies(ProgramAttribute.MaskLight))
             {
-                lights.MaskLight = Toward(lights.MaskLight, mask.Light, actual.MaskLight);
+                // Capped to staff's ceiling, and never at once on a worn mask: a scene with no fade still gets the mask's.
+                lights.MaskLight = Toward(lights.MaskLight, Math.Min(mask.Light, maxMaskLight), actual.MaskLight, TreatmentRoom.MaskFadeMs);
                 change.MaskChanged = true;
             }
         }

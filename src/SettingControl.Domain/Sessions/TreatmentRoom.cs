@@ -16,6 +16,15 @@ public sealed class TreatmentRoom
     /// <summary>Fade used when the room returns to the program (Lights up resume, hand-back).</summary>
     public const int ReturnFadeMs = 5000;
 
+    /// <summary>
+    /// Fade a mask-light change gets when it names none, and the shortest a phase scene gives it: the light sits on
+    /// the patient's closed eyes, so it never goes from dark to bright at once.
+    /// </summary>
+    public const int MaskFadeMs = 3000;
+
+    /// <summary>Fade used when staff lower a ceiling below where the light or mask light is.</summary>
+    private const int CeilingFadeMs = 1000;
+
     public const int LightsUpBrightness = 100;
     public const int LightsUpColorTempK = 4000;
 
@@ -39,9 +48,15 @@ public sealed class TreatmentRoom
 
     /// <summary>
     /// The room's brightness ceiling set by staff (e.g. a small room with a strong fixture). Manual changes
-    /// above it are refused and scenes are capped to it; Lights up is exempt, it is a safety action.
+    /// above it go to the ceiling and scenes are capped to it; Lights up is exempt, it is a safety action.
     /// </summary>
     public int MaxBrightness { get; private set; } = Ranges.MaxBrightness;
+
+    /// <summary>
+    /// The eye-mask light's ceiling set by staff. Like <see cref="MaxBrightness"/>: a manual change above it goes to
+    /// the ceiling (the record says so), scenes and the return from Lights up are capped to it.
+    /// </summary>
+    public int MaxMaskLight { get; private set; } = Ranges.MaxMaskLight;
 
     /// <summary>What plays when someone presses play and no playlist was chosen yet (set by staff).</summary>
     public string? DefaultPlaylistId { get; private set; }
@@ -64,6 +79,11 @@ public sealed class TreatmentRoom
             return LimitRefused();
         }
 
+        if (update.MaxMaskLight is { } maxMask && !IsValidLimit(maxMask))
+        {
+            return MaskLimitRefused();
+        }
+
         var playlist = update.DefaultPlaylistId is { } p ? (p.Length == 0 ? null : p) : DefaultPlaylistId;
         if (playlist is not null && !playlistExists(playlist))
         {
@@ -76,6 +96,13 @@ public sealed class TreatmentRoom
             change = SetMaxBrightness(limit, actor, now, actual);
         }
 
+        if (update.MaxMaskLight is { } maskLimit && maskLimit != MaxMaskLight)
+        {
+            var masked = SetMaxMaskLight(maskLimit, actor, now, actual);
+            change.MaskChanged |= masked.MaskChanged;
+            change.Events.AddRange(masked.Events);
+        }
+
         if (update.DefaultPlaylistId is not null && playlist != DefaultPlaylistId)
         {
             change.Events.AddRange(SetDefaultPlaylist(playlist, actor, now, playlistExists).Events);
@@ -85,26 +112,44 @@ public sealed class TreatmentRoom
     }
 
     /// <summary>Sets the brightness ceiling; a brighter light (outside Lights up) fades down to it over a second.</summary>
-    public RoomChange SetMaxBrightness(int maxBrightness, string actor, DateTimeOffset now, ActualLevels actual)
+    public RoomChange SetMaxBrightness(int maxBrightness, string actor, DateTimeOffset now, ActualLevels actual) =>
+        SetCeiling(ProgramAttribute.Brightness, maxBrightness, actor, now, actual);
+
+    /// <summary>Sets the mask-light ceiling; a brighter mask light (outside Lights up) fades down to it over the mask fade.</summary>
+    public RoomChange SetMaxMaskLight(int maxMaskLight, string actor, DateTimeOffset now, ActualLevels actual) =>
+        SetCeiling(ProgramAttribute.MaskLight, maxMaskLight, actor, now, actual);
+
+    /// <summary>One ceiling (brightness or mask light): stored, and a level above it faded down to it unless Lights up holds the room.</summary>
+    private RoomChange SetCeiling(ProgramAttribute attribute, int ceiling, string actor, DateTimeOffset now, ActualLevels actual)
     {
-        if (!IsValidLimit(maxBrightness))
+        var mask = attribute == ProgramAttribute.MaskLight;
+        if (!IsValidLimit(ceiling))
         {
-            return LimitRefused();
+            return mask ? MaskLimitRefused() : LimitRefused();
         }
 
         var before = Lights.Desired;
-        MaxBrightness = maxBrightness;
-        var change = new RoomChange { StateChanged = true };
-        if (LightsUp is null && Lights.Brightness.To > maxBrightness)
+        var ramp = mask ? Lights.MaskLight : Lights.Brightness;
+        var lowered = LightsUp is null && ramp.To > ceiling
+            ? ramp.Toward(ceiling, now, mask ? MaskFadeMs : CeilingFadeMs, mask ? actual.MaskLight : actual.Brightness)
+            : null;
+        if (mask)
         {
-            Lights.Brightness = Lights.Brightness.Toward(maxBrightness, now, 1000, actual.Brightness);
-            change.LightsChanged = true;
+            MaxMaskLight = ceiling;
+            Lights.MaskLight = lowered ?? ramp;
+        }
+        else
+        {
+            MaxBrightness = ceiling;
+            Lights.Brightness = lowered ?? ramp;
         }
 
-        change.Events.Add(new RoomEvent(RoomEventTypes.SettingsChanged, $"brightness limit {maxBrightness}%", actor, now)
+        var change = new RoomChange { StateChanged = true, LightsChanged = !mask && lowered is not null, MaskChanged = mask && lowered is not null };
+        change.Events.Add(new RoomEvent(RoomEventTypes.SettingsChanged, $"{(mask ? "mask light" : "brightness")} limit {ceiling}%", actor, now)
         {
             Before = before,
             After = Lights.Desired,
+            TransitionMs = (int?)lowered?.DurationMs,
             Phase = ActiveSession?.Phase.Name,
         });
         return change;
@@ -127,6 +172,9 @@ public sealed class TreatmentRoom
 
     private static RoomChange LimitRefused() =>
         RoomChange.Refuse("maxBrightness", $"The brightness limit is 1–{Ranges.MaxBrightness} %.");
+
+    private static RoomChange MaskLimitRefused() =>
+        RoomChange.Refuse("maxMaskLight", $"The mask light limit is 1–{Ranges.MaxMaskLight} %.");
 
     private static RoomChange PlaylistRefused(string playlistId) =>
         RoomChange.Refuse("defaultPlaylistId", $"There is no playlist '{playlistId}'.");
@@ -265,9 +313,9 @@ public sealed class TreatmentRoom
 
     // ---- internals ------------------------------------------------------------------------------
 
-    /// <summary>Starts ramps toward a scene (<see cref="SceneApplication"/>), within the room's brightness limit and its overrides.</summary>
+    /// <summary>Starts ramps toward a scene (<see cref="SceneApplication"/>), within the room's limits and its overrides.</summary>
     internal void ApplyScene(Scene scene, DateTimeOffset start, DateTimeOffset now, long fadeMs, ActualLevels actual, RoomChange change, ProgramAttribute? only = null) =>
-        Music = SceneApplication.Apply(scene, Lights, Music, MaxBrightness, Session?.Overrides ?? [], start, now, fadeMs, actual, change, only);
+        Music = SceneApplication.Apply(scene, Lights, Music, MaxBrightness, Session?.Overrides ?? [], start, now, fadeMs, actual, change, only, MaxMaskLight);
 
     /// <summary>A therapist's change to an attribute beats the program for that attribute until the next phase.</summary>
     internal void TakeOver(ProgramAttribute attribute, string actor)

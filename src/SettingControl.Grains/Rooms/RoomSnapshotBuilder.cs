@@ -42,7 +42,7 @@ internal static class RoomSnapshotBuilder
         var music = new MusicDto(room.Music.PlaylistId, room.Music.Playing, room.Music.Volume, room.MusicDucked, playing);
         return new RoomSnapshot(
             roomId, state.Name, state.Version, room.Lights.Desired.ToDto(), state.LastTransitionMs, deviceDtos, change,
-            room.Session?.ToDto(room, now), lightsUp, music, new RoomSettingsDto(room.MaxBrightness, room.DefaultPlaylistId),
+            room.Session?.ToDto(room, now), lightsUp, music, new RoomSettingsDto(room.MaxBrightness, room.DefaultPlaylistId, room.MaxMaskLight),
             new StorageStatusDto(storageProblem is null, storageProblem));
     }
 }

@@ -85,6 +85,31 @@ export function slider({ id, testid, min, max, step, label, targetTestid, legend
   return { input, target, block, slot };
 }
 
+/**
+ * A staff-set ceiling on a slider (brightness, mask light): the track is hatched above it, the thumb stops there
+ * (End included) and a neutral line says "Limited to 60% by staff". Call `clamp()` from the slider's input handler
+ * and `set(ceiling)` on every update; `value` is the ceiling now.
+ */
+export function sliderCeiling(s, testid) {
+  let ceiling = 100;
+  const note = h('p', { class: 'ceiling-note', 'data-testid': testid, hidden: true });
+  s.block.append(note);
+  return {
+    get value() { return ceiling; },
+    clamp() {
+      if (Number(s.input.value) > ceiling) s.input.value = String(ceiling);
+    },
+    set(value) {
+      ceiling = value ?? 100;
+      const limited = ceiling < 100;
+      s.input.classList.toggle('has-ceiling', limited);
+      s.input.style.setProperty('--ceiling', `${ceiling}%`);
+      note.hidden = !limited;
+      setText(note, limited ? `Limited to ${ceiling}% by staff` : '');
+    },
+  };
+}
+
 export function toggle({ id, testid, label }) {
   const input = h('input', { type: 'checkbox', role: 'switch', id, class: 'switch', 'data-testid': testid });
   const state = h('span', { class: 'switch-state', 'aria-hidden': 'true' }, 'Off');

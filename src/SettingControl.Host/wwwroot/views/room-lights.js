@@ -2,7 +2,7 @@
 
 import { h, setText } from '../lib/dom.js';
 import { formatDuration, kelvin, pct } from '../lib/format.js';
-import { slider, syncSlider, syncToggle, toggle, wireSlider, wireToggle } from '../lib/controls.js';
+import { slider, sliderCeiling, syncSlider, syncToggle, toggle, wireSlider, wireToggle } from '../lib/controls.js';
 import { send } from '../lib/hub.js';
 import { deviceList } from './devices.js';
 import { overridePill } from './overrides.js';
@@ -39,9 +39,7 @@ export function mountLights(roomId) {
   });
   const lastFade = h('span', { class: 'muted last-fade' });
   // The room's brightness ceiling (staff's setting): hatched out on the track, the thumb stops there, said plainly.
-  let ceiling = 100;
-  const ceilingNote = h('p', { class: 'ceiling-note', 'data-testid': 'brightness-ceiling', hidden: true });
-  bright.block.append(ceilingNote);
+  const ceiling = sliderCeiling(bright, 'brightness-ceiling');
   const devices = deviceList((d) => d.kind === 'light', 'No lights in this room.');
 
   // A "Manual · hand back" pill next to each control the therapist has taken over.
@@ -70,7 +68,7 @@ export function mountLights(roomId) {
   wireToggle(lightOn, (on) => cmd({ on: on }, lightOn.input));
   wireSlider(bright.input, {
     onInput: () => {
-      if (Number(bright.input.value) > ceiling) bright.input.value = String(ceiling);
+      ceiling.clamp();
       setText(bright.target, pct(bright.input.value));
     },
     onCommit: (v) => cmd({ brightness: v }, bright.input),
@@ -85,12 +83,7 @@ export function mountLights(roomId) {
     lightOn.input.disabled = !live;
     const L = snap.desired?.lighting ?? {};
     syncToggle(lightOn, L.on);
-    ceiling = snap.settings?.maxBrightness ?? 100;
-    const limited = ceiling < 100;
-    bright.input.classList.toggle('has-ceiling', limited);
-    bright.input.style.setProperty('--ceiling', `${ceiling}%`);
-    ceilingNote.hidden = !limited;
-    setText(ceilingNote, limited ? `Limited to ${ceiling}% by staff` : '');
+    ceiling.set(snap.settings?.maxBrightness);
     syncSlider(bright, L.brightness, pct);
     syncSlider(ct, L.colorTempK, kelvin);
     fieldset.classList.toggle('is-off', !L.on);

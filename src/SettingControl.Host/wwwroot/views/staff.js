@@ -64,6 +64,7 @@ export function mountStaff(main, me) {
       const rows = roomList.map((r) => {
         const name = h('input', { value: r.name, 'aria-label': `Name of ${r.roomId}`, 'data-testid': `room-name-${r.roomId}` });
         const max = h('input', { type: 'number', min: 1, max: 100, value: r.settings?.maxBrightness ?? 100, class: 'num', 'aria-label': `Maximum brightness of ${r.roomId}`, 'data-testid': `room-max-${r.roomId}` });
+        const maxMask = h('input', { type: 'number', min: 1, max: 100, value: r.settings?.maxMaskLight ?? 100, class: 'num', 'aria-label': `Maximum mask light of ${r.roomId}`, 'data-testid': `room-max-mask-${r.roomId}` });
         const playlist = h('select', { 'aria-label': `Default playlist of ${r.roomId}`, 'data-testid': `room-playlist-${r.roomId}` },
           h('option', { value: '' }, '(none)'),
           playlists.map((p) => h('option', { value: p.id, selected: p.id === r.settings?.defaultPlaylistId }, p.title ?? p.id)));
@@ -80,7 +81,7 @@ export function mountStaff(main, me) {
         const outState = h('span', { class: refused ? 'hint output-refused' : 'hint', role: refused ? 'alert' : null, 'data-testid': `room-output-state-${r.roomId}` },
           !output ? '' : refused ? `Not used: ${output.state.slice('refused: '.length)}` : output.state);
         const save = h('button', { class: 'btn', type: 'button', 'data-testid': `room-save-${r.roomId}`, onclick: () => guarded(rooms, async () => {
-          await api('PATCH', `/api/rooms/${encodeURIComponent(r.roomId)}`, { name: name.value.trim(), maxBrightness: Number(max.value), defaultPlaylistId: playlist.value });
+          await api('PATCH', `/api/rooms/${encodeURIComponent(r.roomId)}`, { name: name.value.trim(), maxBrightness: Number(max.value), maxMaskLight: Number(maxMask.value), defaultPlaylistId: playlist.value });
           const kind = outKind.value;
           if (!output || kind !== output.kind || outTarget.value.trim() !== (kind === 'file' ? output.path : kind === 'alsa' ? output.device : '') || !output.configured) {
             await api('PUT', `/api/rooms/${encodeURIComponent(r.roomId)}/audio-output`,
@@ -98,11 +99,12 @@ export function mountStaff(main, me) {
           h('td', {}, name),
           h('td', {}, String(r.devices?.length ?? 0)),
           h('td', {}, max),
+          h('td', {}, maxMask),
           h('td', {}, playlist),
           h('td', { class: 'output-cell' }, outKind, outTarget, outState),
           h('td', { class: 'actions' }, save, retire));
       });
-      roomsBody.replaceChildren(create, table(['Room', 'Name', 'Devices', 'Max brightness %', 'Default playlist', 'Audio output', ''], rows, 'rooms-table'));
+      roomsBody.replaceChildren(create, table(['Room', 'Name', 'Devices', 'Max brightness %', 'Max mask light %', 'Default playlist', 'Audio output', ''], rows, 'rooms-table'));
     });
   }
 
