@@ -69,6 +69,9 @@ public interface IRoomGrain : IGrainWithStringKey
     [Alias("CompleteReminder")]
     Task<CommandResult> CompleteReminder(string reminderId, Actor actor);
 
+    [Alias("UndoReminder")]
+    Task<CommandResult> UndoReminder(string reminderId, Actor actor);
+
     [Alias("OnDeviceAnnounced")]
     Task OnDeviceAnnounced(DeviceAnnouncement announcement);
 

@@ -242,6 +242,9 @@ public sealed class RoomGrain : Grain, IRoomGrain
     public Task<CommandResult> CompleteReminder(string reminderId, Actor actor) =>
         Execute(actor, (room, now, _) => room.CompleteReminder(reminderId, actor.ToString(), now));
 
+    public Task<CommandResult> UndoReminder(string reminderId, Actor actor) =>
+        Execute(actor, (room, now, _) => room.UndoReminder(reminderId, actor.ToString(), now));
+
     // ---- what devices say -----------------------------------------------------------------------
 
     public Task OnDeviceAnnounced(DeviceAnnouncement announcement)

@@ -263,6 +263,38 @@ public class SessionTests
     }
 
     [Fact]
+    public void An_acknowledge_or_a_done_tapped_by_mistake_can_be_undone_and_the_record_keeps_both()
+    {
+        var protocol = TestProtocols.Load("iv-infusion");
+        Do(r => r.StartSession(protocol, "s", "s9", Therapist, Now, ActualLevels.Unknown));
+        var due = Session.Reminders.Single(r => r.Id == "r1");
+        Assert.Equal(ReminderState.Due, due.State);
+
+        Do(r => r.AcknowledgeReminder("r1", Therapist, Now));
+        var undo = _room.UndoReminder("r1", Therapist, Now);
+        Assert.False(undo.Refused);
+        Assert.Equal(ReminderState.Due, due.State);
+        Assert.Null(due.AcknowledgedBy);
+        Assert.Contains(undo.Events, e => e.Type == RoomEventTypes.ReminderUndone && e.Summary.Contains("due again", StringComparison.Ordinal));
+
+        // Done on a reminder still scheduled for later, undone: scheduled again, not due.
+        Do(r => r.MarkDose(Therapist, Now, ActualLevels.Unknown));
+        var later = Session.Reminders.First(r => r.State == ReminderState.Scheduled);
+        Do(r => r.CompleteReminder(later.Id, Therapist, Now));
+        Assert.Equal(ReminderState.Done, later.State);
+        Do(r => r.UndoReminder(later.Id, Therapist, Now));
+        Assert.Equal(ReminderState.Scheduled, later.State);
+        Assert.Null(later.DoneAt);
+
+        // Done after acknowledging, undone: acknowledged again. Nothing left to undo on an open, untouched reminder.
+        Do(r => r.AcknowledgeReminder("r1", Therapist, Now));
+        Do(r => r.CompleteReminder("r1", Therapist, Now));
+        Do(r => r.UndoReminder("r1", Therapist, Now));
+        Assert.Equal(ReminderState.Acknowledged, due.State);
+        Assert.True(_room.UndoReminder(later.Id, Therapist, Now).Refused);
+    }
+
+    [Fact]
     public void A_therapist_reminder_and_notes_belong_to_the_session()
     {
         Assert.True(_room.AddNote("before any session", Therapist, Now).Refused);

@@ -70,11 +70,56 @@ public static class ReminderBook
             return RoomChange.Refuse("reminderId", $"Reminder '{reminder.Title}' is already done.");
         }
 
+        reminder.StateBeforeDone = reminder.State;
         reminder.State = ReminderState.Done;
         reminder.DoneAt = now;
         reminder.DoneBy = actor;
         var change = new RoomChange { StateChanged = true };
         change.Events.Add(new RoomEvent(RoomEventTypes.ReminderDone, $"Reminder '{reminder.Title}' done", actor, now) { ReminderId = reminder.Id });
+        return change;
+    }
+
+    /// <summary>
+    /// Takes back an Acknowledge (the reminder is due again and alerts again) or a Done (it is what it was before:
+    /// scheduled, due or acknowledged; due if its time came meanwhile). A tap that landed on the wrong row in a dim room
+    /// costs one more tap, never a missed check. The record keeps both entries.
+    /// </summary>
+    public static RoomChange Undo(Session? session, string reminderId, string actor, DateTimeOffset now)
+    {
+        if (Find(session, reminderId) is not { } reminder)
+        {
+            return RoomChange.Refuse("reminderId", $"There is no reminder '{reminderId}' in this session.");
+        }
+
+        string what;
+        switch (reminder.State)
+        {
+            case ReminderState.Acknowledged:
+                reminder.State = ReminderState.Due;
+                reminder.AcknowledgedAt = null;
+                reminder.AcknowledgedBy = null;
+                reminder.AlertedAt = now;
+                what = "due again";
+                break;
+            case ReminderState.Done:
+                var before = reminder.StateBeforeDone ?? ReminderState.Due;
+                reminder.State = before == ReminderState.Scheduled && reminder.DueAt <= now ? ReminderState.Due : before;
+                reminder.StateBeforeDone = null;
+                reminder.DoneAt = null;
+                reminder.DoneBy = null;
+                if (reminder.State == ReminderState.Due)
+                {
+                    reminder.AlertedAt = now;
+                }
+
+                what = $"back to {reminder.State.ToString().ToLowerInvariant()}";
+                break;
+            default:
+                return RoomChange.Refuse("reminderId", $"Reminder '{reminder.Title}' has nothing to undo.");
+        }
+
+        var change = new RoomChange { StateChanged = true };
+        change.Events.Add(new RoomEvent(RoomEventTypes.ReminderUndone, $"Reminder '{reminder.Title}' {what} (undo)", actor, now) { ReminderId = reminder.Id });
         return change;
     }
 

@@ -35,6 +35,7 @@ public static class RoomEventTypes
     public const string ReminderRealerted = "reminder-realerted";
     public const string ReminderAcknowledged = "reminder-acknowledged";
     public const string ReminderDone = "reminder-done";
+    public const string ReminderUndone = "reminder-undone";
 
     public const string DeviceOnline = "device-online";
     public const string DeviceOffline = "device-offline";
@@ -49,7 +50,7 @@ public static class RoomEventTypes
         SettingsChanged, LightingChanged, MaskChanged, MusicChanged, MusicNext, MusicPrevious,
         SessionStarted, DoseMarked, ClockHeld, ClockResumed, PhaseStarted, PhaseExtended, PhaseJumped, SceneApplied,
         OverrideReleased, SessionEnded, LightsUp, LightsUpResent, LightsUpResumed,
-        Note, ReminderCreated, ReminderDue, ReminderRealerted, ReminderAcknowledged, ReminderDone,
+        Note, ReminderCreated, ReminderDue, ReminderRealerted, ReminderAcknowledged, ReminderDone, ReminderUndone,
         DeviceOnline, DeviceOffline, DeviceFlapping,
     ];
 }

@@ -257,6 +257,9 @@ public sealed class ReminderInstance
 
     public string? DoneBy { get; internal set; }
 
+    /// <summary>What it was before Done (scheduled, due or acknowledged): what an undo of Done puts back.</summary>
+    public ReminderState? StateBeforeDone { get; internal set; }
+
     public bool IsOpen => State is ReminderState.Due or ReminderState.Acknowledged;
 }
 

@@ -277,6 +277,9 @@ public sealed class TreatmentRoom
     public RoomChange CompleteReminder(string reminderId, string actor, DateTimeOffset now) =>
         ReminderBook.Complete(ActiveSession, reminderId, actor, now);
 
+    public RoomChange UndoReminder(string reminderId, string actor, DateTimeOffset now) =>
+        ReminderBook.Undo(ActiveSession, reminderId, actor, now);
+
     // ---- time passing ---------------------------------------------------------------------------
 
     /// <summary>

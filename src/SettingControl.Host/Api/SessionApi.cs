@@ -100,6 +100,8 @@ public static class SessionApi
             RunRoomCommand(roomId, grains, counters, room => room.AcknowledgeReminder(reminderId, ActorOf(http))));
         control.MapPost("/rooms/{roomId}/reminders/{reminderId}/complete", (string roomId, string reminderId, HttpContext http, IGrainFactory grains, ApiCounters counters) =>
             RunRoomCommand(roomId, grains, counters, room => room.CompleteReminder(reminderId, ActorOf(http))));
+        control.MapPost("/rooms/{roomId}/reminders/{reminderId}/undo", (string roomId, string reminderId, HttpContext http, IGrainFactory grains, ApiCounters counters) =>
+            RunRoomCommand(roomId, grains, counters, room => room.UndoReminder(reminderId, ActorOf(http))));
 
         api.MapGet("/sessions/{sessionId}", async (string sessionId, HttpContext http, SessionRecords records) =>
             await ReadableRecord(http, sessionId, records) is { } record ? Results.Ok(record) : SessionNotFound(http, sessionId));

@@ -128,6 +128,11 @@ public sealed class RoomsHub(
     public async Task<RoomSnapshot> CompleteReminder(string roomId, string reminderId) =>
         await Command(roomId, room => room.CompleteReminder(reminderId ?? string.Empty, Actor()));
 
+    /// <summary>Takes back an Acknowledge or a Done (see ReminderBook.Undo).</summary>
+    [ControlsRoom]
+    public async Task<RoomSnapshot> UndoReminder(string roomId, string reminderId) =>
+        await Command(roomId, room => room.UndoReminder(reminderId ?? string.Empty, Actor()));
+
     /// <summary>
     /// The record, if it exists and the caller may read its room; otherwise the same plain refusal for both
     /// (the room page shows it, so no identifier in it).

@@ -27,6 +27,7 @@ export const EventTypes = Object.freeze({
   reminderRealerted: 'reminder-realerted',
   reminderAcknowledged: 'reminder-acknowledged',
   reminderDone: 'reminder-done',
+  reminderUndone: 'reminder-undone',
   deviceOnline: 'device-online',
   deviceOffline: 'device-offline',
   deviceFlapping: 'device-flapping',

@@ -1,9 +1,40 @@
-// The room page's reminders: due ones first, acknowledge, done, and adding one.
+// The room page's reminders: due ones first, acknowledge, done, undo, and adding one.
+//
+// Nothing moves under a finger: a row just acknowledged or done stays where it is for a few seconds, saying so with
+// an Undo, and the list keeps its order until then; a second tap on the same spot lands on nothing that acts. Done on
+// a reminder that is not due yet takes a second tap. An optional soft chime (this tablet only) when one falls due.
 
 import { h, setHidden, setText } from '../lib/dom.js';
 import { actorLabel, clockTime, until } from '../lib/format.js';
 import { busy, call } from '../lib/hub.js';
-import { isActiveSession } from '../lib/store.js';
+import { storageGet, storageSet } from '../lib/storage.js';
+import { isActiveSession, refreshView } from '../lib/store.js';
+
+const HOLD_MS = 3000;
+const CONFIRM_MS = 4000;
+const CHIME_KEY = 'settingcontrol.reminder-chime';
+
+/** A soft two-note chime (Web Audio, quiet, no file) and a short vibration where the tablet has one. */
+function chime() {
+  try {
+    const audio = new AudioContext();
+    const gain = audio.createGain();
+    gain.gain.setValueAtTime(0.0001, audio.currentTime);
+    gain.gain.exponentialRampToValueAtTime(0.06, audio.currentTime + 0.05);
+    gain.gain.exponentialRampToValueAtTime(0.0001, audio.currentTime + 1.2);
+    gain.connect(audio.destination);
+    for (const [freq, at] of [[660, 0], [880, 0.25]]) {
+      const tone = audio.createOscillator();
+      tone.type = 'sine';
+      tone.frequency.value = freq;
+      tone.connect(gain);
+      tone.start(audio.currentTime + at);
+      tone.stop(audio.currentTime + 1.2);
+    }
+    setTimeout(() => audio.close(), 1500);
+  } catch { /* no audio here: the row's glow still shows it */ }
+  navigator.vibrate?.(150);
+}
 
 const PRIORITY_RANK = { high: 0, medium: 1, low: 2 };
 const STATE_RANK = { due: 0, acknowledged: 1, scheduled: 2, done: 3 };
@@ -17,6 +48,10 @@ export function mountReminders(roomId) {
   const done = h('details', { class: 'reminder-done-box' }, doneSummary, doneList);
   const empty = h('p', { class: 'muted reminder-empty' }, 'No open reminders.');
   const count = h('span', { class: 'muted panel-count' });
+  const chimeToggle = h('input', { type: 'checkbox', id: 'reminder-chime', class: 'check', 'data-testid': 'reminder-chime' });
+  chimeToggle.checked = storageGet(CHIME_KEY) === 'on';
+  chimeToggle.addEventListener('change', () => storageSet(CHIME_KEY, chimeToggle.checked ? 'on' : 'off'));
+  const chimeRow = h('label', { class: 'check-row chime-row', for: 'reminder-chime' }, chimeToggle, h('span', {}, 'Soft chime when one is due'));
 
   const title = h('input', { id: 'reminder-title', class: 'text-input', type: 'text', maxlength: 100, autocomplete: 'off', placeholder: 'e.g. Check blood pressure', 'data-testid': 'reminder-title' });
   const priority = h('select', { id: 'reminder-priority', class: 'select', 'data-testid': 'reminder-priority' },
@@ -43,9 +78,49 @@ export function mountReminders(roomId) {
 
   const root = h('section', { class: 'panel reminders-panel', 'data-testid': 'reminders', 'aria-labelledby': 'reminders-h' },
     h('div', { class: 'panel-head' }, h('h2', { id: 'reminders-h' }, 'Reminders'), count),
-    empty, openList, laterHead, laterList, done, form);
+    empty, openList, laterHead, laterList, done, form, chimeRow);
 
   const rows = new Map();
+  /** Rows just acknowledged or done: id → { until, text }. While any is held, no row moves. */
+  const held = new Map();
+  /** Done on a reminder not due yet, tapped once: id → time the second tap is awaited until. */
+  const confirming = new Map();
+  let dueSeen = null;
+
+  function hold(id, text) {
+    held.set(id, { until: performance.now() + HOLD_MS, text });
+    setTimeout(() => { held.delete(id); refreshView(roomId); }, HOLD_MS);
+    refreshView(roomId);
+  }
+
+  /** Rows tapped whose answer is still on its way: the list already keeps still for them. */
+  const pending = new Set();
+
+  async function acknowledge(id) {
+    pending.add(id);
+    const res = await call('AcknowledgeReminder', [roomId, id], `ack:${id}`);
+    if (res.ok) hold(id, 'Acknowledged ✓');
+    pending.delete(id);
+  }
+
+  async function complete(id, state) {
+    if (state === 'scheduled' && !(confirming.get(id) > performance.now())) {
+      confirming.set(id, performance.now() + CONFIRM_MS);
+      setTimeout(() => { confirming.delete(id); refreshView(roomId); }, CONFIRM_MS);
+      refreshView(roomId);
+      return;
+    }
+    confirming.delete(id);
+    pending.add(id);
+    const res = await call('CompleteReminder', [roomId, id], `done:${id}`);
+    if (res.ok) hold(id, 'Done ✓');
+    pending.delete(id);
+  }
+
+  async function undo(id) {
+    const res = await call('UndoReminder', [roomId, id], `undo:${id}`);
+    if (res.ok) held.delete(id);
+  }
 
   function makeRow(r) {
     const id = r.id;
@@ -55,14 +130,17 @@ export function mountReminders(roomId) {
     const meta = h('span', { class: 'rem-meta' });
     const ack = h('button', { type: 'button', class: 'btn btn-ack', 'data-testid': `reminder-ack-${id}` }, 'Acknowledge');
     const doneBtn = h('button', { type: 'button', class: 'btn btn-done', 'data-testid': `reminder-done-${id}` }, 'Done');
-    ack.addEventListener('click', () => call('AcknowledgeReminder', [roomId, id], `ack:${id}`));
-    doneBtn.addEventListener('click', () => call('CompleteReminder', [roomId, id], `done:${id}`));
+    const heldText = h('span', { class: 'rem-held', 'data-testid': `reminder-held-${id}`, role: 'status' });
+    const undoBtn = h('button', { type: 'button', class: 'btn btn-undo', 'data-testid': `reminder-undo-${id}` }, 'Undo');
+    ack.addEventListener('click', () => acknowledge(id));
+    doneBtn.addEventListener('click', () => complete(id, rootEl.dataset.state));
+    undoBtn.addEventListener('click', () => undo(id));
     const rootEl = h('li', { class: 'reminder', 'data-testid': `reminder-${id}` },
       h('div', { class: 'rem-main' },
         h('div', { class: 'rem-top' }, prio, titleEl),
         h('div', { class: 'rem-sub' }, state, meta)),
-      h('div', { class: 'rem-actions' }, ack, doneBtn));
-    return { root: rootEl, prio, titleEl, state, meta, ack, doneBtn };
+      h('div', { class: 'rem-actions' }, heldText, ack, doneBtn, undoBtn));
+    return { root: rootEl, prio, titleEl, state, meta, ack, doneBtn, heldText, undoBtn };
   }
 
   function metaText(r) {
@@ -88,7 +166,14 @@ export function mountReminders(roomId) {
       lastSession = session.sessionId;
       for (const row of rows.values()) row.root.remove();
       rows.clear();
+      held.clear();
+      dueSeen = null;
     }
+    // A chime for each reminder that falls due while the page is open (not for those already due when it opened).
+    const dueNow = (session.reminders ?? []).filter((r) => r.state === 'due').map((r) => r.id);
+    if (dueSeen && chimeToggle.checked && dueNow.some((id) => !dueSeen.has(id))) chime();
+    dueSeen = new Set([...(dueSeen ?? []), ...dueNow]);
+    const frozen = held.size > 0 || pending.size > 0;
     const list = [...(session.reminders ?? [])].sort((a, b) =>
       (STATE_RANK[a.state] ?? 9) - (STATE_RANK[b.state] ?? 9)
       || (a.state === 'scheduled' ? 0 : (PRIORITY_RANK[a.priority] ?? 9) - (PRIORITY_RANK[b.priority] ?? 9))
@@ -104,7 +189,8 @@ export function mountReminders(roomId) {
         rows.set(r.id, row);
       }
       const target = r.state === 'scheduled' ? laterList : r.state === 'done' ? doneList : openList;
-      target.append(row.root); // append in sorted order (moves the node, no rebuild)
+      // append in sorted order (moves the node, no rebuild); while a row is held, rows already shown stay put
+      if (!frozen || !row.root.isConnected) target.append(row.root);
       if (r.state === 'due' || r.state === 'acknowledged') counts.open++;
       if (r.state === 'due') counts.due++;
       if (r.state === 'scheduled') counts.scheduled++;
@@ -116,11 +202,20 @@ export function mountReminders(roomId) {
       setText(row.titleEl, r.title);
       setText(row.state, r.state);
       setText(row.meta, metaText(r));
-      setHidden(row.ack, r.state !== 'due');
-      setHidden(row.doneBtn, r.state === 'done');
+      const heldRow = held.get(r.id);
+      row.root.dataset.held = String(!!heldRow);
+      setText(row.heldText, heldRow?.text ?? '');
+      setHidden(row.heldText, !heldRow);
+      setHidden(row.ack, !!heldRow || r.state !== 'due');
+      setHidden(row.doneBtn, !!heldRow || r.state === 'done');
+      setHidden(row.undoBtn, !heldRow && r.state !== 'done');
+      const confirm = confirming.get(r.id) > performance.now();
+      setText(row.doneBtn, confirm ? 'Done now? Tap again' : 'Done');
+      row.doneBtn.classList.toggle('is-confirming', confirm);
       row.ack.disabled = !isLive || busy.has(`ack:${r.id}`);
       row.doneBtn.disabled = !isLive || busy.has(`done:${r.id}`);
-      row.doneBtn.classList.toggle('btn-small', r.state === 'scheduled');
+      row.undoBtn.disabled = !isLive || busy.has(`undo:${r.id}`);
+      row.doneBtn.classList.toggle('btn-small', r.state === 'scheduled' && !confirm);
     }
     for (const [id, row] of rows) {
       if (!seen.has(id)) {
@@ -130,10 +225,11 @@ export function mountReminders(roomId) {
     }
     setText(count, counts.due ? `${counts.open} open · ${counts.due} due` : `${counts.open} open`);
     count.classList.toggle('has-due', counts.due > 0);
-    setHidden(empty, counts.open > 0);
-    setHidden(openList, counts.open === 0);
-    setHidden(laterHead, counts.scheduled === 0);
-    setHidden(laterList, counts.scheduled === 0);
+    // Lists show while they hold a row, a held one included (it stays where it was tapped).
+    setHidden(empty, openList.childElementCount > 0);
+    setHidden(openList, openList.childElementCount === 0);
+    setHidden(laterHead, laterList.childElementCount === 0);
+    setHidden(laterList, laterList.childElementCount === 0);
     setHidden(done, counts.done === 0);
     setText(doneSummary, `Done (${counts.done})`);
     title.disabled = !isLive;
