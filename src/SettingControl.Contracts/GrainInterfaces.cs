@@ -69,6 +69,9 @@ public interface IRoomGrain : IGrainWithStringKey
     [Alias("CompleteReminder")]
     Task<CommandResult> CompleteReminder(string reminderId, Actor actor);
 
+    [Alias("RecordReading")]
+    Task<CommandResult> RecordReading(string reminderId, ReadingDto reading, Actor actor);
+
     [Alias("UndoReminder")]
     Task<CommandResult> UndoReminder(string reminderId, Actor actor);
 

@@ -1,6 +1,21 @@
 namespace SettingControl.Contracts;
 
-/// <summary>A reminder as dashboards show it. Priority "high"|"medium"|"low"; state "scheduled"|"due"|"acknowledged"|"done".</summary>
+/// <summary>
+/// A monitoring reading (mmHg, beats a minute, percent; any part may be absent) and, in answers, the parts outside the
+/// ranges staff set ("systolic", "diastolic", "pulse", "spo2").
+/// </summary>
+[GenerateSerializer, Immutable, Alias("sc.Reading")]
+public sealed record ReadingDto(
+    [property: Id(0)] int? Systolic = null,
+    [property: Id(1)] int? Diastolic = null,
+    [property: Id(2)] int? Pulse = null,
+    [property: Id(3)] int? Spo2 = null,
+    [property: Id(4)] IReadOnlyList<string>? OutsideRange = null);
+
+/// <summary>
+/// A reminder as dashboards show it. Priority "high"|"medium"|"low"; state "scheduled"|"due"|"acknowledged"|"done";
+/// reading, for a monitoring reminder, "bloodPressure"|"pulse"|"spo2"|"vitals", and value the reading it was done with.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("sc.Reminder")]
 public sealed record ReminderDto(
     [property: Id(0)] string Id,
@@ -11,7 +26,9 @@ public sealed record ReminderDto(
     [property: Id(5)] string Source,
     [property: Id(6)] int RealertCount,
     [property: Id(7)] DateTimeOffset? AlertedAt,
-    [property: Id(8)] string? AcknowledgedBy);
+    [property: Id(8)] string? AcknowledgedBy,
+    [property: Id(9)] string? Reading = null,
+    [property: Id(10)] ReadingDto? Value = null);
 
 /// <summary>
 /// One phase of the session's protocol, with its planned start and end when they can be known, and the brightness its
@@ -96,7 +113,8 @@ public sealed record SessionEventDto(
     [property: Id(9)] string? Note,
     [property: Id(10)] string? ReminderId,
     [property: Id(11)] string? Priority,
-    [property: Id(12)] IReadOnlyList<DeviceActualDto>? Actual);
+    [property: Id(12)] IReadOnlyList<DeviceActualDto>? Actual,
+    [property: Id(13)] ReadingDto? Reading = null);
 
 /// <summary>What one device showed when an event was recorded.</summary>
 [GenerateSerializer, Immutable, Alias("sc.DeviceActual")]

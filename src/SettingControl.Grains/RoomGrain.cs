@@ -242,6 +242,9 @@ public sealed class RoomGrain : Grain, IRoomGrain
     public Task<CommandResult> CompleteReminder(string reminderId, Actor actor) =>
         Execute(actor, (room, now, _) => room.CompleteReminder(reminderId, actor.ToString(), now));
 
+    public Task<CommandResult> RecordReading(string reminderId, ReadingDto reading, Actor actor) =>
+        Execute(actor, (room, now, _) => room.RecordReading(reminderId, reading.ToDomain(), actor.ToString(), now));
+
     public Task<CommandResult> UndoReminder(string reminderId, Actor actor) =>
         Execute(actor, (room, now, _) => room.UndoReminder(reminderId, actor.ToString(), now));
 

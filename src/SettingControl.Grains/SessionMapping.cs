@@ -29,7 +29,20 @@ internal static class SessionMapping
     }
 
     public static ReminderDto ToDto(this ReminderInstance r) =>
-        new(r.Id, r.Title, r.Priority.Wire(), r.DueAt, r.State.Wire(), r.Source, r.RealertCount, r.AlertedAt, r.AcknowledgedBy);
+        new(r.Id, r.Title, r.Priority.Wire(), r.DueAt, r.State.Wire(), r.Source, r.RealertCount, r.AlertedAt, r.AcknowledgedBy,
+            r.Reading?.Wire(), r.Value?.ToDto(r.ValueOutside));
+
+    /// <summary>"bloodPressure", "pulse", "spo2", "vitals": the protocol file's words.</summary>
+    public static string Wire(this ReadingKind kind) => kind switch
+    {
+        ReadingKind.BloodPressure => "bloodPressure",
+        _ => kind.ToString().ToLowerInvariant(),
+    };
+
+    public static ReadingDto ToDto(this VitalReading reading, IReadOnlyList<string>? outside) =>
+        new(reading.Systolic, reading.Diastolic, reading.Pulse, reading.Spo2, outside ?? []);
+
+    public static VitalReading ToDomain(this ReadingDto reading) => new(reading.Systolic, reading.Diastolic, reading.Pulse, reading.Spo2);
 
     public static IReadOnlyList<PhasePlanDto> PlanDto(this Session session, DateTimeOffset now) =>
         session.Plan(now).Select(p => new PhasePlanDto(p.Phase.Id, p.Phase.Name, p.Phase.DurationMinutes, p.Phase.FadeSeconds, p.Phase.StartsAtDose, p.StartedAt, p.EndsAt, SceneBrightness(p.Phase))).ToArray();
@@ -87,5 +100,6 @@ internal static class SessionMapping
         e.Note,
         e.ReminderId,
         e.Priority,
-        actual);
+        actual,
+        e.Reading?.ToDto(e.OutsideRange));
 }

@@ -88,6 +88,48 @@ public sealed class RemindersBrowserTests() : BrowserTestBase(simulatedRooms: 1)
         Assert.Equal(1, await tablet.EvaluateAsync<int>("() => window.__chimes"));
     }
 
+    [Fact]
+    public async Task A_blood_pressure_reminder_is_done_with_its_reading_which_goes_into_the_record_the_export_and_the_chart()
+    {
+        await StartSessionAsync();
+        var tablet = await NewTabletPageAsync();
+        await tablet.GotoAsync(PageUrl("#/rooms/room-1"));
+        var bp = (await Host.GetRoomAsync("room-1")).Session!.Reminders.Single(r => r.State == "due");
+        Assert.Equal("bloodPressure", bp.Reading);
+        await Assertions.Expect(tablet.GetByTestId($"reminder-done-{bp.Id}")).ToBeHiddenAsync(); // the reading stands where Done would
+
+        // A slip of the finger is refused in plain words and changes nothing.
+        await tablet.GetByTestId($"reminder-reading-{bp.Id}").ClickAsync();
+        await tablet.GetByTestId($"reading-{bp.Id}-systolic").FillAsync("1500");
+        await tablet.GetByTestId($"reading-{bp.Id}-diastolic").FillAsync("85");
+        await tablet.GetByTestId($"reading-save-{bp.Id}").ClickAsync();
+        await Assertions.Expect(tablet.GetByTestId("error-banner")).ToContainTextAsync("check the number");
+        Assert.Equal("due", (await Host.GetRoomAsync("room-1")).Session!.Reminders.Single(r => r.Id == bp.Id).State);
+
+        // 150/85 with the protocol's range at 90–140 systolic: recorded, and pointed out for information.
+        await tablet.GetByTestId($"reading-{bp.Id}-systolic").FillAsync("150");
+        await tablet.GetByTestId($"reading-{bp.Id}-pulse").FillAsync("72");
+        await tablet.GetByTestId($"reading-save-{bp.Id}").ClickAsync();
+        await Assertions.Expect(tablet.GetByTestId($"reminder-held-{bp.Id}")).ToHaveTextAsync("Recorded ✓");
+        var value = tablet.GetByTestId($"reminder-{bp.Id}-value");
+        await Assertions.Expect(value).ToHaveTextAsync("150/85 mmHg · pulse 72/min · outside the range staff set (systolic)");
+        await Assertions.Expect(value).ToHaveAttributeAsync("data-outside", "true");
+        await Assertions.Expect(tablet.GetByTestId("error-banner")).ToBeHiddenAsync();
+        var marker = tablet.GetByTestId("chart-reading-marker");
+        await Assertions.Expect(marker).ToHaveCountAsync(1, new() { Timeout = 15_000 });
+        await Assertions.Expect(marker).ToHaveAttributeAsync("data-outside", "true");
+        await Assertions.Expect(marker).ToContainTextAsync("150/85");
+        await Infrastructure.Browser.ScreenshotAsync(tablet, "reminder-reading");
+
+        var sessionId = (await Host.GetRoomAsync("room-1")).Session!.SessionId;
+        var csv = await Host.Http.GetStringAsync($"/api/sessions/{sessionId}/export?format=csv");
+        var row = csv.Split('\n').Single(l => l.Contains(",reading-recorded,", StringComparison.Ordinal));
+        Assert.EndsWith(",150,85,72,,systolic", row);
+        Assert.Contains("Blood pressure before dosing: 150/85 mmHg, pulse 72/min (outside the range staff set: systolic above 90–140)", row);
+        var json = await Host.Http.GetStringAsync($"/api/sessions/{sessionId}/export?format=json");
+        Assert.Contains("\"reading\":{\"systolic\":150,\"diastolic\":85,\"pulse\":72,\"spo2\":null,\"outsideRange\":[\"systolic\"]}", json);
+    }
+
     private async Task StartSessionAsync() =>
         (await Host.Http.PostAsJsonAsync("/api/rooms/room-1/session", new { protocolId = "esketamine-nasal", label = "Tuesday 09:00" })).EnsureSuccessStatusCode();
 }

@@ -80,7 +80,8 @@ public sealed class SessionCsvTests
             var csv = new StringBuilder();
             csv.Append("sequence,at,elapsed_min,type,actor,phase,summary,note,reminder_id,priority,transition_ms," +
                        "before_lights_on,before_brightness,before_color_temp_k,before_mask_on,before_mask_light," +
-                       "after_lights_on,after_brightness,after_color_temp_k,after_mask_on,after_mask_light,actual\n");
+                       "after_lights_on,after_brightness,after_color_temp_k,after_mask_on,after_mask_light,actual," +
+                       "systolic_mmhg,diastolic_mmhg,pulse_per_min,spo2_percent,outside_range\n");
             foreach (var e in record.Events)
             {
                 var actual = string.Join("; ", (e.Actual ?? []).Select(a =>
@@ -93,6 +94,7 @@ public sealed class SessionCsvTests
                     e.Type, e.Actor, e.Phase ?? string.Empty, e.Summary, e.Note ?? string.Empty, e.ReminderId ?? string.Empty, e.Priority ?? string.Empty,
                     e.TransitionMs?.ToString(CultureInfo.InvariantCulture) ?? string.Empty,
                     .. State(e.Before), .. State(e.After), actual,
+                    string.Empty, string.Empty, string.Empty, string.Empty, string.Empty, // the reading columns, added later, empty here
                 ];
                 csv.Append(string.Join(",", fields.Select(Quote))).Append('\n');
             }

@@ -8,7 +8,8 @@ public sealed record Protocol(
     string Id,
     string Name,
     string? Description,
-    IReadOnlyList<PhaseDefinition> Phases)
+    IReadOnlyList<PhaseDefinition> Phases,
+    ReferenceRanges? ReferenceRanges = null)
 {
     /// <summary>The first phase that begins when T0 ("dose given") is marked, if any.</summary>
     public int? DosePhaseIndex
@@ -77,6 +78,7 @@ public enum ReminderAnchor
 /// <param name="EveryMinutes">Repeats this often after that (e.g. vitals every 15 min).</param>
 /// <param name="UntilMinutes">No repeat is due later than this (same anchor).</param>
 /// <param name="RealertAfterMinutes">A due reminder not acknowledged within this time alerts again.</param>
+/// <param name="Reading">A monitoring reminder: it is completed with this reading (blood pressure, pulse, SpO₂).</param>
 public sealed record ReminderDefinition(
     string Id,
     string Title,
@@ -85,4 +87,5 @@ public sealed record ReminderDefinition(
     ReminderAnchor From = ReminderAnchor.Phase,
     double? EveryMinutes = null,
     double? UntilMinutes = null,
-    int RealertAfterMinutes = 5);
+    int RealertAfterMinutes = 5,
+    ReadingKind? Reading = null);

@@ -89,7 +89,39 @@ public static class ProtocolValidation
             }
         }
 
+        ValidateRanges(errors, protocol.ReferenceRanges);
         return errors;
+    }
+
+    /// <summary>Staff's reference ranges: each end within what a monitor can show, the low end not above the high.</summary>
+    private static void ValidateRanges(List<ValidationError> errors, ReferenceRanges? ranges)
+    {
+        if (ranges is null)
+        {
+            return;
+        }
+
+        foreach (var (field, range, plausible) in new[]
+                 {
+                     ("systolic", ranges.Systolic, Readings.PlausibleSystolic), ("diastolic", ranges.Diastolic, Readings.PlausibleDiastolic),
+                     ("pulse", ranges.Pulse, Readings.PlausiblePulse), ("spo2", ranges.Spo2, Readings.PlausibleSpo2),
+                 })
+        {
+            var at = $"referenceRanges.{field}";
+            if (range is null)
+            {
+                continue;
+            }
+
+            if (range.Min is { } min && !plausible.Holds(min) || range.Max is { } max && !plausible.Holds(max))
+            {
+                errors.Add(new(at, $"'{at}' must lie within {plausible.Min}–{plausible.Max}."));
+            }
+            else if (range is { Min: { } low, Max: { } high } && low > high)
+            {
+                errors.Add(new(at, $"'{at}.min' is above its 'max'."));
+            }
+        }
     }
 
     private static void ValidateScene(List<ValidationError> errors, string at, Scene? scene)

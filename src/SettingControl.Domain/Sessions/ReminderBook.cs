@@ -80,6 +80,55 @@ public static class ReminderBook
     }
 
     /// <summary>
+    /// Completes a monitoring reminder with its reading: checked against what a monitor can show (a slip is refused with
+    /// a plain reason), compared with the ranges staff set for the protocol, and written into the record with the
+    /// parts outside them named. Being outside a range is information, never an alarm.
+    /// </summary>
+    public static RoomChange RecordReading(Session? session, string reminderId, VitalReading reading, string actor, DateTimeOffset now)
+    {
+        if (Find(session, reminderId) is not { } reminder)
+        {
+            return RoomChange.Refuse("reminderId", $"There is no reminder '{reminderId}' in this session.");
+        }
+
+        if (reminder.Reading is not { } kind)
+        {
+            return RoomChange.Refuse("reminderId", $"Reminder '{reminder.Title}' does not take a reading.");
+        }
+
+        if (reminder.State == ReminderState.Done)
+        {
+            return RoomChange.Refuse("reminderId", $"Reminder '{reminder.Title}' is already done.");
+        }
+
+        var errors = Readings.Validate(kind, reading);
+        if (errors.Count > 0)
+        {
+            return RoomChange.Refuse(errors);
+        }
+
+        var ranges = session!.Protocol.ReferenceRanges;
+        var outside = Readings.Outside(reading, ranges);
+        reminder.StateBeforeDone = reminder.State;
+        reminder.State = ReminderState.Done;
+        reminder.DoneAt = now;
+        reminder.DoneBy = actor;
+        reminder.Value = reading;
+        reminder.ValueOutside = outside;
+        var summary = $"{reminder.Title}: {Readings.Describe(reading)}"
+                      + (outside.Count > 0 ? $" (outside the range staff set: {Readings.DescribeOutside(reading, ranges!, outside)})" : string.Empty);
+        var change = new RoomChange { StateChanged = true };
+        change.Events.Add(new RoomEvent(RoomEventTypes.ReadingRecorded, summary, actor, now)
+        {
+            ReminderId = reminder.Id,
+            Reading = reading,
+            OutsideRange = outside,
+            Phase = session.Phase.Name,
+        });
+        return change;
+    }
+
+    /// <summary>
     /// Takes back an Acknowledge (the reminder is due again and alerts again) or a Done (it is what it was before:
     /// scheduled, due or acknowledged; due if its time came meanwhile). A tap that landed on the wrong row in a dim room
     /// costs one more tap, never a missed check. The record keeps both entries.
@@ -107,6 +156,8 @@ public static class ReminderBook
                 reminder.StateBeforeDone = null;
                 reminder.DoneAt = null;
                 reminder.DoneBy = null;
+                reminder.Value = null;
+                reminder.ValueOutside = null;
                 if (reminder.State == ReminderState.Due)
                 {
                     reminder.AlertedAt = now;
@@ -133,6 +184,7 @@ public static class ReminderBook
             reminder.EveryMinutes = definition.EveryMinutes;
             reminder.RepeatUntil = definition.UntilMinutes is { } until ? anchor.AddMinutes(until) : null;
             reminder.RealertAfterMinutes = definition.RealertAfterMinutes;
+            reminder.Reading = definition.Reading;
         }
     }
 
@@ -178,6 +230,7 @@ public static class ReminderBook
                         repeat.EveryMinutes = every;
                         repeat.RepeatUntil = reminder.RepeatUntil;
                         repeat.RealertAfterMinutes = reminder.RealertAfterMinutes;
+                        repeat.Reading = reminder.Reading;
                     }
                 }
             }

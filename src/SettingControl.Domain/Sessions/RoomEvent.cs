@@ -26,6 +26,11 @@ public sealed record RoomEvent(string Type, string Summary, string Actor, DateTi
     public string? ReminderId { get; init; }
 
     public string? Priority { get; init; }
+
+    /// <summary>A monitoring reading, and the parts of it outside the ranges staff set.</summary>
+    public VitalReading? Reading { get; init; }
+
+    public IReadOnlyList<string>? OutsideRange { get; init; }
 }
 
 /// <summary>What the room's lights and mask actually show now (averaged over online devices), if known.</summary>

@@ -36,6 +36,7 @@ public static class RoomEventTypes
     public const string ReminderAcknowledged = "reminder-acknowledged";
     public const string ReminderDone = "reminder-done";
     public const string ReminderUndone = "reminder-undone";
+    public const string ReadingRecorded = "reading-recorded";
 
     public const string DeviceOnline = "device-online";
     public const string DeviceOffline = "device-offline";
@@ -50,7 +51,7 @@ public static class RoomEventTypes
         SettingsChanged, LightingChanged, MaskChanged, MusicChanged, MusicNext, MusicPrevious,
         SessionStarted, DoseMarked, ClockHeld, ClockResumed, PhaseStarted, PhaseExtended, PhaseJumped, SceneApplied,
         OverrideReleased, SessionEnded, LightsUp, LightsUpResent, LightsUpResumed,
-        Note, ReminderCreated, ReminderDue, ReminderRealerted, ReminderAcknowledged, ReminderDone, ReminderUndone,
+        Note, ReminderCreated, ReminderDue, ReminderRealerted, ReminderAcknowledged, ReminderDone, ReminderUndone, ReadingRecorded,
         DeviceOnline, DeviceOffline, DeviceFlapping,
     ];
 }

@@ -257,6 +257,14 @@ public sealed class ReminderInstance
 
     public string? DoneBy { get; internal set; }
 
+    /// <summary>The reading a monitoring reminder is completed with; null for other reminders.</summary>
+    public ReadingKind? Reading { get; internal set; }
+
+    /// <summary>The reading it was completed with, and which parts were outside the ranges staff set.</summary>
+    public VitalReading? Value { get; internal set; }
+
+    public IReadOnlyList<string>? ValueOutside { get; internal set; }
+
     /// <summary>What it was before Done (scheduled, due or acknowledged): what an undo of Done puts back.</summary>
     public ReminderState? StateBeforeDone { get; internal set; }
 

@@ -277,6 +277,9 @@ public sealed class TreatmentRoom
     public RoomChange CompleteReminder(string reminderId, string actor, DateTimeOffset now) =>
         ReminderBook.Complete(ActiveSession, reminderId, actor, now);
 
+    public RoomChange RecordReading(string reminderId, VitalReading reading, string actor, DateTimeOffset now) =>
+        ReminderBook.RecordReading(ActiveSession, reminderId, reading, actor, now);
+
     public RoomChange UndoReminder(string reminderId, string actor, DateTimeOffset now) =>
         ReminderBook.Undo(ActiveSession, reminderId, actor, now);
 

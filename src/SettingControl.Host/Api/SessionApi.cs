@@ -100,6 +100,11 @@ public static class SessionApi
             RunRoomCommand(roomId, grains, counters, room => room.AcknowledgeReminder(reminderId, ActorOf(http))));
         control.MapPost("/rooms/{roomId}/reminders/{reminderId}/complete", (string roomId, string reminderId, HttpContext http, IGrainFactory grains, ApiCounters counters) =>
             RunRoomCommand(roomId, grains, counters, room => room.CompleteReminder(reminderId, ActorOf(http))));
+        control.MapPost("/rooms/{roomId}/reminders/{reminderId}/reading", async (string roomId, string reminderId, HttpContext http, IGrainFactory grains, ApiCounters counters) =>
+        {
+            var (body, problem) = await ReadBody<ReadingDto>(http, counters);
+            return problem ?? await RunRoomCommand(roomId, grains, counters, room => room.RecordReading(reminderId, body!, ActorOf(http)));
+        });
         control.MapPost("/rooms/{roomId}/reminders/{reminderId}/undo", (string roomId, string reminderId, HttpContext http, IGrainFactory grains, ApiCounters counters) =>
             RunRoomCommand(roomId, grains, counters, room => room.UndoReminder(reminderId, ActorOf(http))));
 
@@ -181,6 +186,7 @@ public static class SessionCsv
         "sequence", "at", "elapsed_min", "type", "actor", "phase", "summary", "note", "reminder_id", "priority", "transition_ms",
         "before_lights_on", "before_brightness", "before_color_temp_k", "before_mask_on", "before_mask_light",
         "after_lights_on", "after_brightness", "after_color_temp_k", "after_mask_on", "after_mask_light", "actual",
+        "systolic_mmhg", "diastolic_mmhg", "pulse_per_min", "spo2_percent", "outside_range",
     ];
 
     private static readonly CsvWriterOptions Options = CsvWriterOptions.Default with
@@ -216,6 +222,11 @@ public static class SessionCsv
                 WriteState(csv, e.After);
                 csv.WriteField(string.Join("; ", (e.Actual ?? []).Select(a =>
                     $"{a.DeviceId}={a.Availability}" + (a.Actual is { } s ? $" on={s.On} brightness={s.Brightness} colorTempK={s.ColorTempK} light={s.Light}" : string.Empty))));
+                csv.WriteField(e.Reading?.Systolic, default);
+                csv.WriteField(e.Reading?.Diastolic, default);
+                csv.WriteField(e.Reading?.Pulse, default);
+                csv.WriteField(e.Reading?.Spo2, default);
+                csv.WriteField(string.Join(" ", e.Reading?.OutsideRange ?? []));
                 csv.EndRecord();
             }
         }

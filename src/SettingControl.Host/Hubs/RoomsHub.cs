@@ -128,6 +128,11 @@ public sealed class RoomsHub(
     public async Task<RoomSnapshot> CompleteReminder(string roomId, string reminderId) =>
         await Command(roomId, room => room.CompleteReminder(reminderId ?? string.Empty, Actor()));
 
+    /// <summary>Completes a monitoring reminder with its reading (see ReminderBook.RecordReading).</summary>
+    [ControlsRoom]
+    public async Task<RoomSnapshot> RecordReading(string roomId, string reminderId, ReadingDto reading) =>
+        await Command(roomId, room => room.RecordReading(reminderId ?? string.Empty, reading ?? new ReadingDto(), Actor()));
+
     /// <summary>Takes back an Acknowledge or a Done (see ReminderBook.Undo).</summary>
     [ControlsRoom]
     public async Task<RoomSnapshot> UndoReminder(string roomId, string reminderId) =>

@@ -28,6 +28,7 @@ export const EventTypes = Object.freeze({
   reminderAcknowledged: 'reminder-acknowledged',
   reminderDone: 'reminder-done',
   reminderUndone: 'reminder-undone',
+  readingRecorded: 'reading-recorded',
   deviceOnline: 'device-online',
   deviceOffline: 'device-offline',
   deviceFlapping: 'device-flapping',

@@ -117,9 +117,54 @@ export function mountReminders(roomId) {
     pending.delete(id);
   }
 
+  /** Monitoring reminders whose reading form is open: id. */
+  const editing = new Set();
+
+  async function saveReading(id, reading) {
+    pending.add(id);
+    const res = await call('RecordReading', [roomId, id, reading], `reading:${id}`);
+    if (res.ok) {
+      editing.delete(id);
+      hold(id, 'Recorded ✓');
+    }
+    pending.delete(id);
+  }
+
   async function undo(id) {
     const res = await call('UndoReminder', [roomId, id], `undo:${id}`);
     if (res.ok) held.delete(id);
+  }
+
+  /** The reading form of a monitoring reminder: the parts its kind asks for, as numbers a monitor shows. */
+  function readingForm(r) {
+    const id = r.id;
+    const parts = {
+      bloodPressure: [['systolic', 'Systolic', 'mmHg'], ['diastolic', 'Diastolic', 'mmHg'], ['pulse', 'Pulse (optional)', '/min']],
+      pulse: [['pulse', 'Pulse', '/min']],
+      spo2: [['spo2', 'SpO₂', '%']],
+      vitals: [['systolic', 'Systolic', 'mmHg'], ['diastolic', 'Diastolic', 'mmHg'], ['pulse', 'Pulse', '/min'], ['spo2', 'SpO₂', '%']],
+    }[r.reading] ?? [];
+    const inputs = {};
+    const fields = parts.map(([key, label, unit]) => {
+      const input = h('input', {
+        id: `reading-${id}-${key}`, class: 'text-input input-reading', type: 'number', inputmode: 'numeric', min: 0, max: 300, step: 1,
+        'data-testid': `reading-${id}-${key}`,
+      });
+      inputs[key] = input;
+      return h('div', { class: 'field' }, h('label', { for: `reading-${id}-${key}` }, `${label} `, h('span', { class: 'muted' }, unit)), input);
+    });
+    const save = h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': `reading-save-${id}` }, 'Save reading');
+    const skip = h('button', { type: 'button', class: 'btn', 'data-testid': `reading-skip-${id}` }, 'Done without a reading');
+    const cancel = h('button', { type: 'button', class: 'btn', 'data-testid': `reading-cancel-${id}` }, 'Cancel');
+    const form = h('form', { class: 'reading-form', novalidate: true, hidden: true }, ...fields, h('div', { class: 'form-actions' }, save, skip, cancel));
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      const value = (key) => (inputs[key] && inputs[key].value.trim() !== '' ? Math.round(Number(inputs[key].value)) : null);
+      saveReading(id, { systolic: value('systolic'), diastolic: value('diastolic'), pulse: value('pulse'), spo2: value('spo2') });
+    });
+    skip.addEventListener('click', () => { editing.delete(id); complete(id, 'due'); });
+    cancel.addEventListener('click', () => { editing.delete(id); refreshView(roomId); });
+    return { form, buttons: [save, skip, cancel], first: () => Object.values(inputs)[0] };
   }
 
   function makeRow(r) {
@@ -132,6 +177,14 @@ export function mountReminders(roomId) {
     const doneBtn = h('button', { type: 'button', class: 'btn btn-done', 'data-testid': `reminder-done-${id}` }, 'Done');
     const heldText = h('span', { class: 'rem-held', 'data-testid': `reminder-held-${id}`, role: 'status' });
     const undoBtn = h('button', { type: 'button', class: 'btn btn-undo', 'data-testid': `reminder-undo-${id}` }, 'Undo');
+    const value = h('span', { class: 'rem-value', 'data-testid': `reminder-${id}-value` });
+    const reading = r.reading ? readingForm(r) : null;
+    const readBtn = reading ? h('button', { type: 'button', class: 'btn btn-ack', 'data-testid': `reminder-reading-${id}` }, 'Enter reading') : null;
+    readBtn?.addEventListener('click', () => {
+      editing.add(id);
+      refreshView(roomId);
+      reading.first()?.focus();
+    });
     ack.addEventListener('click', () => acknowledge(id));
     doneBtn.addEventListener('click', () => complete(id, rootEl.dataset.state));
     undoBtn.addEventListener('click', () => undo(id));
@@ -139,8 +192,9 @@ export function mountReminders(roomId) {
       h('div', { class: 'rem-main' },
         h('div', { class: 'rem-top' }, prio, titleEl),
         h('div', { class: 'rem-sub' }, state, meta)),
-      h('div', { class: 'rem-actions' }, heldText, ack, doneBtn, undoBtn));
-    return { root: rootEl, prio, titleEl, state, meta, ack, doneBtn, heldText, undoBtn };
+      h('div', { class: 'rem-actions' }, heldText, ack, ...(readBtn ? [readBtn] : []), doneBtn, undoBtn),
+      value, ...(reading ? [reading.form] : []));
+    return { root: rootEl, prio, titleEl, state, meta, ack, doneBtn, heldText, undoBtn, value, reading, readBtn };
   }
 
   function metaText(r) {
@@ -206,8 +260,22 @@ export function mountReminders(roomId) {
       row.root.dataset.held = String(!!heldRow);
       setText(row.heldText, heldRow?.text ?? '');
       setHidden(row.heldText, !heldRow);
-      setHidden(row.ack, !!heldRow || r.state !== 'due');
-      setHidden(row.doneBtn, !!heldRow || r.state === 'done');
+      const open = editing.has(r.id) && r.state !== 'done';
+      setHidden(row.ack, !!heldRow || open || r.state !== 'due');
+      // A monitoring reminder is finished with its reading: "Enter reading" stands where Done would.
+      setHidden(row.doneBtn, !!heldRow || r.state === 'done' || !!row.reading);
+      if (row.readBtn) {
+        setHidden(row.readBtn, !!heldRow || open || r.state === 'done');
+        row.readBtn.disabled = !isLive;
+      }
+      if (row.reading) {
+        row.reading.form.hidden = !open;
+        for (const b of row.reading.buttons) b.disabled = !isLive || busy.has(`reading:${r.id}`);
+      }
+      const outside = r.value?.outsideRange ?? [];
+      setText(row.value, r.value ? `${readingText(r.value)}${outside.length ? ` · outside the range staff set (${outside.map(spokenPart).join(', ')})` : ''}` : '');
+      row.value.dataset.outside = String(outside.length > 0);
+      setHidden(row.value, !r.value);
       setHidden(row.undoBtn, !heldRow && r.state !== 'done');
       const confirm = confirming.get(r.id) > performance.now();
       setText(row.doneBtn, confirm ? 'Done now? Tap again' : 'Done');
@@ -247,4 +315,17 @@ export function mountReminders(roomId) {
   }
 
   return { root, update, tick };
+}
+
+/** "128/82 mmHg · pulse 72/min · SpO₂ 97%". */
+function readingText(v) {
+  const parts = [];
+  if (v.systolic != null && v.diastolic != null) parts.push(`${v.systolic}/${v.diastolic} mmHg`);
+  if (v.pulse != null) parts.push(`pulse ${v.pulse}/min`);
+  if (v.spo2 != null) parts.push(`SpO₂ ${v.spo2}%`);
+  return parts.join(' · ');
+}
+
+function spokenPart(field) {
+  return { systolic: 'systolic', diastolic: 'diastolic', pulse: 'pulse', spo2: 'SpO₂' }[field] ?? field;
 }

@@ -171,6 +171,18 @@ function drawChart(svg, width, session, record) {
       s('circle', { cx: xe, cy: y, r: kind === 'realerted' ? 4.5 : 6 })));
   }
 
+  // Readings (blood pressure, pulse, SpO₂) as labelled marks in the middle band; one outside staff's ranges is
+  // outlined, for information only.
+  for (const e of events.filter((ev) => ev.type === EventTypes.readingRecorded && ev.reading)) {
+    const xe = x(Date.parse(e.at));
+    const y = m.t + ph / 2;
+    const outside = (e.reading.outsideRange ?? []).length > 0;
+    parts.push(s('g', { class: `marker-reading${outside ? ' is-outside' : ''}`, 'data-testid': 'chart-reading-marker', 'data-outside': String(outside) },
+      s('title', {}, `${clockTime(e.at)} ${e.summary}`),
+      s('rect', { x: f(xe - 5), y: f(y - 5), width: 10, height: 10, rx: 2 }),
+      s('text', { x: f(xe + 9), y: f(y + 5) }, readingShort(e.reading))));
+  }
+
   if (!own) {
     parts.push(s('text', { class: 'chart-empty', x: m.l + pw / 2, y: m.t + ph / 2, 'text-anchor': 'middle' }, 'Loading the session record…'));
   } else if (!bright.length) {
@@ -192,6 +204,7 @@ export function mountChart() {
     h('span', { class: 'lg lg-note' }, 'Note'),
     h('span', { class: 'lg lg-reminder' }, 'Reminder due'),
     h('span', { class: 'lg lg-ack' }, 'Acknowledged'),
+    h('span', { class: 'lg lg-reading' }, 'Reading (outlined: outside the range staff set)'),
     h('span', { class: 'lg lg-t0' }, 'T0'));
   const root = h('section', { class: 'panel chart-panel', 'aria-labelledby': 'chart-h', hidden: true },
     h('div', { class: 'panel-head' }, h('h2', { id: 'chart-h' }, 'Session chart'), status),
@@ -232,4 +245,12 @@ export function mountChart() {
   }
 
   return { root, update, draw, dispose };
+}
+
+/** "128/82" or "pulse 72" or "SpO₂ 97%": the chart's short label for a reading. */
+export function readingShort(r) {
+  if (r.systolic != null && r.diastolic != null) return `${r.systolic}/${r.diastolic}`;
+  if (r.pulse != null) return `pulse ${r.pulse}`;
+  if (r.spo2 != null) return `SpO₂ ${r.spo2}%`;
+  return '';
 }
