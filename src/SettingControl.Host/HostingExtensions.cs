@@ -36,6 +36,7 @@ public static class HostingExtensions
         builder.AddHubAndApi();
         builder.AddSettingControlSecurity(storage.DataDirectory);
         builder.Services.AddRoomServices();
+        builder.Services.AddSingleton(ExportTimes.From(config.GetSection(FacilityOptions.Section).Get<FacilityOptions>() ?? new FacilityOptions()));
         builder.Services.AddSimulation();
         builder.Services.AddMetrics(config);
         return builder;
@@ -132,7 +133,6 @@ public static class HostingExtensions
         services.AddSingleton<KnownRooms>();
         services.AddHostedService(sp => sp.GetRequiredService<KnownRooms>());
         services.AddSingleton<SessionRecords>();
-        services.AddSingleton(sp => ExportTimes.From(sp.GetRequiredService<IConfiguration>().GetSection(FacilityOptions.Section).Get<FacilityOptions>() ?? new FacilityOptions()));
         services.AddHostedService(sp => sp.GetRequiredService<SessionRecords>());
         return services;
     }

@@ -57,6 +57,24 @@ public sealed class SessionExportTimesTests : IAsyncLifetime
         Assert.All(rows, row => Assert.Matches(LocalSecond(zone), row.Split(',')[1]));
     }
 
+    [Fact]
+    public async Task A_time_zone_the_machine_does_not_know_stops_the_host_at_start_with_one_line()
+    {
+        var data = Path.Combine(Path.GetTempPath(), "settingcontrol-tests", $"zone-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(data);
+        try
+        {
+            var started = await RefusedStart.RunAsync("with an unknown facility time zone", data, "--Facility:TimeZone=Mars/Olympus_Mons");
+            Assert.Equal(2, started.ExitCode);
+            var line = Assert.Single(started.ErrorLines);
+            Assert.Equal("SettingControl cannot start: Facility:TimeZone 'Mars/Olympus_Mons' is not a time zone this machine knows; use an IANA id such as Europe/Berlin.", line);
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
     /// <summary>An ISO 8601 time to the second in the given offset: 2026-12-03T09:15:02+01:00.</summary>
     private static Regex LocalSecond(string zone) => new($"^\\d{{4}}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d{Regex.Escape(zone)}$");
 }

@@ -1,4 +1,5 @@
 using SettingControl.Contracts;
+using SettingControl.Host.Security;
 
 namespace SettingControl.Host.Services;
 
@@ -27,7 +28,8 @@ public sealed class ExportTimes(TimeZoneInfo zone)
             ? new ExportTimes(TimeZoneInfo.Local)
             : TimeZoneInfo.TryFindSystemTimeZoneById(options.TimeZone.Trim(), out var zone)
                 ? new ExportTimes(zone)
-                : throw new InvalidOperationException($"Facility:TimeZone '{options.TimeZone}' is not a time zone this machine knows (use an IANA id such as Europe/Berlin).");
+                : throw new StartupRefusedException(
+                    $"SettingControl cannot start: Facility:TimeZone '{LogValue.Of(options.TimeZone)}' is not a time zone this machine knows; use an IANA id such as Europe/Berlin.");
 
     public TimeZoneInfo Zone { get; } = zone;
 
