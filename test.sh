@@ -91,5 +91,11 @@ if [ $status -ne 0 ] && [ $failed -eq 0 ]; then
   failed=1
 fi
 
+# Name every failed test just above the summary, so the tail of a CI log says what broke.
+for trx in "${trx_files[@]}"; do
+  grep -o '<UnitTestResult [^>]*outcome="Failed"[^>]*>' "$trx" \
+    | sed -n 's/.*testName="\([^"]*\)".*/test.sh: FAILED \1/p'
+done
+
 echo "tests: $passed passed, $failed failed"
 [ $failed -eq 0 ]
