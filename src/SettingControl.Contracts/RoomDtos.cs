@@ -35,6 +35,10 @@ public sealed record RoomDeviceDto(
 public sealed record ChangeDto([property: Id(0)] string By, [property: Id(1)] string What, [property: Id(2)] DateTimeOffset At);
 
 /// <summary>Everything a dashboard needs to draw a room; pushed as <c>RoomChanged</c> on every change.</summary>
+/// <remarks>
+/// <c>RecordSequence</c> is the number of the room's last session-record entry: it moves exactly when the record gains
+/// one, so a dashboard asks for the record's new entries only then (a device report moves <c>Version</c>, not this).
+/// </remarks>
 [GenerateSerializer, Immutable, Alias("sc.RoomSnapshot")]
 public sealed record RoomSnapshot(
     [property: Id(0)] string RoomId,
@@ -48,7 +52,8 @@ public sealed record RoomSnapshot(
     [property: Id(8)] LightsUpDto? LightsUp = null,
     [property: Id(20)] MusicDto? Music = null,
     [property: Id(30)] RoomSettingsDto? Settings = null,
-    [property: Id(40)] StorageStatusDto? Storage = null);
+    [property: Id(40)] StorageStatusDto? Storage = null,
+    [property: Id(50)] long RecordSequence = 0);
 
 /// <summary>
 /// Whether the room's state is safely stored. <c>saved</c> is false while a change the room has made (Lights up,

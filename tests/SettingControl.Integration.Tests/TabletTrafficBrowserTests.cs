@@ -8,14 +8,16 @@ namespace SettingControl.Integration.Tests;
 
 /// <summary>
 /// What a tablet on a room in session moves over the network, time-compressed: a record already long (120 notes),
-/// then a note and a light change every 1.5 s. After the first load the tablet asks only for the record's new
-/// entries, never for the whole record again. The figures (record answers, room pushes, per hour at this pace) are
-/// printed for the closing note and docs/benchmarks.md.
+/// then a note and a light change every 1.5 s, then the room left alone. After the first load the tablet asks only for
+/// the record's new entries, never for the whole record again, and hears the room as patches, never whole snapshots;
+/// a session hour stays under a megabyte. The figures are printed for the closing note and docs/benchmarks.md.
 /// </summary>
 public sealed class TabletTrafficBrowserTests(ITestOutputHelper output) : BrowserTestBase(simulatedRooms: 1)
 {
     private const int EarlierNotes = 120;
     private const int NewNotes = 12;
+    private static readonly TimeSpan IdleFor = TimeSpan.FromSeconds(20);
+    private const int ChangesPerHour = 60;
 
     [Fact]
     public async Task A_tablet_in_a_long_session_hears_only_the_records_new_entries()
@@ -61,6 +63,19 @@ public sealed class TabletTrafficBrowserTests(ITestOutputHelper output) : Browse
                          $"{during.Answers / 1024.0:0.0} KB of record answers, {during.Pushes} room pushes of {during.PushBytes / Math.Max(1, during.Pushes) / 1024.0:0.0} KB each " +
                          $"({during.All / hours / (1024 * 1024):0.0} MB an hour at this pace; record answers alone {during.Answers / hours / (1024 * 1024):0.00} MB an hour)");
 
+        // Then the room left alone, as it mostly is: the phase clock running, the devices reporting, the music playing.
+        var idleClock = System.Diagnostics.Stopwatch.StartNew();
+        await Task.Delay(IdleFor);
+        var idle = traffic.TakeTotals();
+        output.WriteLine($"left alone for {idleClock.Elapsed.TotalSeconds:0} s: {idle.All / 1024.0:0.0} KB, {idle.Pushes} room pushes, {idle.Answers / 1024.0:0.0} KB of record answers");
+
+        // A session hour: the room as it is left alone (the first phase fades all along, the worst case: every device
+        // reports), and a note and a light change every minute, each costing what one did above.
+        var perHour = idle.All / idleClock.Elapsed.TotalSeconds * 3600 + during.All / (double)NewNotes * ChangesPerHour;
+        output.WriteLine($"a session hour with a note and a light change every minute: {perHour / (1024 * 1024):0.00} MB");
+        Assert.Equal(0, traffic.WholeSnapshots);
+        Assert.True(perHour < 1024 * 1024, $"a tablet would move {perHour / (1024 * 1024):0.00} MB an hour");
+
         // Each refresh of a record this long used to be the whole record again; now all of them together are less than one.
         Assert.True(during.Answers < wholeRecord, $"the tablet received {during.Answers} bytes of answers for {NewNotes} new notes; the whole record is {wholeRecord} bytes");
     }
@@ -71,6 +86,10 @@ public sealed class TabletTrafficBrowserTests(ITestOutputHelper output) : Browse
         private long _pushes;
         private long _pushBytes;
         private long _other;
+        private long _wholeSnapshots;
+
+        /// <summary>Pushes that were a whole snapshot rather than a patch, all along.</summary>
+        public long WholeSnapshots => Interlocked.Read(ref _wholeSnapshots);
 
         public void Frame(string text, int? binaryLength)
         {
@@ -81,6 +100,11 @@ public sealed class TabletTrafficBrowserTests(ITestOutputHelper output) : Browse
             }
             else if (text.Contains("\"type\":1", StringComparison.Ordinal))
             {
+                if (text.Contains("\"target\":\"RoomChanged\"", StringComparison.Ordinal))
+                {
+                    Interlocked.Increment(ref _wholeSnapshots);
+                }
+
                 Interlocked.Increment(ref _pushes);
                 Interlocked.Add(ref _pushBytes, size);
             }

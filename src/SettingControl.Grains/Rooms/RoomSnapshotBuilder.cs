@@ -43,6 +43,6 @@ internal static class RoomSnapshotBuilder
         return new RoomSnapshot(
             roomId, state.Name, state.Version, room.Lights.Desired.ToDto(), state.LastTransitionMs, deviceDtos, change,
             room.Session?.ToDto(room, now), lightsUp, music, new RoomSettingsDto(room.MaxBrightness, room.DefaultPlaylistId, room.MaxMaskLight),
-            new StorageStatusDto(storageProblem is null, storageProblem));
+            new StorageStatusDto(storageProblem is null, storageProblem), state.JournalSequence);
     }
 }

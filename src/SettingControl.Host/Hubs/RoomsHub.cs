@@ -7,8 +7,8 @@ using SettingControl.Host.Services;
 namespace SettingControl.Host.Hubs;
 
 /// <summary>
-/// The dashboard's live channel. Clients join a room's group to receive <c>RoomChanged</c> snapshots and
-/// send commands back; every refusal is a <see cref="HubException"/> with a message a therapist can read.
+/// The dashboard's live channel. Clients join a room's group to receive <c>RoomChanged</c> snapshots (or watch it to
+/// receive <c>RoomPatched</c>, only what changed) and send commands back; every refusal is a <see cref="HubException"/> with a message a therapist can read.
 /// </summary>
 [Authorize]
 public sealed class RoomsHub(
@@ -21,10 +21,13 @@ public sealed class RoomsHub(
 {
     public const string Path = "/hubs/rooms";
     public const string RoomChangedMethod = "RoomChanged";
+    public const string RoomPatchedMethod = "RoomPatched";
 
     public const string RecordNotAvailable = "This session's record is not available.";
 
     public static string GroupFor(string roomId) => "room:" + roomId;
+
+    public static string PatchGroupFor(string roomId) => "room-patches:" + roomId;
 
     public Task<IReadOnlyList<RoomSnapshot>> GetRooms() => RoomDirectory.ListAsync(grains);
 
@@ -38,7 +41,26 @@ public sealed class RoomsHub(
         return await SnapshotOrThrow(roomId);
     }
 
-    public Task LeaveRoom(string roomId) => Groups.RemoveFromGroupAsync(Context.ConnectionId, GroupFor(roomId ?? string.Empty));
+    /// <summary>
+    /// Like <see cref="JoinRoom"/>, but the room's changes come as <c>RoomPatched</c>: only what changed, applied to the
+    /// snapshot returned here (see <see cref="RoomObserverBridge"/>). The dashboard's way to watch a room; calling it
+    /// again starts the caller's copy afresh.
+    /// </summary>
+    public async Task<RoomWatch> WatchRoom(string roomId)
+    {
+        await SnapshotOrThrow(roomId);
+        await Groups.AddToGroupAsync(Context.ConnectionId, PatchGroupFor(roomId));
+        await bridge.WatchAsync(roomId);
+
+        // Read after joining, so every change after this read reaches the caller as a patch.
+        return bridge.Seed(await SnapshotOrThrow(roomId));
+    }
+
+    public async Task LeaveRoom(string roomId)
+    {
+        await Groups.RemoveFromGroupAsync(Context.ConnectionId, GroupFor(roomId ?? string.Empty));
+        await Groups.RemoveFromGroupAsync(Context.ConnectionId, PatchGroupFor(roomId ?? string.Empty));
+    }
 
     [ControlsRoom]
     public async Task<RoomSnapshot> SetLighting(string roomId, SetLightingRequest request)

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
 using SettingControl.Contracts;
 using SettingControl.Host.Hubs;
 
@@ -9,15 +11,24 @@ namespace SettingControl.Host.Services;
 /// Forwards room grain notifications to the SignalR group of that room. Rooms are watched from the
 /// first time a dashboard joins them; subscriptions are renewed well before the grain's observer
 /// expiry so a watched room never goes quiet (push, never poll).
+/// <para>
+/// Two kinds of listener: a connection in <see cref="RoomsHub.GroupFor"/> gets each snapshot whole (<c>RoomChanged</c>);
+/// a connection in <see cref="RoomsHub.PatchGroupFor"/> (the dashboard) gets only what changed (<c>RoomPatched</c>), as
+/// a <see cref="SnapshotPatch"/> numbered in a per-room <see cref="RoomPatchStream"/>. A listener that misses a number
+/// asks for the room again (<see cref="Seed"/>), so a lost or reordered patch costs one read, never a wrong screen.
+/// </para>
 /// </summary>
 public sealed class RoomObserverBridge(
     IGrainFactory grains,
     IHubContext<RoomsHub> hub,
+    IOptions<JsonHubProtocolOptions> json,
     ILogger<RoomObserverBridge> logger) : BackgroundService, IRoomObserver
 {
     private static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(30);
 
     private readonly ConcurrentDictionary<string, byte> _watched = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, RoomPatchStream> _patchStreams = new(StringComparer.Ordinal);
+    private readonly JsonSerializerOptions _wire = json.Value.PayloadSerializerOptions;
     private readonly Lock _referenceLock = new();
     private IRoomObserver? _reference;
 
@@ -29,13 +40,28 @@ public sealed class RoomObserverBridge(
         }
     }
 
+    /// <summary>Starts (or joins) the room's patch stream: see <see cref="RoomPatchStream.Seed"/>.</summary>
+    public RoomWatch Seed(RoomSnapshot fresh) =>
+        _patchStreams.GetOrAdd(fresh.RoomId, NewPatchStream).Seed(fresh);
+
     public void RoomChanged(RoomSnapshot snapshot)
     {
-        var send = hub.Clients.Group(RoomsHub.GroupFor(snapshot.RoomId)).SendAsync(RoomsHub.RoomChangedMethod, snapshot);
+        Watch(hub.Clients.Group(RoomsHub.GroupFor(snapshot.RoomId)).SendAsync(RoomsHub.RoomChangedMethod, snapshot), snapshot.RoomId);
+        if (_patchStreams.TryGetValue(snapshot.RoomId, out var stream))
+        {
+            stream.Changed(snapshot);
+        }
+    }
+
+    private RoomPatchStream NewPatchStream(string roomId) =>
+        new(roomId, _wire, patch => Watch(hub.Clients.Group(RoomsHub.PatchGroupFor(roomId)).SendAsync(RoomsHub.RoomPatchedMethod, patch), roomId), TimeProvider.System);
+
+    private void Watch(Task send, string roomId)
+    {
         if (!send.IsCompletedSuccessfully)
         {
             _ = send.ContinueWith(
-                t => logger.LogWarning(t.Exception, "Pushing room {RoomId} to dashboards failed", snapshot.RoomId),
+                t => logger.LogWarning(t.Exception, "Pushing room {RoomId} to dashboards failed", roomId),
                 CancellationToken.None,
                 TaskContinuationOptions.OnlyOnFaulted,
                 TaskScheduler.Default);

@@ -4,6 +4,7 @@
 import { currentUser } from './api.js';
 import { setText } from './dom.js';
 import { hubMessage, isRefusal } from './hub-errors.js';
+import { applyPatch } from './patch.js';
 import { me } from './user.js';
 import { forgetCatalogErrors } from './catalog.js';
 import { guard } from './controls.js';
@@ -31,6 +32,13 @@ export let roomOrder = [];
 
 /** rooms whose group this connection has joined */
 export let joined = new Set();
+
+/**
+ * Per watched room, the host's copy as this page rebuilt it from patches: { seq, snap }. Patches apply to it, not to
+ * what is shown (a command's answer may be newer); a patch that does not follow on from it asks for the room again.
+ */
+const mirrors = new Map();
+const rewatching = new Set();
 let syncGeneration = 0;
 export let connState = 'connecting';
 
@@ -102,6 +110,37 @@ connection.on('RoomChanged', (snap) => {
   if (storeSnapshot(snap, false)) refreshView(snap.roomId);
 });
 
+connection.on('RoomPatched', (patch) => {
+  const mirror = mirrors.get(patch?.roomId);
+  if (!mirror || patch.seq <= mirror.seq) return; // not watched, or already held
+  if (patch.baseSeq !== mirror.seq) {
+    rewatch(patch.roomId); // one was missed: read the room again rather than guess
+    return;
+  }
+  mirror.snap = applyPatch(mirror.snap, patch.changes);
+  mirror.seq = patch.seq;
+  if (storeSnapshot(mirror.snap, false)) refreshView(patch.roomId);
+});
+
+/** Starts watching a room (or starts its copy afresh); resolves to the snapshot to show. */
+async function watch(id) {
+  const { seq, snapshot } = await connection.invoke('WatchRoom', id);
+  mirrors.set(id, { seq, snap: snapshot });
+  return snapshot;
+}
+
+async function rewatch(id) {
+  if (rewatching.has(id)) return;
+  rewatching.add(id);
+  try {
+    if (storeSnapshot(await watch(id), false)) refreshView(id);
+  } catch {
+    // A dropped link is watched again on reconnect.
+  } finally {
+    rewatching.delete(id);
+  }
+}
+
 connection.onreconnecting(() => {
   setConnState('reconnecting');
 });
@@ -110,6 +149,7 @@ connection.onreconnected(() => {
   forgetCatalogErrors(); // worth another try on a fresh connection
   setConnState('connected');
   joined = new Set(); // a new connection id: the server forgot our groups
+  mirrors.clear();
   resendLightsUp(); // first: nothing a tablet sends matters more
   syncGroups();
 });
@@ -117,6 +157,7 @@ connection.onreconnected(() => {
 connection.onclose(() => {
   setConnState('disconnected');
   joined = new Set();
+  mirrors.clear();
   scheduleStart();
 });
 
@@ -174,7 +215,7 @@ async function resync() {
   }
   await Promise.all([...joined].map(async (id) => {
     try {
-      storeSnapshot(await connection.invoke('JoinRoom', id), true);
+      storeSnapshot(await watch(id), true);
     } catch {
       // A dropped link is read again on reconnect.
     }
@@ -239,21 +280,15 @@ export async function syncGroups() {
   }
 
   for (const id of [...joined]) {
-    if (!wanted.has(id)) {
-      joined.delete(id);
-      connection.invoke('LeaveRoom', id).catch(() => { /* best effort */ });
-    }
+    if (!wanted.has(id)) leave(id);
   }
 
   await Promise.all([...wanted].filter((id) => !joined.has(id)).map(async (id) => {
     try {
-      const snap = await connection.invoke('JoinRoom', id);
+      const snap = await watch(id);
       joined.add(id);
       storeSnapshot(snap, true);
-      if (!isWanted(id)) {
-        joined.delete(id);
-        connection.invoke('LeaveRoom', id).catch(() => { /* best effort */ });
-      }
+      if (!isWanted(id)) leave(id);
     } catch (err) {
       // A refusal (no such room, not allowed) is the page's answer; a dropped link is retried on reconnect.
       if (isRefusal(err)) joinErrors.set(id, hubMessage(err));
@@ -261,6 +296,12 @@ export async function syncGroups() {
     }
   }));
   refreshView();
+}
+
+function leave(id) {
+  joined.delete(id);
+  mirrors.delete(id);
+  connection.invoke('LeaveRoom', id).catch(() => { /* best effort */ });
 }
 
 function isWanted(id) {
