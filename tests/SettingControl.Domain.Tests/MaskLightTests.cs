@@ -44,9 +44,30 @@ public class MaskLightTests
         Assert.Equal(0, Assert.Single(instant.Events).TransitionMs);
         Assert.Equal(5, _room.Lights.MaskAt(Now).Light);
 
-        // Switching the mask on or off alone fades nothing, and the record does not say it did.
-        var on = _room.SetMask(new MaskCommand(true, null), Therapist, Now, ActualLevels.Unknown);
-        Assert.Equal(0, Assert.Single(on.Events).TransitionMs);
+        // Switching the mask off alone fades nothing, and the record does not say it did.
+        var off = _room.SetMask(new MaskCommand(false, null), Therapist, Now, ActualLevels.Unknown);
+        Assert.Equal(0, Assert.Single(off.Events).TransitionMs);
+    }
+
+    [Fact]
+    public void A_mask_switched_on_comes_up_from_dark_over_the_default_fade_and_an_off_mask_is_told_light_zero()
+    {
+        _room.SetMask(new MaskCommand(false, 80, 0), Therapist, Now, ActualLevels.Unknown);
+        var offSegment = _room.Lights.SegmentAt(DeviceKind.Mask, Now, 0);
+        Assert.Equal((false, 0), (offSegment.On, offSegment.Light)); // it would come back on at 80 % at once otherwise
+
+        var on = _room.SetMask(new MaskCommand(true, null), Therapist, Now.AddSeconds(10), ActualLevels.Unknown);
+        var e = Assert.Single(on.Events);
+        Assert.Equal(TreatmentRoom.MaskFadeMs, e.TransitionMs);
+        Assert.Equal("mask light on, fading up to 80% over 3 s", e.Summary);
+        Assert.Equal(0, _room.Lights.MaskAt(Now.AddSeconds(10)).Light);
+        Assert.Equal(40, _room.Lights.MaskAt(Now.AddSeconds(11.5)).Light);
+        var segment = _room.Lights.SegmentAt(DeviceKind.Mask, Now.AddSeconds(10), 0);
+        Assert.Equal((true, 80, TreatmentRoom.MaskFadeMs), (segment.On, segment.Light, segment.TransitionMs));
+
+        // Already on, "on" again changes no level.
+        _room.SetMask(new MaskCommand(true, null), Therapist, Now.AddSeconds(20), ActualLevels.Unknown);
+        Assert.Equal(80, _room.Lights.MaskAt(Now.AddSeconds(20)).Light);
     }
 
     [Theory]

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Collections.Concurrent;
 using Microsoft.Playwright;
 using SettingControl.FirmwareSim;
@@ -80,6 +81,47 @@ public sealed class MaskLightBrowserTests() : BrowserTestBase(simulatedRooms: 1)
             await page.GetByTestId("mask-confirm").ClickAsync();
             Assert.True(await mask.WaitUntilAsync(s => s.Light == 60, DeviceWait), "the mask light at the ceiling");
             await Assertions.Expect(page.GetByTestId("error-banner")).ToBeHiddenAsync();
+        }
+        finally
+        {
+            mask.StateChanged -= Record;
+        }
+    }
+
+    [Fact]
+    public async Task Switching_a_worn_mask_on_at_a_bright_level_asks_first_then_comes_up_from_dark()
+    {
+        var mask = Host.SimulatedDevices!["room-1-mask"];
+        (await Host.Http.PutAsJsonAsync("/api/rooms/room-1/mask", new { on = false, light = 80, transitionMs = 0 })).EnsureSuccessStatusCode();
+        var page = await NewTabletPageAsync();
+        await page.GotoAsync(PageUrl("#/rooms/room-1"));
+        await Assertions.Expect(page.Locator(".panel-mask")).ToContainTextAsync("Worn");
+        await Assertions.Expect(page.GetByTestId("mask-light-target")).ToHaveTextAsync("80%");
+        Assert.True(await mask.WaitUntilAsync(s => !s.On, DeviceWait), "the mask off");
+
+        var levels = new ConcurrentQueue<int>();
+        void Record(DeviceSnapshot s) => levels.Enqueue(s.On ? s.Light ?? -1 : 0);
+        mask.StateChanged += Record;
+        try
+        {
+            // "Mask on" asks first; Cancel leaves the mask off and the switch says so.
+            var toggle = page.GetByTestId("mask-on-toggle");
+            await toggle.CheckAsync();
+            await Assertions.Expect(page.GetByTestId("mask-confirm-text")).ToHaveTextAsync("The mask is worn. Turn its light on at 80 %? It fades up over 3 s.");
+            Assert.False((await Host.GetRoomAsync("room-1")).Desired.Mask.On);
+            await page.GetByTestId("mask-cancel").ClickAsync();
+            await Assertions.Expect(toggle).Not.ToBeCheckedAsync();
+            Assert.False(mask.Current.On);
+
+            // Confirmed, it comes up from dark through the levels between, never on at 80 % at once.
+            await toggle.CheckAsync();
+            await page.GetByTestId("mask-confirm").ClickAsync();
+            await Assertions.Expect(page.GetByTestId("mask-confirm-box")).ToBeHiddenAsync();
+            Assert.True(await mask.WaitUntilAsync(s => s.On && s.Light == 80, DeviceWait), "the mask on at 80 %");
+            AssertFadedThrough(levels, 0, 80);
+            var firstLit = levels.First(l => l > 0);
+            Assert.True(firstLit < 40, $"the mask came on at {firstLit} %, not from dark; it reported {string.Join(", ", levels)}");
+            await Assertions.Expect(toggle).ToBeCheckedAsync();
         }
         finally
         {

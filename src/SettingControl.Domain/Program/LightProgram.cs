@@ -45,6 +45,8 @@ public sealed class LightProgram
     /// attributes reach at the next breakpoint (the earliest end of a moving ramp of that kind, capped at
     /// what the device can do in one transition) and the time until then. Between breakpoints every
     /// attribute is linear, so one device-side transition per segment reproduces the ramps exactly.
+    /// A mask that is off is told light 0: a mask keeps its level while off and would come back on at it at once, on a
+    /// patient's eyes; from 0 it comes back up with the fade.
     /// </summary>
     public LightSegment SegmentAt(DeviceKind kind, DateTimeOffset now, long maxTransitionMs)
     {
@@ -71,7 +73,7 @@ public sealed class LightProgram
         var finalBreakpoint = capped || (breakpoint is { } b && ramps.Any(r => r.IsMovingAt(b)));
         return kind == DeviceKind.Light
             ? new LightSegment(LightsOn, (int)Math.Round(Brightness.ValueAt(segmentEnd)), (int)Math.Round(ColorTempK.ValueAt(segmentEnd)), null, (int)transitionMs, finalBreakpoint ? segmentEnd : null)
-            : new LightSegment(MaskOn, null, null, (int)Math.Round(MaskLight.ValueAt(segmentEnd)), (int)transitionMs, finalBreakpoint ? segmentEnd : null);
+            : new LightSegment(MaskOn, null, null, MaskOn ? (int)Math.Round(MaskLight.ValueAt(segmentEnd)) : 0, (int)transitionMs, finalBreakpoint ? segmentEnd : null);
     }
 
     public LightProgram Clone() => (LightProgram)MemberwiseClone();

@@ -77,6 +77,9 @@ internal static class ManualChanges
         var change = new RoomChange { MaskChanged = true, StateChanged = true };
         var before = room.Lights.Desired;
         var transition = command.TransitionMs.Value;
+
+        // A mask switched on comes up from dark over the fade, to its light or the one asked for: never on at once.
+        var switchedOn = command.On == true && !room.Lights.MaskOn;
         if (command.On is { } on)
         {
             room.Lights.MaskOn = on;
@@ -85,16 +88,22 @@ internal static class ManualChanges
 
         if (command.Light is { } light)
         {
-            room.Lights.MaskLight = room.Lights.MaskLight.Toward(light, now, transition, actual.MaskLight);
+            room.Lights.MaskLight = room.Lights.MaskLight.Toward(light, now, transition, switchedOn ? 0 : actual.MaskLight);
             room.TakeOver(ProgramAttribute.MaskLight, actor);
         }
+        else if (switchedOn)
+        {
+            room.Lights.MaskLight = room.Lights.MaskLight.Toward(room.Lights.MaskLight.To, now, transition, 0);
+        }
 
-        var text = RoomEventText.Describe(command) + (limited ? $" (limited to {room.MaxMaskLight}% by staff)" : string.Empty);
+        var text = RoomEventText.Describe(command)
+            + (switchedOn && command.Light is null ? $", fading up to {room.Lights.MaskLight.To:0}% over {transition / 1000.0:0.#} s" : string.Empty)
+            + (limited ? $" (limited to {room.MaxMaskLight}% by staff)" : string.Empty);
         change.Events.Add(new RoomEvent(RoomEventTypes.MaskChanged, text, actor, now)
         {
             Before = before,
             After = room.Lights.Desired,
-            TransitionMs = command.Light is null ? 0 : transition,
+            TransitionMs = command.Light is null && !switchedOn ? 0 : transition,
             Phase = room.ActiveSession?.Phase.Name,
         });
         return change;

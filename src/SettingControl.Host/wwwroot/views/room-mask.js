@@ -1,5 +1,5 @@
 // The room page's eye-mask panel: on/off and the mask's light (with staff's ceiling, and a confirm step before a worn
-// mask is made bright); the masks.
+// mask is made bright or switched on bright); the masks.
 
 import { h, setText } from '../lib/dom.js';
 import { formatDuration, pct } from '../lib/format.js';
@@ -47,12 +47,24 @@ export function mountMask(roomId) {
     devices.root);
 
   let desiredLight = 0;
+  let desiredOn = false;
   let worn = false;
-  let asking = null; // the light waiting for Confirm, or null
+  // What waits for Confirm: { light } from the slider or { on: true } from the switch; null when nothing is asked.
+  let asking = null;
 
   function showAsked() {
-    maskLight.input.value = String(asking);
-    setText(maskLight.target, pct(asking));
+    if (asking?.light != null) {
+      maskLight.input.value = String(asking.light);
+      setText(maskLight.target, pct(asking.light));
+    }
+    if (asking?.on) maskOn.input.checked = true;
+  }
+
+  function ask(body, words) {
+    asking = body;
+    setText(question, words);
+    confirmBox.hidden = false;
+    showAsked();
   }
 
   function stopAsking() {
@@ -60,10 +72,27 @@ export function mountMask(roomId) {
     confirmBox.hidden = true;
   }
 
+  function putBack() {
+    maskLight.input.value = String(desiredLight);
+    setText(maskLight.target, pct(desiredLight));
+    // Not syncToggle: the switch was just touched, and a touched control is left alone for a moment.
+    maskOn.input.checked = desiredOn;
+    setText(maskOn.state, desiredOn ? 'On' : 'Off');
+  }
+
   // Commands go out on release.
   const cmd = (body, el) => send('SetMask', roomId, body, el);
   const sendLight = (v) => cmd({ light: v, transitionMs: MASK_FADE_MS }, maskLight.input);
-  wireToggle(maskOn, (on) => cmd({ on: on }, maskOn.input));
+  const fade = formatDuration(MASK_FADE_MS);
+  wireToggle(maskOn, (on) => {
+    // Switched on, the mask comes up from dark to its light over the fade (TreatmentRoom): worn, a bright one asks first.
+    if (on && worn && desiredLight > CONFIRM_ABOVE) {
+      ask({ on: true }, `The mask is worn. Turn its light on at ${desiredLight} %? It fades up over ${fade}.`);
+      return;
+    }
+    stopAsking();
+    cmd({ on: on }, maskOn.input);
+  });
   wireSlider(maskLight.input, {
     onInput: () => {
       ceiling.clamp();
@@ -71,10 +100,7 @@ export function mountMask(roomId) {
     },
     onCommit: (v) => {
       if (worn && v > CONFIRM_ABOVE && v > desiredLight) {
-        asking = v;
-        setText(question, `The mask is worn. Raise its light to ${v} %? It fades over ${formatDuration(MASK_FADE_MS)}.`);
-        confirmBox.hidden = false;
-        showAsked();
+        ask({ light: v }, `The mask is worn. Raise its light to ${v} %? It fades over ${fade}.`);
         return;
       }
       stopAsking();
@@ -82,14 +108,14 @@ export function mountMask(roomId) {
     },
   });
   confirmBtn.addEventListener('click', () => {
-    const v = asking;
+    const body = asking;
     stopAsking();
-    if (v !== null) sendLight(v);
+    if (body?.light != null) sendLight(body.light);
+    else if (body?.on) cmd({ on: true }, maskOn.input);
   });
   cancelBtn.addEventListener('click', () => {
     stopAsking();
-    maskLight.input.value = String(desiredLight);
-    setText(maskLight.target, pct(desiredLight));
+    putBack();
   });
 
   function update(snap, live) {
@@ -98,11 +124,15 @@ export function mountMask(roomId) {
     if (!live) stopAsking();
     const M = snap.desired?.mask ?? {};
     desiredLight = M.light ?? 0;
+    desiredOn = !!M.on;
     worn = (snap.devices ?? []).some((d) => d.kind === 'mask' && d.actual?.worn === true);
-    syncToggle(maskOn, M.on);
     ceiling.set(snap.settings?.maxMaskLight);
-    if (asking !== null) showAsked();
-    else syncSlider(maskLight, M.light, pct);
+    if (asking !== null) {
+      showAsked();
+    } else {
+      syncToggle(maskOn, M.on);
+      syncSlider(maskLight, M.light, pct);
+    }
     fieldset.classList.toggle('is-off', !M.on);
     devices.update(snap);
     for (const pill of Object.values(pills)) pill.update(snap.session, live);
