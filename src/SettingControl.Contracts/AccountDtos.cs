@@ -71,6 +71,13 @@ public sealed record SetupRequest(string? Token, string? Username, string? Passw
 
 public sealed record SetupStatusDto(bool SetupRequired);
 
+/// <summary>
+/// What a page that has just loaded needs to know, asked of anyone: who is signed in (<see cref="User"/> null when
+/// nobody is) and whether the facility still needs its first admin. A sign-in page asks this instead of
+/// <c>/api/auth/me</c>, whose 401 would be an error in every tablet's console.
+/// </summary>
+public sealed record AuthSessionDto(bool SignedIn, MeDto? User, bool SetupRequired);
+
 /// <summary>Who is signed in and what they may do: the page shows or hides controls from this, the server still checks every call.</summary>
 public sealed record MeDto(
     string Username,

@@ -47,6 +47,9 @@ public sealed class AccessTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/rooms")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PutAsJsonAsync("/api/rooms/room-1/lighting", new { brightness = 5 })).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/auth/me")).StatusCode);
+        var session = await anonymous.GetFromJsonAsync<AuthSessionDto>("/api/auth/session");
+        Assert.False(session!.SignedIn);
+        Assert.Null(session.User);
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/healthz")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/")).StatusCode);
         Assert.Contains("\"openapi\"", await anonymous.GetStringAsync("/openapi/v1.json"));
@@ -71,6 +74,10 @@ public sealed class AccessTests : IAsyncLifetime
         Assert.Equal(Role.Therapist, me!.Role);
         Assert.True(me.CanControlRooms);
         Assert.False(me.CanProvision);
+        var session = await therapist.GetFromJsonAsync<AuthSessionDto>("/api/auth/session");
+        Assert.True(session!.SignedIn);
+        Assert.Equal((me.Username, me.Role, me.CanControlRooms, me.CanProvision), (session.User!.Username, session.User.Role, session.User.CanControlRooms, session.User.CanProvision));
+        Assert.False(session.SetupRequired);
 
         // Everyone signed in can watch.
         foreach (var client in new[] { therapist, staff, observer, admin })

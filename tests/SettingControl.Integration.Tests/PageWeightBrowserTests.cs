@@ -49,6 +49,34 @@ public sealed class PageWeightBrowserTests(ITestOutputHelper output) : BrowserTe
         Assert.True(again * 20 < sent, $"a reload moved {again} bytes of bodies against {sent} the first time");
     }
 
+    [Fact]
+    public async Task The_sign_in_page_and_signing_in_log_no_error_in_the_tablets_console()
+    {
+        var page = await Browser.NewTabletPageAsync();
+        var failures = new ConcurrentQueue<string>();
+        page.Response += (_, response) =>
+        {
+            if (response.Status >= 400)
+            {
+                failures.Enqueue($"{response.Status} {response.Request.Method} {response.Url}");
+            }
+        };
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                failures.Enqueue($"console: {message.Text}");
+            }
+        };
+
+        await SignInAsync(page, "therapist", HostUnderTest.DemoPassword);
+        await Assertions.Expect(page.GetByTestId("user-pill")).ToContainTextAsync("therapist");
+        await Assertions.Expect(page.GetByTestId("room-card-room-1-phase")).ToBeVisibleAsync();
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+
+        Assert.True(failures.IsEmpty, $"errors on the way to the rooms: {string.Join("; ", failures)}");
+    }
+
     /// <summary>The page's own files: not the API's answers, not the hub.</summary>
     private IEnumerable<IResponse> OwnFiles(IEnumerable<IResponse> responses) =>
         responses.Where(r => r.Url.StartsWith(Host.BaseUrl.ToString(), StringComparison.Ordinal) && !r.Url.Contains("/api/", StringComparison.Ordinal) && !r.Url.Contains("/hubs/", StringComparison.Ordinal));

@@ -27,9 +27,12 @@ public static class AccountApi
             return Results.NoContent();
         }).AllowAnonymous();
         api.MapGet("/auth/me", async (HttpContext http, AccountService accounts, DemoMode demo) =>
-            await accounts.CurrentAsync(http.User) is { } access
-                ? Results.Ok(new MeDto(access.Name, access.Role, access.Rooms, access.CanControlRooms, access.CanProvision, access.CanAdminister, demo.IsOn))
-                : Results.Unauthorized());
+            await CurrentUserAsync(http, accounts, demo) is { } me ? Results.Ok(me) : Results.Unauthorized());
+        api.MapGet("/auth/session", async (HttpContext http, AccountService accounts, DemoMode demo) =>
+        {
+            var me = await CurrentUserAsync(http, accounts, demo);
+            return Results.Ok(new AuthSessionDto(me is not null, me, me is null && !await accounts.AdminExistsAsync()));
+        }).AllowAnonymous();
 
         api.MapGet("/setup", async (AccountService accounts) => Results.Ok(new SetupStatusDto(!await accounts.AdminExistsAsync()))).AllowAnonymous();
         api.MapPost("/setup", Setup).AllowAnonymous();
@@ -50,6 +53,11 @@ public static class AccountApi
             return revoked ? Results.NoContent() : Results.Problem(statusCode: 404, title: "API key not found", detail: $"There is no active API key '{keyId}'.");
         });
     }
+
+    private static async Task<MeDto?> CurrentUserAsync(HttpContext http, AccountService accounts, DemoMode demo) =>
+        await accounts.CurrentAsync(http.User) is { } access
+            ? new MeDto(access.Name, access.Role, access.Rooms, access.CanControlRooms, access.CanProvision, access.CanAdminister, demo.IsOn)
+            : null;
 
     private static async Task<IResult> SignIn(HttpContext http, AccountService accounts, SignInLimiter limiter, SecurityCounters counters, ApiCounters api, ILoggerFactory logs)
     {

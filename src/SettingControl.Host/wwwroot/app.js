@@ -15,7 +15,7 @@ import { clearError } from './lib/error-banner.js';
 import { pill, startConnection, syncGroups } from './lib/hub.js';
 import { followHash, route } from './lib/routes.js';
 import { setRedraw } from './lib/store.js';
-import { me, loadSignedInUser } from './lib/user.js';
+import { me, loadSignedInUser, setupRequired } from './lib/user.js';
 import { showSignedOut, showSignIn } from './views/sign-in.js';
 import { mountStaff } from './views/staff.js';
 import { mountList } from './views/overview.js';
@@ -76,7 +76,7 @@ await loadSignedInUser();
 
 if (!me) {
   pill.hidden = true; // nothing connects until someone signs in
-  await showSignIn(main);
+  showSignIn(main, setupRequired);
 } else {
   showUser(me);
   mountView();

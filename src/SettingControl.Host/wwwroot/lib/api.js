@@ -22,16 +22,18 @@ export async function api(method, url, body) {
   return data;
 }
 
-/** Who is signed in ({ username, role, canControlRooms, … }) or null. */
-export async function currentUser() {
-  try {
-    return await api('GET', '/api/auth/me');
-  } catch (err) {
-    if (err.status === 401) return null;
-    throw err;
-  }
+/**
+ * Who is signed in and whether the facility still needs its first admin: `{ signedIn, user, setupRequired }`.
+ * Asked of `/api/auth/session`, which answers anyone, so a sign-in page logs no 401.
+ */
+export async function currentSession() {
+  return await api('GET', '/api/auth/session');
 }
 
+/** Who is signed in ({ username, role, canControlRooms, … }) or null. */
+export async function currentUser() {
+  return (await currentSession()).user ?? null;
+}
 
 export async function signOut() {
   try { await api('POST', '/api/auth/sign-out'); } finally { location.hash = '#/'; location.reload(); }

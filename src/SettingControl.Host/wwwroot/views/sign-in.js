@@ -1,13 +1,11 @@
-// Sign-in and first-run setup. The page (app.js) asks `currentUser()` first and only opens the live connection
+// Sign-in and first-run setup. The page (app.js) asks `currentSession()` first and only opens the live connection
 // once someone is signed in; the server checks every call anyway.
 
 import { h } from '../lib/dom.js';
 import { api } from '../lib/api.js';
 
 /** Shows the first-admin form (when the facility has none) or the sign-in form; reloads once signed in. */
-export async function showSignIn(main) {
-  let setupRequired = false;
-  try { setupRequired = (await api('GET', '/api/setup')).setupRequired; } catch { /* show sign-in */ }
+export function showSignIn(main, setupRequired) {
   document.body.dataset.page = setupRequired ? 'setup' : 'sign-in';
   const error = h('p', { class: 'form-error', role: 'alert', 'data-testid': 'auth-error', hidden: true });
   const fail = (err) => { error.hidden = false; error.textContent = err.message; };
