@@ -1,3 +1,4 @@
+using SettingControl.Contracts.Storage;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;

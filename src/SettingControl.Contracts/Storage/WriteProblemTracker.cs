@@ -1,12 +1,10 @@
-using SettingControl.Contracts.Storage;
-
-namespace SettingControl.Storage.Sqlite;
+namespace SettingControl.Contracts.Storage;
 
 /// <summary>
 /// Why writes are failing and since when, or null while they succeed. A failure for the reason already known keeps
 /// its first moment, so "since" says how long the disk has been full rather than when a room last tried.
 /// </summary>
-internal sealed class WriteProblemTracker(TimeProvider clock)
+public sealed class WriteProblemTracker(TimeProvider clock)
 {
     private volatile StorageWriteProblem? _current;
 
