@@ -22,6 +22,8 @@ command -v sox >/dev/null 2>&1 || missing+=(sox)
 command -v mosquitto_sub >/dev/null 2>&1 || missing+=(mosquitto-clients)
 command -v jq >/dev/null 2>&1 || missing+=(jq)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
+# postgresql for the cluster tests (Cluster:Provider=PostgreSQL): a private server started below.
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "test.sh: installing ${missing[*]}"
   as_root apt-get update -qq >/dev/null
@@ -41,6 +43,42 @@ fi
 
 results="$PWD/TestResults"
 rm -rf "$results"
+
+# A private PostgreSQL for the cluster tests: its own data directory and free loopback port, run as the postgres
+# user (CI runs as root, which PostgreSQL refuses), stopped at the end however this script ends. The tests read its
+# address from SETTINGCONTROL_TEST_POSTGRES (tests/.../Infrastructure/PostgresServer.cs starts one itself without it).
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+pg_dir=$(mktemp -d /tmp/settingcontrol-test-pg-XXXXXXXX)
+free_port() {
+  local port
+  while :; do
+    port=$((20000 + RANDOM % 30000))
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
+  done
+}
+pg_port=$(free_port)
+as_postgres() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+[ "$(id -u)" -eq 0 ] && chown postgres:postgres "$pg_dir"
+stop_postgres() {
+  as_postgres "$pg_bin/pg_ctl" -D "$pg_dir/data" -m fast -w stop >/dev/null 2>&1
+  rm -rf "$pg_dir"
+  # Servers a crashed test process started for itself.
+  for left in /tmp/settingcontrol-test-pg-*/data; do
+    [ -d "$left" ] && as_postgres "$pg_bin/pg_ctl" -D "$left" -m immediate -w stop >/dev/null 2>&1
+  done
+  rm -rf /tmp/settingcontrol-test-pg-*
+}
+trap stop_postgres EXIT
+if ! as_postgres "$pg_bin/initdb" -D "$pg_dir/data" -U postgres -A trust -E UTF8 --no-instructions >"$pg_dir/initdb.log" 2>&1 \
+   || ! as_postgres "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w -t 60 \
+        -o "-p $pg_port -k $pg_dir -c listen_addresses=127.0.0.1 -c max_connections=300" start >/dev/null; then
+  echo "test.sh: could not start a private PostgreSQL in $pg_dir" >&2
+  cat "$pg_dir"/*.log >&2 2>/dev/null
+  echo "tests: 0 passed, 1 failed"
+  exit 1
+fi
+export SETTINGCONTROL_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres"
+echo "test.sh: private PostgreSQL on 127.0.0.1:$pg_port"
 
 if ! dotnet build SettingControl.sln -c Release -nologo -clp:ErrorsOnly; then
   echo "test.sh: build failed" >&2

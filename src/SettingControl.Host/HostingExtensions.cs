@@ -31,7 +31,7 @@ public static class HostingExtensions
         builder.AddHostBasics();
         builder.Services.AddMusic(config);
         builder.Services.AddDeviceBroker(mqtt, mqtt.CredentialsDirectory ?? storage.DataDirectory);
-        builder.AddSiloWithStorage(silo, storage);
+        builder.AddSiloWithStorage(silo, storage, mqtt);
         builder.Services.AddDeviceLink();
         builder.AddHubAndApi();
         builder.AddSettingControlSecurity(storage.DataDirectory);
@@ -68,18 +68,17 @@ public static class HostingExtensions
         return services;
     }
 
-    /// <summary>The Orleans silo (localhost clustering on the configured ports) and its grain storage.</summary>
-    private static WebApplicationBuilder AddSiloWithStorage(this WebApplicationBuilder builder, SiloOptions silo, StorageOptions storage)
+    /// <summary>The Orleans silo, how it finds its peers and its grain storage (<c>Cluster:Provider</c>, see <see cref="ClusterProviders"/>).</summary>
+    private static WebApplicationBuilder AddSiloWithStorage(this WebApplicationBuilder builder, SiloOptions silo, StorageOptions storage, MqttOptions mqtt)
     {
         builder.UseOrleans(orleans =>
         {
-            orleans.UseLocalhostClustering(silo.SiloPort, silo.GatewayPort);
             orleans.Configure<ClusterOptions>(o =>
             {
                 o.ClusterId = "settingcontrol";
                 o.ServiceId = "settingcontrol";
             });
-            StorageProviders.Add(orleans.Services, storage);
+            ClusterProviders.Add(orleans, builder.Configuration, silo, storage, mqtt);
         });
         return builder;
     }

@@ -1,5 +1,11 @@
 using SettingControl.Host;
 
+// `migrate`: create or upgrade the cluster database's schema and exit (docs/cluster.md); any other start runs a node.
+if (args.Length > 0 && args[0] == "migrate")
+{
+    return await SchemaMigration.RunAsync(args[1..]);
+}
+
 WebApplication app;
 try
 {

@@ -13,6 +13,7 @@ namespace SettingControl.Host.Security;
 /// </summary>
 public sealed class DataDirectoryPermissions(
     IOptions<StorageOptions> storage,
+    IConfiguration config,
     IHostApplicationLifetime lifetime,
     ILogger<DataDirectoryPermissions> logger) : IHostedService
 {
@@ -31,7 +32,8 @@ public sealed class DataDirectoryPermissions(
         {
             Directory.CreateDirectory(directory, DirectoryMode);
             var database = Path.GetFullPath(storage.Value.DatabasePath);
-            if (!File.Exists(database))
+            // A node of a PostgreSQL cluster stores its grains in the database and has no SQLite file to prepare.
+            if (!ClusterProviders.IsPostgreSql(config) && !File.Exists(database))
             {
                 // An empty file is a valid, empty SQLite database; created here, it is 0600 from its first moment.
                 using var created = new FileStream(database, new FileStreamOptions
