@@ -21,6 +21,10 @@ public interface IRoomGrain : IGrainWithStringKey
     [Alias("Exists")]
     ValueTask<bool> Exists();
 
+    /// <summary>The node (silo address) the room is active on: for staff's cluster view, <c>GET /api/cluster</c>.</summary>
+    [Alias("ActiveOn")]
+    ValueTask<string> ActiveOn();
+
     [Alias("GetSnapshot")]
     ValueTask<RoomSnapshot?> GetSnapshot();
 

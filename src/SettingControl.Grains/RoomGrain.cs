@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SettingControl.Contracts;
 using SettingControl.Contracts.Storage;
@@ -153,6 +154,9 @@ public sealed class RoomGrain : Grain, IRoomGrain
     }
 
     public ValueTask<bool> Exists() => ValueTask.FromResult(_state.State.Provisioned);
+
+    public ValueTask<string> ActiveOn() =>
+        ValueTask.FromResult(ServiceProvider.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToParsableString());
 
     public ValueTask<RoomSnapshot?> GetSnapshot() =>
         ValueTask.FromResult(_state.State.Provisioned ? BuildSnapshot() : null);

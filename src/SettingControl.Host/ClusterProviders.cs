@@ -1,6 +1,8 @@
 using System.Net;
 using Orleans.Configuration;
 using SettingControl.Grains;
+using SettingControl.Host.Services;
+using SettingControl.Mqtt.Link;
 using SettingControl.Host.Security;
 using SettingControl.Mqtt;
 using SettingControl.Storage.Postgres;
@@ -80,6 +82,24 @@ public static class ClusterProviders
             o.ConnectionString = connection;
         });
         orleans.ConfigureEndpoints(AdvertisedAddress(config), silo.SiloPort, silo.GatewayPort, listenOnAnyHostAddress: true);
+
+        // A dead node is declared dead in seconds, not Orleans' default of about a minute: its rooms' clocks and
+        // Lights up carry on on a surviving node only then. A probe every 2 s; three missed in a row and one vote
+        // declare a node dead (about 6-8 s); with two nodes the survivor's vote is the only one there can be.
+        orleans.Configure<ClusterMembershipOptions>(o =>
+        {
+            o.ProbeTimeout = TimeSpan.FromSeconds(2);
+            o.NumMissedProbesLimit = 3;
+            o.NumVotesForDeathDeclaration = 1;
+            o.TableRefreshTimeout = TimeSpan.FromSeconds(5);
+            o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(10);
+        });
+
+        // Each node is its own MQTT client (two sessions on one client id knock each other off the broker).
+        orleans.Services.PostConfigure<MqttOptions>(o => o.ClientId = $"{o.ClientId}-{NodeName(silo)}");
+        orleans.Services.AddSingleton<ClusterMembership>();
+        orleans.Services.AddSingleton<IDeviceOwnership>(sp => sp.GetRequiredService<ClusterMembership>());
+        orleans.Services.AddHostedService(sp => sp.GetRequiredService<ClusterMembership>());
         orleans.Services.AddPostgresGrainStorage(StorageNames.Default, connection);
         orleans.Services.AddSingleton<SettingControl.Contracts.Storage.ILightsUpLatch>(sp => new FileLightsUpLatch(
             Path.Combine(Path.GetFullPath(storage.DataDirectory), "lights-up.latch"),
@@ -112,6 +132,10 @@ public static class ClusterProviders
             throw new StartupRefusedException($"SettingControl cannot start: {check.Problem}.");
         }
     }
+
+    /// <summary>This node's name among its peers: the machine and the silo port (two nodes may share a machine).</summary>
+    private static string NodeName(SiloOptions silo) =>
+        new string([.. Environment.MachineName.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-')]) + "-" + silo.SiloPort;
 
     /// <summary>The address other nodes reach this one at (<c>Orleans:AdvertisedAddress</c>); loopback when not set.</summary>
     private static IPAddress AdvertisedAddress(IConfiguration config)

@@ -128,7 +128,8 @@ public static class HostingExtensions
         services.AddSingleton<RoomObserverBridge>();
         services.AddHostedService(sp => sp.GetRequiredService<RoomObserverBridge>());
         services.AddHostedService<FacilitySeeder>();
-        services.AddHostedService<RoomActivator>();
+        services.AddSingleton<RoomActivator>();
+        services.AddHostedService(sp => sp.GetRequiredService<RoomActivator>());
         services.AddSingleton<KnownRooms>();
         services.AddHostedService(sp => sp.GetRequiredService<KnownRooms>());
         services.AddSingleton<SessionRecords>();
@@ -184,6 +185,7 @@ public static class HostingExtensions
         app.MapBridgesApi();
         app.MapTasmotaApi();
         app.MapJsonLightApi();
+        app.MapClusterApi();
         app.MapOpenApi().AllowAnonymous();
 
         // Device broker accounts and the generated Mosquitto files: staff and admins only.

@@ -54,7 +54,8 @@ public sealed class MqttDeviceLink : BackgroundService, IDeviceCommands, IDevice
         IGrainFactory grains,
         DeviceLinkMetrics metrics,
         TimeProvider time,
-        ILogger<MqttDeviceLink> logger)
+        ILogger<MqttDeviceLink> logger,
+        IDeviceOwnership? ownership = null)
     {
         _options = options.Value;
         _account = account;
@@ -65,7 +66,7 @@ public sealed class MqttDeviceLink : BackgroundService, IDeviceCommands, IDevice
         _client = new MqttClientFactory().CreateMqttClient();
         _client.ApplicationMessageReceivedAsync += OnMessageReceived;
         _metrics.ObserveLink(() => _client.IsConnected ? 1 : 0);
-        _inbound = new InboundRouter(grains, metrics, time, logger, InboundQueueCapacity);
+        _inbound = new InboundRouter(grains, metrics, time, logger, InboundQueueCapacity, ownership);
         _subscriptions = new LinkSubscriptions(_client, conventions, logger);
     }
 
@@ -220,7 +221,10 @@ public sealed class MqttDeviceLink : BackgroundService, IDeviceCommands, IDevice
             {
                 // Read-backs go out before the messages are routed, so they reach a device before anything its room
                 // sends it because of them. QoS 0: awaiting a QoS 1 acknowledgement here would stall the receive loop.
-                foreach (var request in parse.Requests)
+                // In a cluster only the node that handles the device asks (a bridge's device list, naming no one
+                // device, is read back by every node: a read-back changes nothing on a device).
+                var ours = parse.Messages.Count == 0 || parse.Messages.Any(m => _inbound.Owns(m.DeviceId));
+                foreach (var request in ours ? parse.Requests : [])
                 {
                     await _client.PublishAsync(
                         new MqttApplicationMessageBuilder().WithTopic(request.Topic).WithPayload(request.Payload).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtMostOnce).Build(),

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using SettingControl.DeviceProtocol;
 using SettingControl.Domain;
@@ -8,6 +9,7 @@ using SettingControl.Mqtt.Conventions.HomeAssistantJson;
 using SettingControl.Mqtt.Conventions.SettingControlV1;
 using SettingControl.Mqtt.Conventions.Tasmota;
 using SettingControl.Mqtt.Conventions.Zigbee2Mqtt;
+using SettingControl.Mqtt.Link;
 using SettingControl.Mqtt.Security;
 
 namespace SettingControl.Mqtt;
@@ -75,6 +77,7 @@ public static class MqttServiceCollectionExtensions
         services.AddSingleton<IDeviceConvention>(sp => sp.GetRequiredService<JsonLightConvention>());
         services.AddSingleton<DeviceConventionRegistry>();
         services.AddSingleton<DeviceLinkMetrics>();
+        services.TryAddSingleton<IDeviceOwnership, EveryDeviceHere>();
         services.AddSingleton<MqttDeviceLink>();
         services.AddSingleton<IDeviceCommands>(sp => sp.GetRequiredService<MqttDeviceLink>());
         services.AddSingleton<IDeviceLinkStatus>(sp => sp.GetRequiredService<MqttDeviceLink>());

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Diagnostics;
 using SettingControl.Contracts;
 
 namespace SettingControl.Host.Services;
@@ -6,7 +7,8 @@ namespace SettingControl.Host.Services;
 /// <summary>
 /// The facility's room ids, kept in memory so that a request or hub call naming a room that does not exist
 /// is answered 404 without activating a room grain for it (each would stay in memory until collected).
-/// Loaded at start and reloaded whenever staff create or retire a room (<see cref="RefreshAsync"/>).
+/// Loaded at start, reloaded whenever staff create or retire a room (<see cref="RefreshAsync"/>), and on a miss at most
+/// once a second (another node may have made the room).
 /// </summary>
 public sealed class KnownRooms(IGrainFactory grains) : IHostedService
 {
@@ -21,8 +23,24 @@ public sealed class KnownRooms(IGrainFactory grains) : IHostedService
         }
 
         var rooms = _rooms ?? await LoadAsync(onlyIfMissing: true);
-        return rooms.Contains(roomId!);
+        if (rooms.Contains(roomId!))
+        {
+            return true;
+        }
+
+        // Another node of a cluster may have created the room since this one last read the registry: a miss reads
+        // it again, at most once a second, so made-up ids cost one registry read a second, never a room grain.
+        if (Stopwatch.GetElapsedTime(Interlocked.Read(ref _loadedAt)) < MissReloadEvery)
+        {
+            return false;
+        }
+
+        return (await LoadAsync(onlyIfMissing: false)).Contains(roomId!);
     }
+
+    private static readonly TimeSpan MissReloadEvery = TimeSpan.FromSeconds(1);
+
+    private long _loadedAt = Stopwatch.GetTimestamp();
 
     /// <summary>Reads the registry again; call after it changed, before answering, so the next request sees the change.</summary>
     public Task RefreshAsync() => LoadAsync(onlyIfMissing: false);
@@ -42,6 +60,7 @@ public sealed class KnownRooms(IGrainFactory grains) : IHostedService
             }
 
             var rooms = await grains.GetGrain<IFacilityGrain>(IFacilityGrain.Key).ListRooms();
+            Interlocked.Exchange(ref _loadedAt, Stopwatch.GetTimestamp());
             return _rooms = rooms.Select(r => r.RoomId).ToFrozenSet(StringComparer.Ordinal);
         }
         finally

@@ -10,11 +10,18 @@ namespace SettingControl.Host.Services;
 /// </summary>
 public sealed class RoomActivator(IGrainFactory grains, ILogger<RoomActivator> logger) : IHostedService
 {
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public async Task StartAsync(CancellationToken cancellationToken) =>
+        logger.LogInformation("{Count} rooms active", await ActivateAllAsync());
+
+    /// <summary>
+    /// Wakes every room; at start, and in a cluster when a node was declared dead, so its rooms carry on on a
+    /// surviving node at once (their clocks, fades and Lights up re-asserted) instead of at the next call.
+    /// </summary>
+    public async Task<int> ActivateAllAsync()
     {
         var rooms = await grains.GetGrain<IFacilityGrain>(IFacilityGrain.Key).ListRooms();
         await Task.WhenAll(rooms.Select(r => grains.GetGrain<IRoomGrain>(r.RoomId).Exists().AsTask()));
-        logger.LogInformation("{Count} rooms active", rooms.Count);
+        return rooms.Count;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

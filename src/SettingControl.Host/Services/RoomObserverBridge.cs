@@ -75,21 +75,30 @@ public sealed class RoomObserverBridge(
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                foreach (var roomId in _watched.Keys)
-                {
-                    try
-                    {
-                        await grains.GetGrain<IRoomGrain>(roomId).Subscribe(Reference);
-                    }
-                    catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-                    {
-                        logger.LogWarning(ex, "Renewing the subscription to room {RoomId} failed", roomId);
-                    }
-                }
+                await RenewAsync(stoppingToken);
             }
         }
         catch (OperationCanceledException)
         {
+        }
+    }
+
+    /// <summary>
+    /// Subscribes again to every watched room. Besides every 30 s, at once when a node of the cluster was declared
+    /// dead: its rooms wake on a surviving node knowing no observers, and the tablets watching them must not wait.
+    /// </summary>
+    public async Task RenewAsync(CancellationToken cancellationToken)
+    {
+        foreach (var roomId in _watched.Keys)
+        {
+            try
+            {
+                await grains.GetGrain<IRoomGrain>(roomId).Subscribe(Reference);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                logger.LogWarning(ex, "Renewing the subscription to room {RoomId} failed", roomId);
+            }
         }
     }
 

@@ -25,9 +25,18 @@ internal sealed class InboundRouter
     private readonly ILogger _logger;
     private readonly Channel<InboundDeviceMessage>[] _partitions;
     private readonly ConcurrentDictionary<string, (string? RoomId, long Expires)> _routes = new(StringComparer.Ordinal);
+    private readonly IDeviceOwnership _ownership;
 
-    public InboundRouter(IGrainFactory grains, DeviceLinkMetrics metrics, TimeProvider time, ILogger logger, int queueCapacity)
+    /// <summary>
+    /// The newest message of each kind from each device another node handles: when that node goes and its devices
+    /// become this node's, their rooms hear at once what the devices last said instead of waiting for their next report.
+    /// </summary>
+    private readonly ConcurrentDictionary<(string DeviceId, Type Kind), InboundDeviceMessage> _heardElsewhere = new();
+
+    public InboundRouter(IGrainFactory grains, DeviceLinkMetrics metrics, TimeProvider time, ILogger logger, int queueCapacity, IDeviceOwnership? ownership = null)
     {
+        _ownership = ownership ?? new EveryDeviceHere();
+        _ownership.Changed += TakeOverHeardElsewhere;
         _grains = grains;
         _metrics = metrics;
         _time = time;
@@ -44,6 +53,37 @@ internal sealed class InboundRouter
 
     /// <summary>Queues a message for its device's partition; called on the receive thread, never blocks.</summary>
     public void Enqueue(InboundDeviceMessage message)
+    {
+        if (!_ownership.OwnsDevice(message.DeviceId))
+        {
+            _heardElsewhere[(message.DeviceId, message.GetType())] = message;
+            return;
+        }
+
+        EnqueueOwned(message);
+    }
+
+    /// <summary>Whether this node handles the device's messages (and so sends the read-backs they call for).</summary>
+    public bool Owns(string deviceId) => _ownership.OwnsDevice(deviceId);
+
+    private void TakeOverHeardElsewhere()
+    {
+        // Announcements first, then availability, then state: the order a device's own messages come in.
+        foreach (var (key, message) in _heardElsewhere.OrderBy(m => m.Value switch
+                 {
+                     InboundDeviceMessage.Announced => 0,
+                     InboundDeviceMessage.AvailabilityChanged => 1,
+                     _ => 2,
+                 }))
+        {
+            if (_ownership.OwnsDevice(key.DeviceId) && _heardElsewhere.TryRemove(new KeyValuePair<(string, Type), InboundDeviceMessage>(key, message)))
+            {
+                EnqueueOwned(message);
+            }
+        }
+    }
+
+    private void EnqueueOwned(InboundDeviceMessage message)
     {
         var partition = (int)((uint)StringComparer.Ordinal.GetHashCode(message.DeviceId) % Partitions);
         _partitions[partition].Writer.TryWrite(message);
