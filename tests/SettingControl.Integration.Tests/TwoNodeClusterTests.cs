@@ -75,6 +75,15 @@ public sealed class TwoNodeClusterTests(ITestOutputHelper output)
         await Task.Delay(TimeSpan.FromSeconds(1));
         Assert.Equal(1, fleet[DeviceIds[0]].AppliedCommandCount - appliedBefore);
 
+        // Signed in through node A, a tablet stays signed in through node B: the cookie keys are the cluster's.
+        using (var cookies = new HttpClientHandler { CookieContainer = new System.Net.CookieContainer() })
+        using (var browser = new HttpClient(cookies))
+        {
+            (await browser.PostAsJsonAsync(new Uri(a.BaseUrl, "/api/auth/sign-in"), new { username = "therapist", password = HostUnderTest.DemoPassword })).EnsureSuccessStatusCode();
+            var me = await browser.GetAsync(new Uri(b.BaseUrl, "/api/auth/me"));
+            Assert.True(me.IsSuccessStatusCode, $"node B refused node A's sign-in: {(int)me.StatusCode}");
+        }
+
         // A tablet on node B sees a change made through node A.
         await using var tablet = await b.ConnectHubAsync();
         var seen = new TaskCompletionSource<RoomSnapshot>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -139,7 +148,7 @@ public sealed class TwoNodeClusterTests(ITestOutputHelper output)
     private static async Task SetLightsAsync(NodeProcess node, int brightness)
     {
         var answer = await node.Http.PutAsJsonAsync($"/api/rooms/{RoomId}/lighting", new { brightness, colorTempK = 2400, transitionMs = 0 });
-        Assert.True(answer.IsSuccessStatusCode, $"lighting through node {node.Name}: {(int)answer.StatusCode} {await answer.Content.ReadAsStringAsync()}");
+        Assert.True(answer.IsSuccessStatusCode, $"lighting through node {node.Name}: {(int)answer.StatusCode} {await answer.Content.ReadAsStringAsync()} {await node.Http.GetStringAsync("/api/cluster")}");
     }
 
     private static Task LightsAtAsync(DeviceFleet fleet, int brightness, string what) =>

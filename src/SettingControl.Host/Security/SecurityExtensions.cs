@@ -1,8 +1,11 @@
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace SettingControl.Host.Security;
 
@@ -30,10 +33,18 @@ public static class SecurityExtensions
         services.AddSingleton<AccountBootstrapper>();
         services.AddHostedService(sp => sp.GetRequiredService<AccountBootstrapper>());
 
-        // Sign-in cookies stay valid across restarts: the keys that protect them live in the data directory.
-        services.AddDataProtection()
-            .SetApplicationName("SettingControl")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "keys")));
+        // Sign-in cookies stay valid across restarts: the keys that protect them live in the data directory, or in
+        // a cluster's database, so that every node accepts the cookies any node issued.
+        var dataProtection = services.AddDataProtection().SetApplicationName("SettingControl");
+        if (ClusterProviders.IsPostgreSql(builder.Configuration))
+        {
+            services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp => new ConfigureOptions<KeyManagementOptions>(
+                o => o.XmlRepository = new ClusterSignInKeys(sp.GetRequiredService<NpgsqlDataSource>())));
+        }
+        else
+        {
+            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "keys")));
+        }
 
         var security = builder.Configuration.GetSection(SecurityOptions.Section).Get<SecurityOptions>() ?? new SecurityOptions();
         services.AddAuthentication(SelectorScheme)

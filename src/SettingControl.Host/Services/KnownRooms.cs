@@ -7,10 +7,10 @@ namespace SettingControl.Host.Services;
 /// <summary>
 /// The facility's room ids, kept in memory so that a request or hub call naming a room that does not exist
 /// is answered 404 without activating a room grain for it (each would stay in memory until collected).
-/// Loaded at start, reloaded whenever staff create or retire a room (<see cref="RefreshAsync"/>), and on a miss at most
-/// once a second (another node may have made the room).
+/// Loaded at start, reloaded whenever staff create or retire a room (<see cref="RefreshAsync"/>), and in a cluster on
+/// a miss, at most once a second (another node may have made the room).
 /// </summary>
-public sealed class KnownRooms(IGrainFactory grains) : IHostedService
+public sealed class KnownRooms(IGrainFactory grains, IConfiguration config) : IHostedService
 {
     private readonly SemaphoreSlim _loading = new(1, 1);
     private volatile FrozenSet<string>? _rooms;
@@ -28,17 +28,28 @@ public sealed class KnownRooms(IGrainFactory grains) : IHostedService
             return true;
         }
 
-        // Another node of a cluster may have created the room since this one last read the registry: a miss reads
-        // it again, at most once a second, so made-up ids cost one registry read a second, never a room grain.
-        if (Stopwatch.GetElapsedTime(Interlocked.Read(ref _loadedAt)) < MissReloadEvery)
+        // A single node made every room itself, so its list is the whole truth.
+        if (!_clustered)
         {
             return false;
         }
 
-        return (await LoadAsync(onlyIfMissing: false)).Contains(roomId!);
+        // Another node of a cluster may have created the room since this one last read the registry: a miss reads
+        // it again. Misses wait for one shared read at most once a second, so made-up ids cost one registry read a
+        // second (and a miss up to a second's wait), never a room grain.
+        var missedAt = Stopwatch.GetTimestamp();
+        var sinceLoad = Stopwatch.GetElapsedTime(Interlocked.Read(ref _loadedAt));
+        if (sinceLoad < MissReloadEvery)
+        {
+            await Task.Delay(MissReloadEvery - sinceLoad);
+        }
+
+        return (await LoadAsync(onlyIfMissing: false, unlessLoadedAfter: missedAt)).Contains(roomId!);
     }
 
     private static readonly TimeSpan MissReloadEvery = TimeSpan.FromSeconds(1);
+
+    private readonly bool _clustered = ClusterProviders.IsPostgreSql(config);
 
     private long _loadedAt = Stopwatch.GetTimestamp();
 
@@ -49,18 +60,19 @@ public sealed class KnownRooms(IGrainFactory grains) : IHostedService
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    private async Task<FrozenSet<string>> LoadAsync(bool onlyIfMissing)
+    private async Task<FrozenSet<string>> LoadAsync(bool onlyIfMissing, long? unlessLoadedAfter = null)
     {
         await _loading.WaitAsync();
         try
         {
-            if (onlyIfMissing && _rooms is { } loaded)
+            if ((onlyIfMissing || (unlessLoadedAfter is { } after && Interlocked.Read(ref _loadedAt) > after)) && _rooms is { } loaded)
             {
                 return loaded;
             }
 
+            var readAt = Stopwatch.GetTimestamp();
             var rooms = await grains.GetGrain<IFacilityGrain>(IFacilityGrain.Key).ListRooms();
-            Interlocked.Exchange(ref _loadedAt, Stopwatch.GetTimestamp());
+            Interlocked.Exchange(ref _loadedAt, readAt);
             return _rooms = rooms.Select(r => r.RoomId).ToFrozenSet(StringComparer.Ordinal);
         }
         finally
