@@ -37,3 +37,33 @@ public interface IMusicPlayer
 
     MusicNowPlaying? NowPlaying(string roomId);
 }
+
+/// <summary>
+/// A small document a part of the host keeps beside the rooms: broker accounts, bridge and device registrations,
+/// per-room audio outputs. On a single node it is a file in the data directory; in a cluster it is a row of the
+/// database that every node reads, so what staff set up through one node holds on all of them.
+/// </summary>
+public interface IKeptDocument
+{
+    /// <summary>What the document holds now (null text when it was never written) and its version.</summary>
+    KeptText Read();
+
+    /// <summary>
+    /// Writes <paramref name="text"/> if the document is still at <paramref name="expectedVersion"/>; returns its new
+    /// version, or null when another node wrote it in between (read it again and decide again).
+    /// </summary>
+    long? TryWrite(string text, long expectedVersion);
+}
+
+/// <summary>A kept document's text (null when never written) and its version; a file's version is always 0.</summary>
+public readonly record struct KeptText(string? Text, long Version);
+
+/// <summary>Where a cluster keeps its shared documents, by name (the file name a single node would use).</summary>
+public interface IKeptDocuments
+{
+    IKeptDocument Open(string name);
+}
+
+/// <summary>Another node changed a kept document at the same moment: nothing was written; try again.</summary>
+public sealed class KeptDocumentConflictException(string name)
+    : Exception($"'{name}' was changed on another node at the same moment; nothing was saved. Try again.");

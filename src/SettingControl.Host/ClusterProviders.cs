@@ -1,5 +1,6 @@
 using System.Net;
 using Orleans.Configuration;
+using SettingControl.Domain;
 using SettingControl.Grains;
 using SettingControl.Host.Services;
 using SettingControl.Mqtt.Link;
@@ -101,6 +102,10 @@ public static class ClusterProviders
         orleans.Services.AddSingleton<IDeviceOwnership>(sp => sp.GetRequiredService<ClusterMembership>());
         orleans.Services.AddHostedService(sp => sp.GetRequiredService<ClusterMembership>());
         orleans.Services.AddPostgresGrainStorage(StorageNames.Default, connection);
+
+        // What a single node keeps as files in its data directory, every node shares here.
+        orleans.Services.AddSingleton<IKeptDocuments>(sp => new ClusterDocuments(sp.GetRequiredService<Npgsql.NpgsqlDataSource>()));
+        orleans.Services.AddHostedService<ClusterDocumentsWatcher>();
         orleans.Services.AddSingleton<SettingControl.Contracts.Storage.ILightsUpLatch>(sp => new FileLightsUpLatch(
             Path.Combine(Path.GetFullPath(storage.DataDirectory), "lights-up.latch"),
             sp.GetRequiredService<ILogger<FileLightsUpLatch>>()));

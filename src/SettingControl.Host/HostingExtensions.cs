@@ -95,6 +95,7 @@ public static class HostingExtensions
         services.AddSingleton<RefusalLog>();
         services.AddSingleton<HubRefusalLogFilter>();
         services.AddProblemDetails();
+        services.AddExceptionHandler<KeptDocumentConflicts>();
         services.AddOpenApi();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddSignalR(o =>

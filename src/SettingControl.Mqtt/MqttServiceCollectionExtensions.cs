@@ -24,23 +24,28 @@ public static class MqttServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddDeviceBroker(this IServiceCollection services, MqttOptions mqtt, string credentialsDirectory)
     {
+        // Each store is a file in the credentials directory, or, where the host keeps shared documents (a cluster's
+        // database), a row every node reads.
+        IKeptDocument Kept(IServiceProvider sp, string fileName) =>
+            sp.GetService<IKeptDocuments>()?.Open(fileName) ?? new SecretFileDocument(Path.Combine(credentialsDirectory, fileName));
+
         services.AddSingleton(sp =>
         {
             Directory.CreateDirectory(credentialsDirectory);
-            return ControllerAccount.Resolve(sp.GetRequiredService<IOptions<MqttOptions>>().Value, credentialsDirectory);
+            return ControllerAccount.Resolve(sp.GetRequiredService<IOptions<MqttOptions>>().Value, Kept(sp, ControllerAccount.FileName));
         });
         services.AddSingleton(sp => new MqttAccountStore(
-            credentialsDirectory,
+            Kept(sp, MqttAccountStore.FileName),
             [sp.GetRequiredService<ControllerAccount>().Username, sp.GetRequiredService<IOptions<MqttOptions>>().Value.ClientId],
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new BridgeDirectory(
-            credentialsDirectory,
+            Kept(sp, BridgeDirectory.FileName),
             sp.GetRequiredService<MqttAccountStore>(),
             sp.GetRequiredService<IOptions<MqttOptions>>().Value.BaseTopic,
             sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(sp => new TasmotaDirectory(credentialsDirectory, sp.GetRequiredService<MqttAccountStore>()));
+        services.AddSingleton(sp => new TasmotaDirectory(Kept(sp, TasmotaDirectory.FileName), sp.GetRequiredService<MqttAccountStore>()));
         services.AddSingleton(sp => new JsonLightDirectory(
-            credentialsDirectory,
+            Kept(sp, JsonLightDirectory.FileName),
             sp.GetRequiredService<MqttAccountStore>(),
             sp.GetRequiredService<IOptions<MqttOptions>>().Value.BaseTopic,
             sp.GetRequiredService<BridgeDirectory>()));

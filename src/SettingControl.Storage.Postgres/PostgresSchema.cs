@@ -28,6 +28,7 @@ public static class PostgresSchema
         "orleans/PostgreSQL-Reminders.sql",
         "settingcontrol/001-grain-state.sql",
         "settingcontrol/002-sign-in-keys.sql",
+        "settingcontrol/003-kept-documents.sql",
     ];
 
     // Any number, the same on every node: two `migrate` runs at once take turns instead of both creating tables.

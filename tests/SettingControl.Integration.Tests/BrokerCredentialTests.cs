@@ -52,10 +52,10 @@ public sealed class BrokerCredentialTests
         var directory = NewDirectory();
         var store = new MqttAccountStore(directory, ControllerAccount.DefaultUsername);
         var password = store.IssueDevice("room-1-light-1");
-        var text = File.ReadAllText(store.FilePath);
+        var text = File.ReadAllText(store.FilePath!);
         Assert.DoesNotContain(password, text);
         Assert.Contains("$7$", text);
-        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(store.FilePath));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(store.FilePath!));
 
         var reopened = new MqttAccountStore(directory, ControllerAccount.DefaultUsername);
         Assert.Equal(MqttAccountRole.Device, reopened.Authenticate("room-1-light-1", password));

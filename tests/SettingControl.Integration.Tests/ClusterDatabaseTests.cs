@@ -129,6 +129,30 @@ public sealed class ClusterDatabaseTests(ITestOutputHelper output)
         Assert.Contains(record.Events, e => e is { Type: "lighting-changed", After.Lighting.Brightness: 23 });
     }
 
+    [Fact]
+    public async Task Two_nodes_issuing_broker_logins_into_the_shared_database_lose_neither_and_a_stale_write_is_refused()
+    {
+        var database = await (await PostgresServer.SharedAsync()).NewDatabaseAsync();
+        await PostgresSchema.MigrateAsync(database);
+        await using var source = NpgsqlDataSource.Create(database);
+        var documents = new SettingControl.Host.Services.ClusterDocuments(source);
+        var onA = new SettingControl.Mqtt.Security.MqttAccountStore(documents.Open("mqtt-accounts.json"), ["controller"], iterations: 1000);
+        var onB = new SettingControl.Mqtt.Security.MqttAccountStore(documents.Open("mqtt-accounts.json"), ["controller"], iterations: 1000);
+
+        var lampPassword = onA.IssueDevice("lamp-a");
+        onB.IssueDevice("lamp-b"); // node B has not heard of lamp-a yet: it reads the row again before it writes
+        var later = new SettingControl.Mqtt.Security.MqttAccountStore(documents.Open("mqtt-accounts.json"), ["controller"], iterations: 1000);
+        Assert.Equal(["lamp-a", "lamp-b"], later.List().Select(a => a.Username).ToArray());
+        Assert.NotNull(onB.Authenticate("lamp-a", lampPassword));
+
+        // A write based on an old version is refused, not applied over the newer one.
+        var row = documents.Open("mqtt-accounts.json");
+        var stale = row.Read();
+        onA.IssueDevice("lamp-c");
+        Assert.Null(row.TryWrite("{\"accounts\":{}}", stale.Version));
+        Assert.Equal(3, later.List().Count);
+    }
+
     private sealed record SessionStarted(string SessionId);
 
     private sealed record Migration(int ExitCode, string Output);

@@ -75,7 +75,7 @@ public sealed class RemindersBrowserTests() : BrowserTestBase(simulatedRooms: 1)
               close() {}
             };
             """);
-        await SignInAsync(tablet, "therapist", HostUnderTest.DemoPassword);
+        await SignInAndWaitAsync(tablet, "therapist", HostUnderTest.DemoPassword);
         await tablet.GotoAsync(PageUrl("#/rooms/room-1"));
         await tablet.GetByTestId("reminder-chime").CheckAsync();
         Assert.Equal(0, await tablet.EvaluateAsync<int>("() => window.__chimes")); // nothing for what was already due

@@ -77,7 +77,7 @@ public sealed class RoomPatchesBrowserTests() : BrowserTestBase(simulatedRooms: 
                 }
             }
         };
-        await SignInAsync(tablet, "therapist", HostUnderTest.DemoPassword);
+        await SignInAndWaitAsync(tablet, "therapist", HostUnderTest.DemoPassword);
         await tablet.GotoAsync(PageUrl("#/rooms/room-1"));
         await Assertions.Expect(tablet.GetByTestId("connection-status")).ToHaveTextAsync("connected");
 
@@ -128,7 +128,7 @@ public sealed class RoomPatchesBrowserTests() : BrowserTestBase(simulatedRooms: 
                 }
             });
         });
-        await SignInAsync(tablet, "therapist", HostUnderTest.DemoPassword);
+        await SignInAndWaitAsync(tablet, "therapist", HostUnderTest.DemoPassword);
         await tablet.GotoAsync(PageUrl("#/rooms/room-1"));
         await Assertions.Expect(tablet.GetByTestId("connection-status")).ToHaveTextAsync("connected");
         await Assertions.Expect(tablet.GetByTestId("mask-light-target")).ToHaveTextAsync("0%");

@@ -84,6 +84,16 @@ public sealed class TwoNodeClusterTests(ITestOutputHelper output)
             Assert.True(me.IsSuccessStatusCode, $"node B refused node A's sign-in: {(int)me.StatusCode}");
         }
 
+        // What staff set up through one node holds on the other: a device login (in node B's Mosquitto files), a
+        // Zigbee2MQTT bridge (listed, and its topics subscribed to, on node B) and the room's audio output.
+        (await a.Http.PostAsync("/api/devices/spare-lamp/credentials", null)).EnsureSuccessStatusCode();
+        Assert.Contains("spare-lamp:", await b.Http.GetStringAsync("/api/mqtt/mosquitto/passwd"));
+        (await a.Http.PostAsJsonAsync("/api/bridges", new { kind = "zigbee2mqtt", baseTopic = "zigbee-east", name = "East wing" })).EnsureSuccessStatusCode();
+        await Eventually.TrueAsync(async () => (await b.Http.GetStringAsync("/api/bridges")).Contains("East wing"), TimeSpan.FromSeconds(10), "node B lists the bridge registered through node A");
+        Assert.Contains("zigbee-east", await b.Http.GetStringAsync("/api/mqtt/mosquitto/acl"));
+        (await a.Http.PutAsJsonAsync($"/api/rooms/{RoomId}/audio-output", new { kind = "file", path = "garden.wav" })).EnsureSuccessStatusCode();
+        Assert.Contains("garden.wav", await b.Http.GetStringAsync($"/api/rooms/{RoomId}/audio-output"));
+
         // A tablet on node B sees a change made through node A.
         await using var tablet = await b.ConnectHubAsync();
         var seen = new TaskCompletionSource<RoomSnapshot>(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -1,51 +1,94 @@
 using System.Text.Json;
+using SettingControl.Domain;
 
 namespace SettingControl.Audio.Outputs;
 
 /// <summary>
 /// The per-room output staff configured, persisted in one small JSON file beside the grain database
 /// (<c>audio-outputs.json</c>) so it survives restarts without widening the room grain: output is
-/// a property of the room's hardware, not of its session. Written atomically (temp file, then rename).
+/// a property of the room's hardware, not of its session. Written atomically (temp file, then rename); in a cluster a
+/// row of the shared database instead, read again when another node changed it.
 /// </summary>
 public sealed class AudioOutputStore
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase, PropertyNameCaseInsensitive = true };
 
-    private readonly string _path;
+    private readonly IKeptDocument _document;
     private readonly Lock _lock = new();
-    private readonly Dictionary<string, AudioOutputSetting> _outputs;
+    private Dictionary<string, AudioOutputSetting> _outputs;
+    private long _version;
 
     public AudioOutputStore(string path)
+        : this(new FileDocument(path))
     {
-        _path = path;
-        _outputs = File.Exists(path)
-            ? JsonSerializer.Deserialize<Dictionary<string, AudioOutputSetting>>(File.ReadAllText(path), Json) ?? []
-            : [];
     }
 
-    public string FilePath => _path;
+    /// <param name="document">Where the outputs are kept: the data directory's file, or a cluster's shared row.</param>
+    public AudioOutputStore(IKeptDocument document)
+    {
+        _document = document;
+        (_outputs, _version) = Parse(document.Read());
+    }
+
+    public string? FilePath => (_document as FileDocument)?.Path;
 
     public AudioOutputSetting? Get(string roomId)
     {
         lock (_lock)
         {
+            Refresh();
             return _outputs.GetValueOrDefault(roomId);
         }
     }
 
+    /// <exception cref="KeptDocumentConflictException">Another node changed an output at the same moment.</exception>
     public void Set(string roomId, AudioOutputSetting output)
     {
         lock (_lock)
         {
-            _outputs[roomId] = output;
-            if (Path.GetDirectoryName(_path) is { Length: > 0 } directory)
+            Refresh();
+            var next = new Dictionary<string, AudioOutputSetting>(_outputs) { [roomId] = output };
+            _version = _document.TryWrite(JsonSerializer.Serialize(next, Json), _version) ?? throw new KeptDocumentConflictException("audio-outputs.json");
+            _outputs = next;
+        }
+    }
+
+    /// <summary>Takes what another node wrote; a file's version never moves, so a single node reads it once.</summary>
+    private void Refresh()
+    {
+        if (_document is FileDocument)
+        {
+            return;
+        }
+
+        var kept = _document.Read();
+        if (kept.Version != _version)
+        {
+            (_outputs, _version) = Parse(kept);
+        }
+    }
+
+    private static (Dictionary<string, AudioOutputSetting>, long) Parse(KeptText kept) =>
+        (kept.Text is null ? [] : JsonSerializer.Deserialize<Dictionary<string, AudioOutputSetting>>(kept.Text, Json) ?? [], kept.Version);
+
+    /// <summary>The outputs as a file of a single node, written atomically (temp file, then rename).</summary>
+    private sealed class FileDocument(string path) : IKeptDocument
+    {
+        public string Path => path;
+
+        public KeptText Read() => new(File.Exists(path) ? File.ReadAllText(path) : null, 0);
+
+        public long? TryWrite(string text, long expectedVersion)
+        {
+            if (System.IO.Path.GetDirectoryName(path) is { Length: > 0 } directory)
             {
                 Directory.CreateDirectory(directory);
             }
 
-            var temp = _path + ".tmp";
-            File.WriteAllText(temp, JsonSerializer.Serialize(_outputs, Json));
-            File.Move(temp, _path, overwrite: true);
+            var temp = path + ".tmp";
+            File.WriteAllText(temp, text);
+            File.Move(temp, path, overwrite: true);
+            return 0;
         }
     }
 }

@@ -17,18 +17,22 @@ namespace SettingControl.Host.Services;
 /// </summary>
 public sealed class EngineMusicPlayer : IMusicPlayer, IPlaylistCatalog, IDisposable
 {
+    private const string AudioOutputsFile = "audio-outputs.json";
+
     private readonly AudioOptions _options;
     private readonly AudioOutputStore _outputs;
     private readonly Channel<string> _changed = Channel.CreateBounded<string>(new BoundedChannelOptions(1024) { FullMode = BoundedChannelFullMode.DropOldest });
 
-    public EngineMusicPlayer(IOptions<AudioOptions> options, IOptions<StorageOptions> storage, IHostEnvironment environment, ILoggerFactory loggers)
+    public EngineMusicPlayer(IOptions<AudioOptions> options, IOptions<StorageOptions> storage, IHostEnvironment environment, ILoggerFactory loggers, IKeptDocuments? shared = null)
     {
         _options = options.Value;
         var directory = Path.IsPathFullyQualified(_options.PlaylistDirectory)
             ? _options.PlaylistDirectory
             : Path.Combine(environment.ContentRootPath, _options.PlaylistDirectory);
         Catalog = new PlaylistCatalog(directory, new FfmpegTools(_options.FfmpegPath, _options.FfprobePath), loggers.CreateLogger<PlaylistCatalog>());
-        _outputs = new AudioOutputStore(Path.Combine(storage.Value.DataDirectory, "audio-outputs.json"));
+        _outputs = shared is null
+            ? new AudioOutputStore(Path.Combine(storage.Value.DataDirectory, AudioOutputsFile))
+            : new AudioOutputStore(shared.Open(AudioOutputsFile));
         OutputRules = new AudioOutputRules(string.IsNullOrWhiteSpace(_options.FileOutputDirectory) ? Path.Combine(storage.Value.DataDirectory, "audio") : _options.FileOutputDirectory);
         Engine = new MusicEngine(_options, Catalog, OutputOf, OutputRules, loggers.CreateLogger<MusicEngine>());
         Engine.StatusChanged += roomId => _changed.Writer.TryWrite(roomId);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using SettingControl.DeviceProtocol;
+using SettingControl.Domain;
 using SettingControl.Mqtt.Conventions;
 using SettingControl.Mqtt.Conventions.Tasmota;
 using SettingControl.Mqtt.Conventions.Zigbee2Mqtt;
@@ -29,7 +30,7 @@ public sealed class BridgeDirectory
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
     private readonly Lock _lock = new();
-    private readonly string _path;
+    private readonly KeptJson<BridgeRegistration[]> _kept;
     private readonly MqttAccountStore _accounts;
     private readonly string _reservedBaseTopic;
     private readonly TimeProvider _time;
@@ -37,14 +38,44 @@ public sealed class BridgeDirectory
 
     /// <param name="reservedBaseTopic">The SettingControl v1 base topic: no bridge may live inside it, nor it inside a bridge.</param>
     public BridgeDirectory(string directory, MqttAccountStore accounts, string reservedBaseTopic, TimeProvider? time = null)
+        : this(new SecretFileDocument(Path.Combine(directory, FileName)), accounts, reservedBaseTopic, time)
     {
-        _path = Path.Combine(directory, FileName);
+    }
+
+    /// <param name="document">Where the bridges are kept: the data directory's file, or a cluster's shared row.</param>
+    public BridgeDirectory(IKeptDocument document, MqttAccountStore accounts, string reservedBaseTopic, TimeProvider? time = null)
+    {
+        _kept = new KeptJson<BridgeRegistration[]>(document, FileName, Json, () => []);
         _accounts = accounts;
         _reservedBaseTopic = reservedBaseTopic;
         _time = time ?? TimeProvider.System;
-        _bridges = File.Exists(_path)
-            ? JsonSerializer.Deserialize<BridgeRegistration[]>(File.ReadAllText(_path), Json) ?? []
-            : [];
+        _bridges = _kept.Load();
+    }
+
+    /// <summary>Reads the bridges again when another node changed them, and says so (<see cref="Changed"/>).</summary>
+    public bool Refresh()
+    {
+        lock (_lock)
+        {
+            if (!RefreshLocked())
+            {
+                return false;
+            }
+        }
+
+        Changed?.Invoke();
+        return true;
+    }
+
+    private bool RefreshLocked()
+    {
+        if (!_kept.TryRefresh(out var bridges))
+        {
+            return false;
+        }
+
+        _bridges = bridges;
+        return true;
     }
 
     /// <summary>
@@ -83,6 +114,7 @@ public sealed class BridgeDirectory
         string password;
         lock (_lock)
         {
+            RefreshLocked();
             if (!Zigbee2MqttTopics.IsUsableBaseTopic(baseTopic))
             {
                 refusals.Add(new("baseTopic", "The base topic must be plain topic levels (letters, digits, '-' and '_'), such as \"zigbee2mqtt\"."));
@@ -124,6 +156,7 @@ public sealed class BridgeDirectory
     {
         lock (_lock)
         {
+            RefreshLocked();
             if (_bridges.All(b => b.BridgeId != bridgeId))
             {
                 return false;
@@ -153,7 +186,7 @@ public sealed class BridgeDirectory
 
     private void Save(IReadOnlyList<BridgeRegistration> bridges)
     {
-        SecretFiles.WriteAllText(_path, JsonSerializer.Serialize(bridges, Json));
+        _kept.Save([.. bridges]);
         _bridges = bridges;
     }
 }

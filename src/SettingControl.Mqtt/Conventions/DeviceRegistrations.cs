@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SettingControl.Domain;
 using SettingControl.Mqtt.Security;
 
 namespace SettingControl.Mqtt.Conventions;
@@ -17,16 +18,44 @@ public abstract class DeviceRegistrations<T>
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
-    private readonly string _path;
+    private readonly KeptJson<T[]> _kept;
     private readonly Func<T, string> _deviceIdOf;
     private IReadOnlyList<T> _devices;
 
-    protected DeviceRegistrations(string directory, string fileName, MqttAccountStore accounts, Func<T, string> deviceIdOf)
+    /// <param name="document">Where the devices are kept: the data directory's file, or a cluster's shared row.</param>
+    protected DeviceRegistrations(IKeptDocument document, string fileName, MqttAccountStore accounts, Func<T, string> deviceIdOf)
     {
-        _path = Path.Combine(directory, fileName);
+        _kept = new KeptJson<T[]>(document, fileName, Json, () => []);
         Accounts = accounts;
         _deviceIdOf = deviceIdOf;
-        _devices = File.Exists(_path) ? JsonSerializer.Deserialize<T[]>(File.ReadAllText(_path), Json) ?? [] : [];
+        _devices = _kept.Load();
+    }
+
+    /// <summary>Reads the devices again when another node changed them, and says so (<see cref="Changed"/>).</summary>
+    public bool Refresh()
+    {
+        lock (Lock)
+        {
+            if (!RefreshLocked())
+            {
+                return false;
+            }
+        }
+
+        OnChanged();
+        return true;
+    }
+
+    /// <summary>Takes another node's changes (under <see cref="Lock"/>), before deciding on a change of one's own.</summary>
+    protected bool RefreshLocked()
+    {
+        if (!_kept.TryRefresh(out var devices))
+        {
+            return false;
+        }
+
+        _devices = devices;
+        return true;
     }
 
     /// <summary>Raised after a device was added or removed: the convention re-subscribes and the broker re-reads its rules.</summary>
@@ -52,6 +81,7 @@ public abstract class DeviceRegistrations<T>
     {
         lock (Lock)
         {
+            RefreshLocked();
             if (_devices.All(d => _deviceIdOf(d) != deviceId))
             {
                 return false;
@@ -68,7 +98,7 @@ public abstract class DeviceRegistrations<T>
     /// <summary>Writes the devices (under <see cref="Lock"/>); call <see cref="OnChanged"/> once out of the lock.</summary>
     protected void Save(IReadOnlyList<T> devices)
     {
-        SecretFiles.WriteAllText(_path, JsonSerializer.Serialize(devices, Json));
+        _kept.Save([.. devices]);
         _devices = devices;
     }
 

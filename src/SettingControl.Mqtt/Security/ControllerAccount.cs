@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using SettingControl.Domain;
 
 namespace SettingControl.Mqtt.Security;
 
@@ -34,7 +35,14 @@ public sealed class ControllerAccount
     /// <summary>A Mosquitto-format hash of the password, for the generated password file.</summary>
     public string MosquittoHash() => MosquittoPasswordHash.Hash(Password);
 
-    public static ControllerAccount Resolve(MqttOptions options, string dataDirectory)
+    public static ControllerAccount Resolve(MqttOptions options, string dataDirectory) =>
+        Resolve(options, new SecretFileDocument(Path.Combine(dataDirectory, FileName)));
+
+    /// <summary>
+    /// The configured login, or the one kept in <paramref name="kept"/> (a file, or a cluster's shared row), made and
+    /// kept on first start. Two nodes starting at once on an empty database agree: the second takes the first's.
+    /// </summary>
+    public static ControllerAccount Resolve(MqttOptions options, IKeptDocument kept)
     {
         if (!string.IsNullOrEmpty(options.Username))
         {
@@ -46,17 +54,26 @@ public sealed class ControllerAccount
             return new ControllerAccount(options.Username, options.Password);
         }
 
-        var path = Path.Combine(dataDirectory, FileName);
-        if (File.Exists(path))
+        for (var attempt = 0; ; attempt++)
         {
-            var stored = JsonSerializer.Deserialize<StoredLogin>(File.ReadAllText(path))
-                         ?? throw new InvalidDataException($"{path} is empty.");
-            return new ControllerAccount(stored.Username, stored.Password);
-        }
+            var current = kept.Read();
+            if (current.Text is { } text)
+            {
+                var stored = JsonSerializer.Deserialize<StoredLogin>(text) ?? throw new InvalidDataException($"{FileName} is empty.");
+                return new ControllerAccount(stored.Username, stored.Password);
+            }
 
-        var account = new ControllerAccount(DefaultUsername, MqttAccountStore.NewPassword());
-        SecretFiles.WriteAllText(path, JsonSerializer.Serialize(new StoredLogin(account.Username, account.Password)));
-        return account;
+            var account = new ControllerAccount(DefaultUsername, MqttAccountStore.NewPassword());
+            if (kept.TryWrite(JsonSerializer.Serialize(new StoredLogin(account.Username, account.Password)), current.Version) is not null)
+            {
+                return account;
+            }
+
+            if (attempt > 3)
+            {
+                throw new KeptDocumentConflictException(FileName);
+            }
+        }
     }
 
     private sealed record StoredLogin(string Username, string Password);

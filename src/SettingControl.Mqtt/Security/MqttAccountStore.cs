@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using SettingControl.DeviceProtocol;
+using SettingControl.Domain;
 
 namespace SettingControl.Mqtt.Security;
 
@@ -43,7 +44,9 @@ public sealed record MqttAccountInfo(string Username, MqttAccountRole Role, Date
 /// The broker accounts of devices (and gateways), kept as Mosquitto-format PBKDF2 hashes in one JSON file in the
 /// data directory (0600). A file rather than grain storage because the embedded broker checks credentials before
 /// the silo is up, and because Mosquitto's password file is generated from the same hashes. Passwords are
-/// generated here and returned once; only their hashes are kept.
+/// generated here and returned once; only their hashes are kept. In a cluster the same JSON is a row of the shared
+/// database (an <see cref="IKeptDocument"/>), read again when another node changed it, so a device login made through
+/// one node is in the Mosquitto files every node generates.
 /// </summary>
 public sealed class MqttAccountStore
 {
@@ -56,7 +59,8 @@ public sealed class MqttAccountStore
     };
 
     private readonly Lock _lock = new();
-    private readonly string _path;
+    private readonly IKeptDocument _document;
+    private readonly KeptJson<AccountFile> _kept;
     private readonly TimeProvider _time;
     private readonly int _iterations;
     private readonly IReadOnlySet<string> _reserved;
@@ -73,18 +77,47 @@ public sealed class MqttAccountStore
     /// <param name="reservedNames">The controller's username and its MQTT client id: a device's client id is its
     /// username, so a device account named after either would let it knock the controller off the broker.</param>
     public MqttAccountStore(string directory, IReadOnlyCollection<string> reservedNames, TimeProvider? time = null, int iterations = MosquittoPasswordHash.DefaultIterations)
+        : this(new SecretFileDocument(Path.Combine(directory, FileName)), reservedNames, time, iterations)
     {
-        _path = Path.Combine(directory, FileName);
+    }
+
+    /// <param name="document">Where the accounts are kept: the data directory's file, or a cluster's shared row.</param>
+    /// <param name="reservedNames">As above.</param>
+    public MqttAccountStore(IKeptDocument document, IReadOnlyCollection<string> reservedNames, TimeProvider? time = null, int iterations = MosquittoPasswordHash.DefaultIterations)
+    {
+        _document = document;
+        _kept = new KeptJson<AccountFile>(document, FileName, Json, () => new AccountFile([]));
         _reserved = new HashSet<string>(reservedNames, StringComparer.Ordinal);
         _time = time ?? TimeProvider.System;
         _iterations = iterations;
-        _accounts = Load(_path);
+        _accounts = ToAccounts(_kept.Load());
     }
 
     /// <summary>Raised after an account is issued again or revoked, so live connections with the old secret can be closed.</summary>
     public event Action<string>? Changed;
 
-    public string FilePath => _path;
+    /// <summary>The file the accounts are kept in on a single node (null in a cluster, where they are in the database).</summary>
+    public string? FilePath => (_document as SecretFileDocument)?.Path;
+
+    /// <summary>Reads the accounts again when another node changed them; true when they changed.</summary>
+    public bool Refresh()
+    {
+        lock (_lock)
+        {
+            return RefreshLocked();
+        }
+    }
+
+    private bool RefreshLocked()
+    {
+        if (!_kept.TryRefresh(out var file))
+        {
+            return false;
+        }
+
+        _accounts = ToAccounts(file);
+        return true;
+    }
 
     /// <summary>
     /// Creates the device's account, or replaces its password (rotation). Returns the new password: the only time it is
@@ -97,6 +130,7 @@ public sealed class MqttAccountStore
         StoredAccount? existing;
         lock (_lock)
         {
+            RefreshLocked();
             _accounts.TryGetValue(deviceId, out existing);
         }
 
@@ -119,6 +153,7 @@ public sealed class MqttAccountStore
     {
         lock (_lock)
         {
+            RefreshLocked();
             return _accounts.TryGetValue(username, out var account) ? account.Scope : null;
         }
     }
@@ -143,6 +178,7 @@ public sealed class MqttAccountStore
         var replaced = new List<string>();
         lock (_lock)
         {
+            RefreshLocked();
             var next = new Dictionary<string, StoredAccount>(_accounts, StringComparer.Ordinal);
             foreach (var (id, _, stored) in issued)
             {
@@ -171,6 +207,7 @@ public sealed class MqttAccountStore
         bool removed;
         lock (_lock)
         {
+            RefreshLocked();
             var next = new Dictionary<string, StoredAccount>(_accounts, StringComparer.Ordinal);
             removed = next.Remove(username);
             if (removed)
@@ -199,6 +236,7 @@ public sealed class MqttAccountStore
         StoredAccount? account;
         lock (_lock)
         {
+            RefreshLocked();
             _accounts.TryGetValue(username, out account);
         }
 
@@ -209,6 +247,7 @@ public sealed class MqttAccountStore
     {
         lock (_lock)
         {
+            RefreshLocked();
             return _accounts.ContainsKey(username);
         }
     }
@@ -217,6 +256,7 @@ public sealed class MqttAccountStore
     {
         lock (_lock)
         {
+            RefreshLocked();
             return _accounts.OrderBy(a => a.Key, StringComparer.Ordinal)
                 .Select(a => new MqttAccountInfo(a.Key, a.Value.Role, a.Value.IssuedAt, a.Value.Scope))
                 .ToArray();
@@ -228,6 +268,7 @@ public sealed class MqttAccountStore
     {
         lock (_lock)
         {
+            RefreshLocked();
             return _accounts.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => (a.Key, a.Value.Role, a.Value.Hash)).ToArray();
         }
     }
@@ -253,6 +294,7 @@ public sealed class MqttAccountStore
         bool replaced;
         lock (_lock)
         {
+            RefreshLocked();
             var next = new Dictionary<string, StoredAccount>(_accounts, StringComparer.Ordinal);
             replaced = next.ContainsKey(username);
             next[username] = stored;
@@ -268,20 +310,10 @@ public sealed class MqttAccountStore
         return password;
     }
 
-    private void Save(Dictionary<string, StoredAccount> accounts) =>
-        SecretFiles.WriteAllText(_path, JsonSerializer.Serialize(new AccountFile(accounts), Json));
+    private void Save(Dictionary<string, StoredAccount> accounts) => _kept.Save(new AccountFile(accounts));
 
-    private static Dictionary<string, StoredAccount> Load(string path)
-    {
-        if (!File.Exists(path))
-        {
-            return new Dictionary<string, StoredAccount>(StringComparer.Ordinal);
-        }
-
-        var file = JsonSerializer.Deserialize<AccountFile>(File.ReadAllText(path), Json)
-                   ?? throw new InvalidDataException($"{path} is empty.");
-        return new Dictionary<string, StoredAccount>(file.Accounts, StringComparer.Ordinal);
-    }
+    private static Dictionary<string, StoredAccount> ToAccounts(AccountFile file) =>
+        new(file.Accounts, StringComparer.Ordinal);
 
     /// <param name="Scope">The topic a bridge's rights are bound to; absent for devices and gateways (and in files written before bridges).</param>
     private sealed record StoredAccount(MqttAccountRole Role, string Hash, DateTimeOffset IssuedAt, string? Scope = null);

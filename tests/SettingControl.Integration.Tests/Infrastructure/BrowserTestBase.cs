@@ -43,6 +43,16 @@ public abstract class BrowserTestBase(int simulatedRooms) : IAsyncLifetime
         return page;
     }
 
+    /// <summary>
+    /// Signs in and waits for the page to come back signed in: a sign-in reloads the page, and a navigation started
+    /// before that reload is lost to it (the reload puts the page back where it was when the sign-in was sent).
+    /// </summary>
+    protected async Task SignInAndWaitAsync(IPage page, string username, string password)
+    {
+        await SignInAsync(page, username, password);
+        await Assertions.Expect(page.GetByTestId("user-pill")).ToContainTextAsync(username);
+    }
+
     protected async Task SignInAsync(IPage page, string username, string password, Uri? baseUrl = null)
     {
         await page.GotoAsync(PageUrl("#/", baseUrl));

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using SettingControl.DeviceProtocol;
+using SettingControl.Domain;
 using SettingControl.Mqtt.Bridges;
 using SettingControl.Mqtt.Conventions.Tasmota;
 using SettingControl.Mqtt.Security;
@@ -31,7 +32,13 @@ public sealed class JsonLightDirectory : DeviceRegistrations<JsonLightRegistrati
 
     /// <param name="reservedBaseTopic">The SettingControl v1 base topic: no light's topic may be inside it.</param>
     public JsonLightDirectory(string directory, MqttAccountStore accounts, string reservedBaseTopic, BridgeDirectory bridges)
-        : base(directory, FileName, accounts, d => d.DeviceId)
+        : this(new SecretFileDocument(Path.Combine(directory, FileName)), accounts, reservedBaseTopic, bridges)
+    {
+    }
+
+    /// <param name="document">Where the lights are kept: the data directory's file, or a cluster's shared row.</param>
+    public JsonLightDirectory(IKeptDocument document, MqttAccountStore accounts, string reservedBaseTopic, BridgeDirectory bridges)
+        : base(document, FileName, accounts, d => d.DeviceId)
     {
         _reservedBaseTopic = reservedBaseTopic;
         _bridges = bridges;
@@ -77,6 +84,7 @@ public sealed class JsonLightDirectory : DeviceRegistrations<JsonLightRegistrati
         string password;
         lock (Lock)
         {
+            RefreshLocked();
             foreach (var (field, topic) in topics)
             {
                 CheckTopicIsFree(field, topic, refusals);

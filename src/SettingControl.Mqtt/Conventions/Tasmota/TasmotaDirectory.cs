@@ -1,4 +1,5 @@
 using SettingControl.DeviceProtocol;
+using SettingControl.Domain;
 using SettingControl.Mqtt.Security;
 
 namespace SettingControl.Mqtt.Conventions.Tasmota;
@@ -11,10 +12,15 @@ public sealed record TasmotaRegistration(string DeviceId, string Topic, string N
 /// broker needs them before the silo is up, as it needs the bridges). Registering a device issues its own broker
 /// login, bound to its topic; removing it revokes the login.
 /// </summary>
-public sealed class TasmotaDirectory(string directory, MqttAccountStore accounts)
-    : DeviceRegistrations<TasmotaRegistration>(directory, FileName, accounts, d => d.DeviceId)
+public sealed class TasmotaDirectory(IKeptDocument document, MqttAccountStore accounts)
+    : DeviceRegistrations<TasmotaRegistration>(document, FileName, accounts, d => d.DeviceId)
 {
     public const string FileName = "tasmota-devices.json";
+
+    public TasmotaDirectory(string directory, MqttAccountStore accounts)
+        : this(new SecretFileDocument(Path.Combine(directory, FileName)), accounts)
+    {
+    }
 
     /// <summary>Every Tasmota device id starts so: no v1 device or bridge id looks like it by accident.</summary>
     public const string DeviceIdPrefix = "tasmota-";
@@ -36,6 +42,7 @@ public sealed class TasmotaDirectory(string directory, MqttAccountStore accounts
         string password;
         lock (Lock)
         {
+            RefreshLocked();
             if (!TasmotaTopics.IsUsableTopic(topic))
             {
                 refusals.Add(new("topic", $"The topic must be the device's Tasmota topic: 1 to {TasmotaTopics.MaxTopicLength} letters, digits, '-' or '_' (no '/', '+' or '#'), such as \"dimmer-3\"."));
