@@ -57,7 +57,10 @@ public sealed class RecordingMusicPlayer : IMusicPlayer
             : null;
 }
 
-/// <summary>An in-process silo whose grains persist to a real SQLite file, which outlives the cluster.</summary>
+/// <summary>
+/// In-process silos (one, or two sharing the storage as a cluster's nodes share its database) whose grains persist to
+/// a real SQLite file, which outlives the cluster.
+/// </summary>
 public sealed class RoomCluster : IAsyncDisposable
 {
     private RoomCluster(InProcessTestCluster cluster, SqliteGrainStorage storage, RecordingDeviceCommands devices, RecordingMusicPlayer music)
@@ -78,12 +81,13 @@ public sealed class RoomCluster : IAsyncDisposable
 
     public IGrainFactory Grains => Cluster.Client;
 
-    public static async Task<RoomCluster> StartAsync(string databasePath, TimeProvider? time = null)
+    /// <param name="silos">How many silos: two for a room that moves between them or outlives its silo.</param>
+    public static async Task<RoomCluster> StartAsync(string databasePath, TimeProvider? time = null, int silos = 1)
     {
         var storage = new SqliteGrainStorage(databasePath, NullLogger<SqliteGrainStorage>.Instance);
         var devices = new RecordingDeviceCommands();
         var music = new RecordingMusicPlayer();
-        var builder = new InProcessTestClusterBuilder();
+        var builder = new InProcessTestClusterBuilder((short)silos);
         builder.ConfigureSilo((_, silo) =>
         {
             silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Default, storage);
