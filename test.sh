@@ -26,6 +26,11 @@ command -v npm >/dev/null 2>&1 || missing+=(npm)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "test.sh: installing ${missing[*]}"
+  if [[ " ${missing[*]} " == *" postgresql "* ]]; then
+    # Debian's package would create and start its own server on port 5432; the tests run a private one instead.
+    as_root mkdir -p /etc/postgresql-common/createcluster.d
+    echo "create_main_cluster = false" | as_root tee /etc/postgresql-common/createcluster.d/settingcontrol-tests.conf >/dev/null
+  fi
   as_root apt-get update -qq >/dev/null
   if ! as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; then
     echo "test.sh: could not install ${missing[*]}" >&2
@@ -62,11 +67,6 @@ as_postgres() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else 
 stop_postgres() {
   as_postgres "$pg_bin/pg_ctl" -D "$pg_dir/data" -m fast -w stop >/dev/null 2>&1
   rm -rf "$pg_dir"
-  # Servers a crashed test process started for itself.
-  for left in /tmp/settingcontrol-test-pg-*/data; do
-    [ -d "$left" ] && as_postgres "$pg_bin/pg_ctl" -D "$left" -m immediate -w stop >/dev/null 2>&1
-  done
-  rm -rf /tmp/settingcontrol-test-pg-*
 }
 trap stop_postgres EXIT
 if ! as_postgres "$pg_bin/initdb" -D "$pg_dir/data" -U postgres -A trust -E UTF8 --no-instructions >"$pg_dir/initdb.log" 2>&1 \

@@ -25,6 +25,13 @@ public interface IRoomGrain : IGrainWithStringKey
     [Alias("ActiveOn")]
     ValueTask<string> ActiveOn();
 
+    /// <summary>
+    /// Tells every device where the room's light is now and where it is going (the rest of a fade included): after
+    /// another node of a cluster died, its rooms' devices hear from the node that carries them on.
+    /// </summary>
+    [Alias("ReassertDevices")]
+    Task ReassertDevices();
+
     [Alias("GetSnapshot")]
     ValueTask<RoomSnapshot?> GetSnapshot();
 

@@ -155,6 +155,19 @@ public sealed class RoomGrain : Grain, IRoomGrain
 
     public ValueTask<bool> Exists() => ValueTask.FromResult(_state.State.Provisioned);
 
+    public async Task ReassertDevices()
+    {
+        if (!_state.State.Provisioned)
+        {
+            return;
+        }
+
+        var now = _time.GetUtcNow();
+        await _output.SendProgram(Room.Lights, DeviceKind.Light, now);
+        await _output.SendProgram(Room.Lights, DeviceKind.Mask, now);
+        EnsureTimer();
+    }
+
     public ValueTask<string> ActiveOn() =>
         ValueTask.FromResult(ServiceProvider.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToParsableString());
 

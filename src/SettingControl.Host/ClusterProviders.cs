@@ -20,6 +20,19 @@ public sealed class ClusterSettings
 
     /// <summary><c>Localhost</c> (one node, SQLite; the default) or <c>PostgreSQL</c> (any number of nodes on one database).</summary>
     public string Provider { get; set; } = ClusterProviders.Localhost;
+
+    /// <summary>How long a node waits for a peer's answer to a probe, and how often it probes (<c>Cluster:ProbeTimeoutSeconds</c>).</summary>
+    public int ProbeTimeoutSeconds { get; set; } = 2;
+
+    /// <summary>Probes a peer may miss in a row before this node suspects it (<c>Cluster:MissedProbesLimit</c>).</summary>
+    public int MissedProbesLimit { get; set; } = 3;
+
+    /// <summary>
+    /// Suspicions that declare a node dead (<c>Cluster:VotesForDeath</c>). 1 suits two or three nodes on one network:
+    /// with two, the survivor's is the only vote there can be. Raise it for larger clusters, where one node's slow
+    /// moment should not be enough to declare another dead.
+    /// </summary>
+    public int VotesForDeath { get; set; } = 1;
 }
 
 /// <summary>
@@ -85,13 +98,14 @@ public static class ClusterProviders
         orleans.ConfigureEndpoints(AdvertisedAddress(config), silo.SiloPort, silo.GatewayPort, listenOnAnyHostAddress: true);
 
         // A dead node is declared dead in seconds, not Orleans' default of about a minute: its rooms' clocks and
-        // Lights up carry on on a surviving node only then. A probe every 2 s; three missed in a row and one vote
-        // declare a node dead (about 6-8 s); with two nodes the survivor's vote is the only one there can be.
+        // Lights up carry on on a surviving node only then. By default a probe every 2 s; three missed in a row and
+        // one vote declare a node dead (about 6-8 s, sooner when its port refuses at once, as after a kill -9).
+        var settings = Settings(config);
         orleans.Configure<ClusterMembershipOptions>(o =>
         {
-            o.ProbeTimeout = TimeSpan.FromSeconds(2);
-            o.NumMissedProbesLimit = 3;
-            o.NumVotesForDeathDeclaration = 1;
+            o.ProbeTimeout = TimeSpan.FromSeconds(Math.Clamp(settings.ProbeTimeoutSeconds, 1, 60));
+            o.NumMissedProbesLimit = Math.Clamp(settings.MissedProbesLimit, 1, 10);
+            o.NumVotesForDeathDeclaration = Math.Clamp(settings.VotesForDeath, 1, 10);
             o.TableRefreshTimeout = TimeSpan.FromSeconds(5);
             o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(10);
         });

@@ -115,7 +115,8 @@ public sealed class PostgresGrainStorage(NpgsqlDataSource database, ILogger<Post
         {
             foreach (var entry in entries)
             {
-                var insert = new NpgsqlBatchCommand("INSERT INTO settingcontrol_journal (stream, sequence, kind, payload) VALUES (@stream, @sequence, @kind, @payload)");
+                // An entry is never rewritten: one already stored (a write retried after its commit) stays as it was.
+                var insert = new NpgsqlBatchCommand("INSERT INTO settingcontrol_journal (stream, sequence, kind, payload) VALUES (@stream, @sequence, @kind, @payload) ON CONFLICT (stream, sequence) DO NOTHING");
                 insert.Parameters.AddWithValue("stream", entry.Stream);
                 insert.Parameters.AddWithValue("sequence", entry.Sequence);
                 insert.Parameters.AddWithValue("kind", entry.Kind);

@@ -71,9 +71,11 @@ public sealed class ClusterDocumentsWatcher(
                     tasmota.Refresh();
                     jsonLights.Refresh();
                 }
-                catch (Exception failure) when (failure is NpgsqlException or InvalidOperationException or TimeoutException)
+                catch (Exception failure) when (!stoppingToken.IsCancellationRequested)
                 {
-                    logger.LogWarning("Reading the cluster's shared documents failed: {Reason}", failure.Message);
+                    // Whatever went wrong (the database away, a document this node cannot read), the node keeps
+                    // running on what it has and tries again in 2 s; a stopped watcher would stop the host.
+                    logger.LogWarning(failure, "Reading the cluster's shared documents failed");
                 }
             }
         }

@@ -10,7 +10,8 @@ namespace SettingControl.Host.Services;
 /// (rendezvous hashing over the active nodes, the same answer on every node from the same membership), so a node
 /// that joins or dies moves only its share of the devices;</item>
 /// <item>what a surviving node does when another is declared dead: wake every room (their clocks, fades and Lights up
-/// carry on here) and subscribe the dashboards again to the rooms they watch.</item>
+/// carry on here), have each tell its devices where its light is and is going, and subscribe the dashboards again to
+/// the rooms they watch.</item>
 /// </list>
 /// </summary>
 public sealed class ClusterMembership(
@@ -79,9 +80,9 @@ public sealed class ClusterMembership(
     {
         try
         {
-            var rooms = await activator.ActivateAllAsync();
+            var rooms = await activator.ReassertAllAsync();
             await dashboards.RenewAsync(stoppingToken);
-            logger.LogWarning("Node(s) {Gone} left the cluster; {Rooms} rooms woken and dashboards subscribed again", string.Join(", ", gone), rooms);
+            logger.LogWarning("Node(s) {Gone} left the cluster; {Rooms} rooms woken, their devices told again, dashboards subscribed again", string.Join(", ", gone), rooms);
         }
         catch (Exception failure) when (!stoppingToken.IsCancellationRequested)
         {

@@ -24,5 +24,16 @@ public sealed class RoomActivator(IGrainFactory grains, ILogger<RoomActivator> l
         return rooms.Count;
     }
 
+    /// <summary>
+    /// Wakes every room and has it tell its devices where its light is and is going: in a cluster, once a node was
+    /// declared dead, so its rooms' devices hear from the node that now carries them (the rest of a fade included).
+    /// </summary>
+    public async Task<int> ReassertAllAsync()
+    {
+        var rooms = await grains.GetGrain<IFacilityGrain>(IFacilityGrain.Key).ListRooms();
+        await Task.WhenAll(rooms.Select(r => grains.GetGrain<IRoomGrain>(r.RoomId).ReassertDevices()));
+        return rooms.Count;
+    }
+
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

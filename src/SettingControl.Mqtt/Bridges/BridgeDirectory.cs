@@ -144,7 +144,16 @@ public sealed class BridgeDirectory
             var id = NewBridgeId(baseTopic!);
             registration = new BridgeRegistration(id, kind!, baseTopic!, trimmedName, _time.GetUtcNow());
             password = _accounts.IssueBridge(id, baseTopic!);
-            Save([.. _bridges, registration]);
+            try
+            {
+                Save([.. _bridges, registration]);
+            }
+            catch (KeptDocumentConflictException)
+            {
+                // Another node changed the bridges at the same moment: nothing is saved, so neither is the login.
+                _accounts.Revoke(id);
+                throw;
+            }
         }
 
         Changed?.Invoke();

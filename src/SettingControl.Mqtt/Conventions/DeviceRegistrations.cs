@@ -102,6 +102,23 @@ public abstract class DeviceRegistrations<T>
         _devices = devices;
     }
 
+    /// <summary>
+    /// Saves the devices with a new one whose login was just issued; when another node changed the registrations at
+    /// the same moment nothing is saved, so the login is withdrawn too (a retry then starts clean).
+    /// </summary>
+    protected void SaveWithNewLogin(IReadOnlyList<T> devices, string deviceId)
+    {
+        try
+        {
+            Save(devices);
+        }
+        catch (KeptDocumentConflictException)
+        {
+            Accounts.Revoke(deviceId);
+            throw;
+        }
+    }
+
     protected void OnChanged() => Changed?.Invoke();
 
     /// <summary>The name trimmed; a refusal unless it is 1 to 80 characters without control characters.</summary>

@@ -33,6 +33,9 @@ internal sealed class InboundRouter
     /// </summary>
     private readonly ConcurrentDictionary<(string DeviceId, Type Kind), InboundDeviceMessage> _heardElsewhere = new();
 
+    /// <summary>Whether anything was ever kept for another node (never on a single node): spares the hot path a lookup.</summary>
+    private volatile bool _anyHeardElsewhere;
+
     public InboundRouter(IGrainFactory grains, DeviceLinkMetrics metrics, TimeProvider time, ILogger logger, int queueCapacity, IDeviceOwnership? ownership = null)
     {
         _ownership = ownership ?? new EveryDeviceHere();
@@ -46,7 +49,8 @@ internal sealed class InboundRouter
         {
             // When full, the oldest message is dropped and counted: the newest says what is true now.
             _partitions[i] = Channel.CreateBounded<InboundDeviceMessage>(
-                new BoundedChannelOptions(queueCapacity) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.DropOldest },
+                // Two writers: the receive thread, and in a cluster the hand-over of devices another node had.
+                new BoundedChannelOptions(queueCapacity) { SingleReader = true, SingleWriter = false, FullMode = BoundedChannelFullMode.DropOldest },
                 _ => _metrics.Dropped(DropReason.InboundQueueFull));
         }
     }
@@ -57,7 +61,14 @@ internal sealed class InboundRouter
         if (!_ownership.OwnsDevice(message.DeviceId))
         {
             _heardElsewhere[(message.DeviceId, message.GetType())] = message;
+            _anyHeardElsewhere = true;
             return;
+        }
+
+        // Newer than anything kept from when another node had the device: the kept messages must not follow it.
+        if (_anyHeardElsewhere)
+        {
+            _heardElsewhere.TryRemove((message.DeviceId, message.GetType()), out _);
         }
 
         EnqueueOwned(message);

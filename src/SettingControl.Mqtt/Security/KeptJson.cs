@@ -6,10 +6,11 @@ namespace SettingControl.Mqtt.Security;
 /// <summary>
 /// A kept document read and written as JSON, with the version last seen: <see cref="Save"/> refuses to overwrite what
 /// another node wrote since, and <see cref="TryRefresh"/> says when it did. On one node it is a 0600 file
-/// (<see cref="SecretFileDocument"/>) and never changes behind the store's back.
+/// (<see cref="SecretFileDocument"/>) that only this process writes, so it is read once and never again.
 /// </summary>
 internal sealed class KeptJson<T>(IKeptDocument document, string name, JsonSerializerOptions json, Func<T> empty)
 {
+    private readonly bool _sharedWithOtherNodes = document is not SecretFileDocument;
     private long _version;
 
     public T Load()
@@ -22,15 +23,22 @@ internal sealed class KeptJson<T>(IKeptDocument document, string name, JsonSeria
     /// <summary>The document as another node left it, when it changed since it was last read or written here.</summary>
     public bool TryRefresh(out T value)
     {
-        var kept = document.Read();
-        if (kept.Version == _version)
+        value = default!;
+        if (!_sharedWithOtherNodes)
         {
-            value = default!;
             return false;
         }
 
-        _version = kept.Version;
+        var kept = document.Read();
+        if (kept.Version == _version)
+        {
+            return false;
+        }
+
+        // Parsed before the version moves: a document this node cannot read must not count as seen, or the next
+        // save would overwrite it.
         value = Parse(kept.Text);
+        _version = kept.Version;
         return true;
     }
 

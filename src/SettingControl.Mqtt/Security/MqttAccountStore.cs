@@ -178,20 +178,21 @@ public sealed class MqttAccountStore
         var replaced = new List<string>();
         lock (_lock)
         {
-            RefreshLocked();
-            var next = new Dictionary<string, StoredAccount>(_accounts, StringComparer.Ordinal);
-            foreach (var (id, _, stored) in issued)
+            EditLocked(next =>
             {
-                if (next.ContainsKey(id))
+                replaced.Clear();
+                foreach (var (id, _, stored) in issued)
                 {
-                    replaced.Add(id);
+                    if (next.ContainsKey(id))
+                    {
+                        replaced.Add(id);
+                    }
+
+                    next[id] = stored;
                 }
 
-                next[id] = stored;
-            }
-
-            Save(next);
-            _accounts = next;
+                return true;
+            });
         }
 
         foreach (var id in replaced)
@@ -207,14 +208,8 @@ public sealed class MqttAccountStore
         bool removed;
         lock (_lock)
         {
-            RefreshLocked();
-            var next = new Dictionary<string, StoredAccount>(_accounts, StringComparer.Ordinal);
-            removed = next.Remove(username);
-            if (removed)
-            {
-                Save(next);
-                _accounts = next;
-            }
+            removed = false;
+            EditLocked(next => removed = next.Remove(username));
         }
 
         if (removed)
@@ -294,12 +289,13 @@ public sealed class MqttAccountStore
         bool replaced;
         lock (_lock)
         {
-            RefreshLocked();
-            var next = new Dictionary<string, StoredAccount>(_accounts, StringComparer.Ordinal);
-            replaced = next.ContainsKey(username);
-            next[username] = stored;
-            Save(next);
-            _accounts = next;
+            replaced = false;
+            EditLocked(next =>
+            {
+                replaced = next.ContainsKey(username);
+                next[username] = stored;
+                return true;
+            });
         }
 
         if (replaced)
@@ -310,7 +306,33 @@ public sealed class MqttAccountStore
         return password;
     }
 
-    private void Save(Dictionary<string, StoredAccount> accounts) => _kept.Save(new AccountFile(accounts));
+    /// <summary>
+    /// Applies <paramref name="edit"/> to the newest accounts and saves them when it says so (under the lock). When
+    /// another node wrote in between, reads again and applies it again: an edit touches only its own usernames, so
+    /// applying it to the other node's accounts keeps both changes.
+    /// </summary>
+    private void EditLocked(Func<Dictionary<string, StoredAccount>, bool> edit)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            RefreshLocked();
+            var next = new Dictionary<string, StoredAccount>(_accounts, StringComparer.Ordinal);
+            if (!edit(next))
+            {
+                return;
+            }
+
+            try
+            {
+                _kept.Save(new AccountFile(next));
+                _accounts = next;
+                return;
+            }
+            catch (KeptDocumentConflictException) when (attempt < 5)
+            {
+            }
+        }
+    }
 
     private static Dictionary<string, StoredAccount> ToAccounts(AccountFile file) =>
         new(file.Accounts, StringComparer.Ordinal);

@@ -99,7 +99,7 @@ public sealed class JsonLightDirectory : DeviceRegistrations<JsonLightRegistrati
                 NewDeviceId(name), name, request.CommandTopic!, request.StateTopic!, request.AvailabilityTopic, available, notAvailable,
                 scale, minMireds, maxMireds, maxTransitionMs, now);
             password = Accounts.IssueJsonLight(registration.DeviceId);
-            Save([.. Devices, registration]);
+            SaveWithNewLogin([.. Devices, registration], registration.DeviceId);
         }
 
         OnChanged();

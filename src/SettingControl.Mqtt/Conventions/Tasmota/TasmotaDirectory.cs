@@ -63,7 +63,7 @@ public sealed class TasmotaDirectory(IKeptDocument document, MqttAccountStore ac
 
             registration = new TasmotaRegistration(DeviceIdOf(topic!), topic!, trimmedName, now);
             password = Accounts.IssueTasmota(registration.DeviceId, registration.Topic);
-            Save([.. Devices, registration]);
+            SaveWithNewLogin([.. Devices, registration], registration.DeviceId);
         }
 
         OnChanged();
