@@ -220,9 +220,8 @@ public sealed class MqttDeviceLink : BackgroundService, IDeviceCommands, IDevice
             if (parse.Accepted)
             {
                 // Read-backs go out before the messages are routed, so they reach a device before anything its room
-                // sends it because of them. QoS 0: awaiting a QoS 1 acknowledgement here would stall the receive loop.
-                // In a cluster only the node that handles the device asks (a bridge's device list, naming no one
-                // device, is read back by every node: a read-back changes nothing on a device).
+                // sends it because of them; QoS 0, as awaiting an acknowledgement here would stall the receive loop.
+                // In a cluster the node handling the device asks (every node, for a list naming no one device).
                 var ours = parse.Messages.Count == 0 || parse.Messages.Any(m => _inbound.Owns(m.DeviceId));
                 foreach (var request in ours ? parse.Requests : [])
                 {
