@@ -84,6 +84,12 @@ public sealed class BridgeDirectory
     /// </summary>
     public Func<string, string?>? TopicOwnerElsewhere { get; set; }
 
+    /// <summary>
+    /// Brings those other owners up to date before a bridge is checked against them (in a cluster another node may
+    /// have just registered a light). Called outside this directory's lock, so neither directory waits on the other.
+    /// </summary>
+    public Action? RefreshTopicOwnersElsewhere { get; set; }
+
     /// <summary>Raised after a bridge was added or removed: the convention re-subscribes and the broker re-reads its rules.</summary>
     public event Action? Changed;
 
@@ -98,6 +104,7 @@ public sealed class BridgeDirectory
     /// <summary>Registers a bridge and issues its login. Returns the registration and its password (shown once), or why not.</summary>
     public (BridgeRegistration? Bridge, string? Password, IReadOnlyList<BridgeRefusal> Refusals) Register(string? kind, string? baseTopic, string? name)
     {
+        RefreshTopicOwnersElsewhere?.Invoke();
         var refusals = new List<BridgeRefusal>();
         if (kind != Zigbee2MqttKind)
         {

@@ -48,11 +48,14 @@ public sealed class JsonLightDirectory : DeviceRegistrations<JsonLightRegistrati
             Devices.FirstOrDefault(light => light.Topics.Any(topic => TopicTree.Overlaps(topic, baseTopic))) is { } light
                 ? $"the Home Assistant JSON light \"{light.Name}\""
                 : null;
+        bridges.RefreshTopicOwnersElsewhere = () => Refresh();
     }
 
     /// <summary>Registers a light and issues its login. Returns the registration and its password (shown once), or why not.</summary>
     public (JsonLightRegistration? Light, string? Password, IReadOnlyList<RegistrationRefusal> Refusals) Register(JsonLightRequest request, DateTimeOffset now)
     {
+        // In a cluster another node may have just registered a bridge: check against the newest, outside our lock.
+        _bridges.Refresh();
         var refusals = new List<RegistrationRefusal>();
         var name = CheckName(request.Name, "Give the light a name of 1 to 80 characters, such as \"Reading lamp\".", refusals);
         var scale = CheckRange(request.BrightnessScale, JsonLightDefaults.BrightnessScale, 1, JsonLightDefaults.MaxBrightnessScale, "brightnessScale", refusals);
