@@ -168,7 +168,7 @@ public sealed class RoomGrainTests : IAsyncLifetime
     public async Task Watchers_are_pushed_every_change()
     {
         var room = await ProvisionedRoom("f");
-        var watcher = new Watcher();
+        var watcher = new RoomWatcher();
         var reference = _cluster.Grains.CreateObjectReference<IRoomObserver>(watcher);
         await room.Subscribe(reference);
 
@@ -215,40 +215,5 @@ public sealed class RoomGrainTests : IAsyncLifetime
         Assert.Equal(["h-r-light-1", "h-r-light-2", "h-r-mask"], restarted.Devices.Select(d => d.DeviceId).ToArray());
         Assert.All(restarted.Devices, d => Assert.Equal("unknown", d.Availability));
         Assert.Equal("h", await _cluster.Grains.GetGrain<IFacilityGrain>(IFacilityGrain.Key).FindRoomOfDevice("h-r-mask"));
-    }
-
-    private sealed class Watcher : IRoomObserver
-    {
-        private readonly List<RoomSnapshot> _seen = [];
-        private readonly SemaphoreSlim _signal = new(0);
-
-        public void RoomChanged(RoomSnapshot snapshot)
-        {
-            lock (_seen)
-            {
-                _seen.Add(snapshot);
-            }
-
-            _signal.Release();
-        }
-
-        public async Task<RoomSnapshot> WaitFor(Func<RoomSnapshot, bool> predicate)
-        {
-            var deadline = DateTime.UtcNow.AddSeconds(10);
-            while (DateTime.UtcNow < deadline)
-            {
-                lock (_seen)
-                {
-                    if (_seen.FirstOrDefault(predicate) is { } match)
-                    {
-                        return match;
-                    }
-                }
-
-                await _signal.WaitAsync(TimeSpan.FromMilliseconds(200));
-            }
-
-            throw new TimeoutException("The watcher never saw the expected snapshot.");
-        }
     }
 }

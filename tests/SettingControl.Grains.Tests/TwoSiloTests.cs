@@ -43,7 +43,7 @@ public sealed class TwoSiloTests : IAsyncLifetime
         Assert.Equal((before.Session!.SessionId, before.Session.PhaseId), (after.Session!.SessionId, after.Session.PhaseId));
         Assert.Equal(before.Session.Overrides, after.Session.Overrides);
 
-        var watcher = new Watcher();
+        var watcher = new RoomWatcher();
         await Room.Subscribe(_cluster.Grains.CreateObjectReference<IRoomObserver>(watcher));
         await Room.AddNote("after the move", Dana);
         Assert.Equal(started.Snapshot!.Session!.SessionId, (await watcher.WaitFor(s => s.RecordSequence > before.RecordSequence)).Session!.SessionId);
@@ -106,38 +106,6 @@ public sealed class TwoSiloTests : IAsyncLifetime
         {
             Assert.True(DateTime.UtcNow < deadline, "condition not met in time");
             await Task.Delay(50);
-        }
-    }
-
-    private sealed class Watcher : IRoomObserver
-    {
-        private readonly List<RoomSnapshot> _seen = [];
-
-        public void RoomChanged(RoomSnapshot snapshot)
-        {
-            lock (_seen)
-            {
-                _seen.Add(snapshot);
-            }
-        }
-
-        public async Task<RoomSnapshot> WaitFor(Func<RoomSnapshot, bool> predicate)
-        {
-            var deadline = DateTime.UtcNow.AddSeconds(10);
-            while (DateTime.UtcNow < deadline)
-            {
-                lock (_seen)
-                {
-                    if (_seen.FirstOrDefault(predicate) is { } found)
-                    {
-                        return found;
-                    }
-                }
-
-                await Task.Delay(20);
-            }
-
-            throw new TimeoutException("the watcher heard nothing that matched");
         }
     }
 }

@@ -22,7 +22,11 @@ public sealed class ClusterMembership(
     ILogger<ClusterMembership> logger) : BackgroundService, IDeviceOwnership
 {
     private volatile string[] _active = [];
-    private string Self => localSilo.SiloAddress.ToParsableString();
+
+    // Asked for every device message: made once, not per message.
+    private string? _self;
+
+    private string Self => _self ??= localSilo.SiloAddress.ToParsableString();
 
     public event Action? Changed;
 
