@@ -51,7 +51,7 @@ rm -rf "$results"
 
 # A private PostgreSQL for the cluster tests: its own data directory and free loopback port, run as the postgres
 # user (CI runs as root, which PostgreSQL refuses), stopped at the end however this script ends. The tests read its
-# address from SETTINGCONTROL_TEST_POSTGRES (tests/.../Infrastructure/PostgresServer.cs starts one itself without it).
+# address from SETTINGCONTROL_TEST_POSTGRES (tests/SettingControl.Testing/PostgresServer.cs starts one itself without it).
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 pg_dir=$(mktemp -d /tmp/settingcontrol-test-pg-XXXXXXXX)
 free_port() {

@@ -29,10 +29,10 @@ public sealed class HostUnderTest : IAsyncDisposable
     }
 
     /// <summary>The admin API key the host accepts in demo mode (Demo:ApiKey): what scripts and these tests use.</summary>
-    public static string ApiKey { get; } = "test-" + Guid.NewGuid().ToString("N");
+    public static string ApiKey => TestLogins.ApiKey;
 
     /// <summary>The demo accounts' password (therapist, staff, admin, observer) when the test did not turn demo mode off.</summary>
-    public const string DemoPassword = "demo-password-for-tests";
+    public const string DemoPassword = TestLogins.DemoPassword;
 
     /// <summary>A client that signs in with a password and keeps the cookie, as the page does (same Origin as the host).</summary>
     public async Task<HttpClient> SignInAsync(string username, string password = DemoPassword)
@@ -98,8 +98,7 @@ public sealed class HostUnderTest : IAsyncDisposable
 
     private sealed record IssuedCredentials(string DeviceId, string Username, string Password);
 
-    public static string NewDataDirectory() =>
-        Path.Combine(Path.GetTempPath(), "settingcontrol-tests", "host-" + Guid.NewGuid().ToString("N"));
+    public static string NewDataDirectory() => TestLogins.NewDataDirectory();
 
     /// <param name="logs">Captures the host's log; everything down to Trace unless <paramref name="logsAsShown"/>.</param>
     /// <param name="logsAsShown">Capture only what the configured log levels show on the console.</param>

@@ -4,7 +4,7 @@ using SettingControl.Mqtt;
 using SettingControl.Mqtt.Conventions.SettingControlV1;
 using SettingControl.Mqtt.Security;
 
-namespace SettingControl.Integration.Tests.Infrastructure;
+namespace SettingControl.Testing;
 
 /// <summary>
 /// Accounts for a broker the host does not own (an external MQTTnet broker or Mosquitto): a controller login to

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace SettingControl.Integration.Tests.Infrastructure;
+namespace SettingControl.Testing;
 
 public static class FreePorts
 {

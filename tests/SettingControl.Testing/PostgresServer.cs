@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Npgsql;
 
-namespace SettingControl.Integration.Tests.Infrastructure;
+namespace SettingControl.Testing;
 
 /// <summary>
 /// A private PostgreSQL (Debian's <c>postgresql</c>, installed by test.sh) for this test run: its own data directory

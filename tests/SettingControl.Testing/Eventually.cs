@@ -1,4 +1,4 @@
-namespace SettingControl.Integration.Tests.Infrastructure;
+namespace SettingControl.Testing;
 
 /// <summary>
 /// Waits for an outcome a user would see, with a generous deadline: tests assert what happens, not

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using SettingControl.Mqtt.Security;
 
-namespace SettingControl.Integration.Tests.Infrastructure;
+namespace SettingControl.Testing;
 
 /// <summary>
 /// A real Mosquitto (Debian's <c>mosquitto</c>, installed by test.sh) on a free loopback port, configured only with

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.AspNetCore.SignalR.Client;
 
-namespace SettingControl.Integration.Tests.Infrastructure;
+namespace SettingControl.Testing;
 
 /// <summary>
 /// One node of a cluster as its own process (<c>dotnet SettingControl.Host.dll</c>) on its own HTTP, silo and gateway
@@ -19,7 +19,7 @@ public sealed class NodeProcess : IDisposable
         SiloPort = siloPort;
         BaseUrl = new Uri($"http://127.0.0.1:{httpPort}");
         Http = new HttpClient { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
-        Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", HostUnderTest.ApiKey);
+        Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", TestLogins.ApiKey);
     }
 
     public string Name { get; }
@@ -42,12 +42,12 @@ public sealed class NodeProcess : IDisposable
         var args = new Dictionary<string, string>
         {
             ["urls"] = $"http://127.0.0.1:{httpPort}",
-            ["Storage:DataDirectory"] = HostUnderTest.NewDataDirectory(),
+            ["Storage:DataDirectory"] = TestLogins.NewDataDirectory(),
             ["Orleans:SiloPort"] = siloPort.ToString(),
             ["Orleans:GatewayPort"] = FreePorts.Next().ToString(),
             ["Demo:Enabled"] = "true",
-            ["Demo:ApiKey"] = HostUnderTest.ApiKey,
-            ["Demo:Password"] = HostUnderTest.DemoPassword,
+            ["Demo:ApiKey"] = TestLogins.ApiKey,
+            ["Demo:Password"] = TestLogins.DemoPassword,
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:SettingControl.Host.Services.ClusterMembership"] = "Information",
         };
@@ -82,7 +82,7 @@ public sealed class NodeProcess : IDisposable
     public async Task<HubConnection> ConnectHubAsync()
     {
         var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(BaseUrl, "/hubs/rooms"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(HostUnderTest.ApiKey))
+            .WithUrl(new Uri(BaseUrl, "/hubs/rooms"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(TestLogins.ApiKey))
             .WithKeepAliveInterval(TimeSpan.FromSeconds(2))
             .Build();
         await connection.StartAsync();
