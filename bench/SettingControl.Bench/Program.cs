@@ -32,6 +32,9 @@ switch (scenario)
     case "audio":
         AudioBenchmark.Run(report, smoke);
         break;
+    case "cluster":
+        await ClusterBenchmark.RunAsync(report, sizes);
+        break;
     case "all":
         await Scenarios.LatencyAsync(report, sizes);
         await Scenarios.IngestAsync(report, sizes, smoke ? 5 : 1000);
@@ -39,10 +42,11 @@ switch (scenario)
         await LightsUpBenchmark.RunAsync(report, sizes.LightsUpRooms, sizes.Samples);
         await ZigbeeLightsUpBenchmark.RunAsync(report, sizes.LightsUpRooms);
         await Scenarios.ScaleAsync(report, sizes);
+        await ClusterBenchmark.RunAsync(report, sizes);
         AudioBenchmark.Run(report, smoke);
         break;
     default:
-        Console.WriteLine("usage: SettingControl.Bench <latency|ingest|fanout|scale|lights-up|audio|all> [--smoke] [--write docs/benchmarks.md]");
+        Console.WriteLine("usage: SettingControl.Bench <latency|ingest|fanout|scale|lights-up|cluster|audio|all> [--smoke] [--write docs/benchmarks.md]");
         return scenario == "help" ? 0 : 2;
 }
 

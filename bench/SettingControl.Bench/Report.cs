@@ -49,7 +49,8 @@ public sealed class Report
         md.AppendLine($"Machine: {machine}. Run took {took.TotalSeconds:0} s; generated {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC.");
         md.AppendLine();
         md.AppendLine("Everything is real and on loopback: the host (Orleans silo, SQLite file, embedded MQTTnet broker, Kestrel) runs in the");
-        md.AppendLine("harness process; devices are played by MQTT clients on their own connections; dashboards are SignalR clients.");
+        md.AppendLine("harness process (the PostgreSQL rows excepted: there each node is a host process of its own); devices are played by");
+        md.AppendLine("MQTT clients on their own connections; dashboards are SignalR clients.");
         md.AppendLine("Latencies are min / p50 / p99 / p99.9. The floor is the same transport measured bare in the same run.");
         md.AppendLine();
         md.AppendLine("| scenario | measure | goal | measured | floor | goal met |");
@@ -86,9 +87,15 @@ public sealed class Report
         - **Audio**: the music engine renders offline, as fast as it goes, the same blocks its real-time clock renders; the
           speed is audio seconds per second of the render thread's own CPU time (`CLOCK_THREAD_CPUTIME_ID`), so it means "on one
           core" however busy the machine is; the wall-clock multiple is given beside it.
+        - **PostgreSQL + Mosquitto, one node / two nodes**: `Cluster:Provider=PostgreSQL` as docs/cluster.md runs it: each node
+          a host process of its own, a private PostgreSQL, a Mosquitto configured only from the generated files. Commands go
+          through the node hosting the room and through the other node (which calls the room's grain on its node). Each node
+          hears every device message and handles the devices it owns, so ingest is what the nodes accept together. Two
+          processes on one two-core machine, with the database, the broker and the load generator beside them: this shows
+          what the cluster costs per message and per command, not what a second machine would add.
         - Everything shares two cores with the load generators and clients, so figures are conservative.
 
         Run a single scenario with `dotnet run -c Release --project bench/SettingControl.Bench -- <scenario>`
-        (`latency`, `ingest`, `fanout`, `scale`, `lights-up`, `audio`, or `all`); `--smoke` runs every scenario with tiny sizes (used by `./test.sh`).
+        (`latency`, `ingest`, `fanout`, `scale`, `lights-up`, `cluster`, `audio`, or `all`); `--smoke` runs every scenario with tiny sizes (used by `./test.sh`).
         """;
 }
