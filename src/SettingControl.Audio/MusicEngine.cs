@@ -85,6 +85,24 @@ public sealed class MusicEngine : IDisposable
         }
     }
 
+    /// <summary>
+    /// The room's player stops and lets go of its output: the room moved to another node, whose engine plays it now.
+    /// The render thread drops it at its next block; a later <see cref="Room"/> here starts a new player.
+    /// </summary>
+    public void Release(string roomId)
+    {
+        lock (_roomsLock)
+        {
+            if (_byId.TryRemove(roomId, out var player))
+            {
+                player.Retire();
+            }
+        }
+    }
+
+    /// <summary>The players of the rooms this engine plays now.</summary>
+    public IEnumerable<RoomPlayer> Players => _byId.Values;
+
     public MusicNowPlaying? NowPlaying(string roomId) => _byId.TryGetValue(roomId, out var player) ? player.NowPlaying() : null;
 
     /// <summary>Renders one block for every room and writes it to the room's output.</summary>
@@ -93,6 +111,12 @@ public sealed class MusicEngine : IDisposable
         var rooms = _rooms;
         for (var i = 0; i < rooms.Length; i++)
         {
+            if (rooms[i].IsRetired)
+            {
+                Drop(rooms[i]);
+                continue;
+            }
+
             try
             {
                 rooms[i].Render();
@@ -105,6 +129,17 @@ public sealed class MusicEngine : IDisposable
         }
 
         BlocksRendered++;
+    }
+
+    /// <summary>On the render thread, so no block is being written to the output it closes.</summary>
+    private void Drop(RoomPlayer player)
+    {
+        lock (_roomsLock)
+        {
+            _rooms = [.. _rooms.Where(p => !ReferenceEquals(p, player))];
+        }
+
+        player.Dispose();
     }
 
     /// <summary>Starts the real-time render clock on its own thread.</summary>

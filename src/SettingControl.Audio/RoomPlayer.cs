@@ -28,6 +28,8 @@ public sealed class RoomPlayer : IDisposable
     private readonly long _crossfadeFrames;
     private readonly long _statusEveryFrames;
     private AudioOutputSetting _outputSetting;
+    private AudioOutputSetting _requestedOutput;
+    private volatile bool _retired;
     private string _stateBeforeOpening;
     private IAudioOutput? _output;
     private string? _outputState;
@@ -71,6 +73,7 @@ public sealed class RoomPlayer : IDisposable
         // and holds the device), never on a grain's thread, and never for a room that has not played.
         // A setting that breaks the rules (stored by an older version, edited by hand) says so at once.
         _outputSetting = output;
+        _requestedOutput = output;
         _stateBeforeOpening = outputRules.StateBeforeOpening(output);
         _status = new Status(null, -1, null, 0, _volume, false, false, Describe(output), _stateBeforeOpening);
     }
@@ -100,7 +103,19 @@ public sealed class RoomPlayer : IDisposable
 
     public void Skip(int direction) => _commands.Enqueue(new SkipCommand(Math.Sign(direction)));
 
-    public void SetOutput(AudioOutputSetting output) => _commands.Enqueue(output);
+    public void SetOutput(AudioOutputSetting output)
+    {
+        Volatile.Write(ref _requestedOutput, output);
+        _commands.Enqueue(output);
+    }
+
+    /// <summary>The output last asked for (the render thread may not have switched to it yet).</summary>
+    public AudioOutputSetting RequestedOutput => Volatile.Read(ref _requestedOutput);
+
+    /// <summary>Set by <see cref="MusicEngine.Release"/>: the render thread lets go of the output and drops the player.</summary>
+    public bool IsRetired => _retired;
+
+    internal void Retire() => _retired = true;
 
     public MusicNowPlaying NowPlaying()
     {

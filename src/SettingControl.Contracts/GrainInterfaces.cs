@@ -32,6 +32,13 @@ public interface IRoomGrain : IGrainWithStringKey
     [Alias("ReassertDevices")]
     Task ReassertDevices();
 
+    /// <summary>
+    /// Moves the room to the node of that name (<c>Cluster:NodeName</c>) when it is up and the room is elsewhere: its
+    /// music output is there. The room's state and its watchers go with it; nothing is stored or sent for the move.
+    /// </summary>
+    [Alias("MoveToNode")]
+    Task MoveToNode(string node);
+
     [Alias("GetSnapshot")]
     ValueTask<RoomSnapshot?> GetSnapshot();
 

@@ -36,6 +36,9 @@ public interface IMusicPlayer
     void Skip(string roomId, int direction);
 
     MusicNowPlaying? NowPlaying(string roomId);
+
+    /// <summary>Stops the room's music here and lets go of its output: the room moved to another node.</summary>
+    void Release(string roomId);
 }
 
 /// <summary>

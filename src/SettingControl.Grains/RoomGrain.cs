@@ -5,6 +5,7 @@ using SettingControl.Contracts.Storage;
 using SettingControl.Domain;
 using SettingControl.Domain.Program;
 using SettingControl.Domain.Sessions;
+using Orleans.Runtime.Placement;
 using SettingControl.Grains.Rooms;
 
 namespace SettingControl.Grains;
@@ -17,8 +18,11 @@ namespace SettingControl.Grains;
 /// because devices re-publish them as retained messages whenever the controller subscribes) and keep the device output,
 /// storage, the clock and the watchers.
 /// </summary>
-public sealed class RoomGrain : Grain, IRoomGrain
+[RoomPlacement]
+public sealed class RoomGrain : Grain, IRoomGrain, IGrainMigrationParticipant
 {
+    private const string WatchersKey = "watchers";
+
     /// <summary>Observers must re-subscribe within this time; the host's bridge refreshes well before.</summary>
     public static readonly TimeSpan ObserverExpiry = TimeSpan.FromMinutes(2);
 
@@ -166,6 +170,45 @@ public sealed class RoomGrain : Grain, IRoomGrain
         await _output.SendProgram(Room.Lights, DeviceKind.Light, now);
         await _output.SendProgram(Room.Lights, DeviceKind.Mask, now);
         EnsureTimer();
+    }
+
+    public Task MoveToNode(string node)
+    {
+        var here = ServiceProvider.GetRequiredService<ILocalSiloDetails>().SiloAddress;
+        if (ClusterNodes.ActiveNamed(ServiceProvider.GetRequiredService<IClusterMembershipService>(), node) is { } there && !there.Equals(here))
+        {
+            _logger.LogInformation("Room {RoomId} moves to node {Node}, where its music output is", RoomId, node);
+            RequestContext.Set(IPlacementDirector.PlacementHintKey, there);
+            this.MigrateOnIdle();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // Moving to another node: that node's engine plays the room now, so this one lets go of the output.
+        if (reason.ReasonCode == DeactivationReasonCode.Migrating)
+        {
+            _music.Release(RoomId);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    // The state travels by itself (persistent state takes part in a move); the watchers are carried here, so every
+    // tablet watching the room hears it from its new node at once rather than at its next renewal.
+    void IGrainMigrationParticipant.OnDehydrate(IDehydrationContext context) => context.TryAddValue(WatchersKey, _watchers.All);
+
+    void IGrainMigrationParticipant.OnRehydrate(IRehydrationContext context)
+    {
+        if (context.TryGetValue<IRoomObserver[]>(WatchersKey, out var watchers) && watchers is not null)
+        {
+            foreach (var watcher in watchers)
+            {
+                _watchers.Subscribe(watcher);
+            }
+        }
     }
 
     public ValueTask<string> ActiveOn() =>

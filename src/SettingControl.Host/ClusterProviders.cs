@@ -2,6 +2,7 @@ using System.Net;
 using Orleans.Configuration;
 using SettingControl.Domain;
 using SettingControl.Grains;
+using SettingControl.Grains.Rooms;
 using SettingControl.Host.Services;
 using SettingControl.Mqtt.Link;
 using SettingControl.Host.Security;
@@ -33,6 +34,12 @@ public sealed class ClusterSettings
     /// moment should not be enough to declare another dead.
     /// </summary>
     public int VotesForDeath { get; set; } = 1;
+
+    /// <summary>
+    /// This node's name among its peers (<c>Cluster:NodeName</c>): what staff write as an audio output's <c>node</c>,
+    /// and the suffix of its MQTT client id. By default the machine's name and the silo port.
+    /// </summary>
+    public string? NodeName { get; set; }
 }
 
 /// <summary>
@@ -65,6 +72,9 @@ public static class ClusterProviders
     public static void Add(ISiloBuilder orleans, IConfiguration config, SiloOptions silo, StorageOptions storage, MqttOptions mqtt)
     {
         var provider = Settings(config).Provider.Trim();
+        var nodeName = NodeName(config, silo);
+        orleans.Configure<Orleans.Configuration.SiloOptions>(o => o.SiloName = nodeName);
+        orleans.AddRoomPlacement();
         if (string.Equals(provider, Localhost, StringComparison.OrdinalIgnoreCase))
         {
             orleans.UseLocalhostClustering(silo.SiloPort, silo.GatewayPort);
@@ -111,7 +121,7 @@ public static class ClusterProviders
         });
 
         // Each node is its own MQTT client (two sessions on one client id knock each other off the broker).
-        orleans.Services.PostConfigure<MqttOptions>(o => o.ClientId = $"{o.ClientId}-{NodeName(silo)}");
+        orleans.Services.PostConfigure<MqttOptions>(o => o.ClientId = $"{o.ClientId}-{nodeName}");
         orleans.Services.AddSingleton<ClusterMembership>();
         orleans.Services.AddSingleton<IDeviceOwnership>(sp => sp.GetRequiredService<ClusterMembership>());
         orleans.Services.AddHostedService(sp => sp.GetRequiredService<ClusterMembership>());
@@ -120,6 +130,7 @@ public static class ClusterProviders
         // What a single node keeps as files in its data directory, every node shares here.
         orleans.Services.AddSingleton<IKeptDocuments>(sp => new ClusterDocuments(sp.GetRequiredService<Npgsql.NpgsqlDataSource>()));
         orleans.Services.AddHostedService<ClusterDocumentsWatcher>();
+        orleans.Services.AddHostedService<MusicOutputHoming>();
         orleans.Services.AddSingleton<SettingControl.Contracts.Storage.ILightsUpLatch>(sp => new FileLightsUpLatch(
             Path.Combine(Path.GetFullPath(storage.DataDirectory), "lights-up.latch"),
             sp.GetRequiredService<ILogger<FileLightsUpLatch>>()));
@@ -152,9 +163,22 @@ public static class ClusterProviders
         }
     }
 
-    /// <summary>This node's name among its peers: the machine and the silo port (two nodes may share a machine).</summary>
-    private static string NodeName(SiloOptions silo) =>
-        new string([.. Environment.MachineName.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-')]) + "-" + silo.SiloPort;
+    /// <summary>
+    /// This node's name among its peers: <c>Cluster:NodeName</c>, or the machine and the silo port (two nodes may share
+    /// a machine). A name that is no plain identifier stops the start: it ends up in client ids and staff's settings.
+    /// </summary>
+    public static string NodeName(IConfiguration config, SiloOptions silo)
+    {
+        if (Settings(config).NodeName is { Length: > 0 } configured)
+        {
+            return Identifiers.IsValid(configured)
+                ? configured
+                : throw new StartupRefusedException(
+                    $"SettingControl cannot start: Cluster:NodeName '{LogValue.Of(configured)}' must be lower-case letters, digits, '-' or '_' (at most 64).");
+        }
+
+        return new string([.. Environment.MachineName.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-')]) + "-" + silo.SiloPort;
+    }
 
     /// <summary>The address other nodes reach this one at (<c>Orleans:AdvertisedAddress</c>); loopback when not set.</summary>
     private static IPAddress AdvertisedAddress(IConfiguration config)

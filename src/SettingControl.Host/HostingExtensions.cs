@@ -65,6 +65,7 @@ public static class HostingExtensions
         services.AddSingleton<EngineMusicPlayer>();
         services.AddSingleton<IMusicPlayer>(sp => sp.GetRequiredService<EngineMusicPlayer>());
         services.AddSingleton<IPlaylistCatalog>(sp => sp.GetRequiredService<EngineMusicPlayer>());
+        services.AddSingleton<SettingControl.Grains.Rooms.IMusicOutputNodes>(sp => sp.GetRequiredService<EngineMusicPlayer>());
         return services;
     }
 

@@ -6,6 +6,7 @@ using Orleans.TestingHost;
 using SettingControl.Domain;
 using SettingControl.Domain.Sessions;
 using SettingControl.Grains;
+using SettingControl.Grains.Rooms;
 using SettingControl.Storage.Sqlite;
 
 namespace SettingControl.Grains.Tests;
@@ -51,6 +52,10 @@ public sealed class RecordingMusicPlayer : IMusicPlayer
 
     public void Skip(string roomId, int direction) => Skipped.Enqueue((roomId, direction));
 
+    public ConcurrentQueue<string> Released { get; } = new();
+
+    public void Release(string roomId) => Released.Enqueue(roomId);
+
     public MusicNowPlaying? NowPlaying(string roomId) =>
         Applied.LastOrDefault(a => a.RoomId == roomId) is { RoomId: not null } last
             ? new MusicNowPlaying(last.Music.PlaylistId, 0, "Track 1", 12.5, 300, last.Music.Volume, last.Music.Playing, last.Ducked, "none", "ok")
@@ -94,6 +99,7 @@ public sealed class RoomCluster : IAsyncDisposable
             silo.Services.AddSingleton<SettingControl.Contracts.Storage.IJournalReader>(storage);
             silo.Services.AddSingleton<IDeviceCommands>(devices);
             silo.Services.AddSingleton<IMusicPlayer>(music);
+            silo.AddRoomPlacement();
             silo.Services.AddSingleton<TimeProvider>(time ?? TimeProvider.System);
             silo.Services.AddSingleton<SettingControl.Contracts.Storage.RoomsAheadOfStorage>();
             silo.Services.AddSingleton<SettingControl.Contracts.Storage.ILightsUpLatch>(new FileLightsUpLatch(databasePath + ".latch", NullLogger<FileLightsUpLatch>.Instance));

@@ -50,6 +50,37 @@ public sealed class TwoSiloTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_room_moved_to_the_node_of_its_music_output_takes_its_watchers_and_lets_go_of_the_music_it_left()
+    {
+        await Room.StartSession(new StartSessionRequest("esketamine-nasal", "music elsewhere"), Dana);
+        var watcher = new RoomWatcher();
+        await Room.Subscribe(_cluster.Grains.CreateObjectReference<IRoomObserver>(watcher));
+        var from = await Room.ActiveOn();
+        var other = _cluster.Cluster.GetActiveSilos().First(s => s.SiloAddress.ToParsableString() != from);
+
+        await Room.MoveToNode(other.Name);
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (await Room.ActiveOn() == from && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Equal(other.SiloAddress.ToParsableString(), await Room.ActiveOn());
+        Assert.Contains("m", _cluster.Music.Released);
+
+        // Subscribed before the move and never again: the watcher hears the room from its new node.
+        var before = (await Room.GetSnapshot())!;
+        await Room.AddNote("after the move", Dana);
+        await watcher.WaitFor(s => s.RecordSequence > before.RecordSequence);
+
+        // Asked again, the room stays where it is.
+        await Room.MoveToNode(other.Name);
+        await Task.Delay(500);
+        Assert.Equal(other.SiloAddress.ToParsableString(), await Room.ActiveOn());
+    }
+
+    [Fact]
     public async Task A_room_whose_silo_dies_answers_from_the_other_with_its_clock_and_record()
     {
         var started = await Room.StartSession(new StartSessionRequest("esketamine-nasal", "dying silo"), Dana);

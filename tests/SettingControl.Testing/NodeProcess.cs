@@ -12,9 +12,10 @@ public sealed class NodeProcess : IDisposable
 {
     private readonly Process _process;
 
-    private NodeProcess(string name, Process process, int httpPort, int siloPort)
+    private NodeProcess(string name, Process process, int httpPort, int siloPort, string dataDirectory)
     {
         Name = name;
+        DataDirectory = dataDirectory;
         _process = process;
         SiloPort = siloPort;
         BaseUrl = new Uri($"http://127.0.0.1:{httpPort}");
@@ -23,6 +24,9 @@ public sealed class NodeProcess : IDisposable
     }
 
     public string Name { get; }
+
+    /// <summary>The node's own data directory (<c>Storage:DataDirectory</c>): its latch file, its file audio outputs.</summary>
+    public string DataDirectory { get; }
 
     public int SiloPort { get; }
 
@@ -63,7 +67,7 @@ public sealed class NodeProcess : IDisposable
         }
 
         var process = Process.Start(start)!;
-        var node = new NodeProcess(name, process, httpPort, siloPort);
+        var node = new NodeProcess(name, process, httpPort, siloPort, args["Storage:DataDirectory"]);
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) { node.Output.Enqueue(e.Data); } };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { node.Output.Enqueue(e.Data); } };
         process.BeginOutputReadLine();

@@ -15,11 +15,21 @@ public sealed class AudioOutputRules
 
     /// <param name="fileOutputDirectory">The one folder file outputs write to (<c>Audio:FileOutputDirectory</c>).</param>
     /// <param name="listAlsaDevices">The PCM names ALSA itself lists; by default <see cref="AlsaOutput.ListDevices"/>.</param>
-    public AudioOutputRules(string fileOutputDirectory, Func<IReadOnlyCollection<string>>? listAlsaDevices = null)
+    /// <param name="thisNode">This node's name in a cluster: an output that belongs to another node never opens here.</param>
+    public AudioOutputRules(string fileOutputDirectory, Func<IReadOnlyCollection<string>>? listAlsaDevices = null, string? thisNode = null)
     {
         FileOutputDirectory = Path.GetFullPath(fileOutputDirectory);
         _listAlsaDevices = listAlsaDevices ?? AlsaOutput.ListDevices;
+        _thisNode = thisNode;
     }
+
+    private readonly string? _thisNode;
+
+    /// <summary>
+    /// An output of another node (its sound card, its folder) while the room is here, because that node is down: the
+    /// room plays to nothing rather than out of this machine's speaker or into its folder, and says so.
+    /// </summary>
+    private bool BelongsElsewhere(AudioOutputSetting setting) => setting.Node is { } node && _thisNode is { } me && node != me;
 
     public string FileOutputDirectory { get; }
 
@@ -35,6 +45,11 @@ public sealed class AudioOutputRules
     /// <summary>Opens the setting's output, or a silent one that says why the setting was refused.</summary>
     public IAudioOutput Open(AudioOutputSetting setting, WaveFormat format)
     {
+        if (BelongsElsewhere(setting))
+        {
+            return new OtherNodeOutput();
+        }
+
         if (Check(setting) is { } refusal)
         {
             return new RefusedOutput(refusal.Message);
@@ -50,7 +65,8 @@ public sealed class AudioOutputRules
 
     /// <summary>The state of a room's output before it opens: <c>refused: …</c>, or idle.</summary>
     public string StateBeforeOpening(AudioOutputSetting setting) =>
-        Check(setting) is { } refusal ? RefusedOutput.StateOf(refusal.Message) : RoomPlayer.NotOpened;
+        BelongsElsewhere(setting) ? OtherNodeOutput.Unavailable
+        : Check(setting) is { } refusal ? RefusedOutput.StateOf(refusal.Message) : RoomPlayer.NotOpened;
 }
 
 /// <summary>
@@ -160,6 +176,24 @@ public static class WavFileName
 }
 
 /// <summary>A setting that broke the rules: nothing is written, and the state says why.</summary>
+/// <summary>Where a room plays while the node with its speaker is down: nowhere, saying so.</summary>
+public sealed class OtherNodeOutput : IAudioOutput
+{
+    public const string Unavailable = "unavailable: the room's speaker is connected to another controller, which is not running. The music plays there again when it is back.";
+
+    public string Description => "none";
+
+    public string State => Unavailable;
+
+    public void Write(ReadOnlySpan<float> samples)
+    {
+    }
+
+    public void Dispose()
+    {
+    }
+}
+
 public sealed class RefusedOutput(string reason) : IAudioOutput
 {
     public static string StateOf(string reason) => $"refused: {reason} The room plays to nothing until staff choose another output.";

@@ -41,6 +41,16 @@ public sealed class AudioOutputStore
         }
     }
 
+    /// <summary>The rooms whose stored output belongs to the node of that name.</summary>
+    public IReadOnlyList<string> RoomsOn(string node)
+    {
+        lock (_lock)
+        {
+            Refresh();
+            return [.. _outputs.Where(o => o.Value.Node == node).Select(o => o.Key)];
+        }
+    }
+
     /// <exception cref="KeptDocumentConflictException">Another node changed an output at the same moment.</exception>
     public void Set(string roomId, AudioOutputSetting output)
     {

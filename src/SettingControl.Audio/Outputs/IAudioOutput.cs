@@ -38,8 +38,10 @@ public sealed class NullOutput : IAudioOutput
 /// A room's configured output, as staff set it (<c>{"kind":"alsa","device":"default"}</c>,
 /// <c>{"kind":"file","path":"room-1.wav"}</c>, <c>{"kind":"none"}</c>) and as it is persisted. Only
 /// <see cref="AudioOutputRules"/> turns one into an output, checking it first: a stored setting is not trusted.
+/// In a cluster, <paramref name="Node"/> names the node (<c>Cluster:NodeName</c>) whose sound card or folder this is:
+/// the room is placed on that node while it is up (docs/cluster.md).
 /// </summary>
-public sealed record AudioOutputSetting(string Kind, string? Device = null, string? Path = null)
+public sealed record AudioOutputSetting(string Kind, string? Device = null, string? Path = null, string? Node = null)
 {
     public static AudioOutputSetting None { get; } = new("none");
 

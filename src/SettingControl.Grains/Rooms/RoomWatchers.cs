@@ -24,6 +24,9 @@ internal sealed class RoomWatchers
 
     public void Unsubscribe(IRoomObserver observer) => _observers.Unsubscribe(observer);
 
+    /// <summary>The watchers, to go with the room when it moves to another node.</summary>
+    public IRoomObserver[] All => [.. _observers.Observers.Values];
+
     public void Notify()
     {
         if (_observers.Count == 0)

@@ -10,7 +10,7 @@ namespace SettingControl.Host.Api;
 /// </summary>
 public static class ClusterApi
 {
-    public sealed record ClusterNodeDto(string Address, string Status, bool Answering);
+    public sealed record ClusterNodeDto(string Address, string Status, bool Answering, string? Name = null);
 
     public sealed record ClusterRoomDto(string RoomId, string Node);
 
@@ -23,7 +23,7 @@ public static class ClusterApi
             var me = self.SiloAddress.ToParsableString();
             var nodes = membership.CurrentSnapshot.Members.Values
                 .OrderBy(m => m.SiloAddress.ToParsableString(), StringComparer.Ordinal)
-                .Select(m => new ClusterNodeDto(m.SiloAddress.ToParsableString(), m.Status.ToString(), m.SiloAddress.ToParsableString() == me))
+                .Select(m => new ClusterNodeDto(m.SiloAddress.ToParsableString(), m.Status.ToString(), m.SiloAddress.ToParsableString() == me, m.Name))
                 .ToArray();
             var rooms = await grains.GetGrain<IFacilityGrain>(IFacilityGrain.Key).ListRooms();
             var placed = await Task.WhenAll(rooms.Select(async r => new ClusterRoomDto(r.RoomId, await grains.GetGrain<IRoomGrain>(r.RoomId).ActiveOn())));

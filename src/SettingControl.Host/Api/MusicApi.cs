@@ -12,11 +12,13 @@ public static class MusicApi
     /// <summary>
     /// Body of PUT: <c>{"kind":"alsa","device":"default"}</c>, <c>{"kind":"file","path":"room-1.wav"}</c> (a file
     /// name in <c>Audio:FileOutputDirectory</c>) or <c>{"kind":"none"}</c>; checked by <see cref="AudioOutputRules"/>.
+    /// In a cluster, <c>"node"</c> names the node (<c>Cluster:NodeName</c>) that has the sound card or the folder; the
+    /// room is placed there while that node is up.
     /// </summary>
-    public sealed record AudioOutputBody(string? Kind, string? Device, string? Path);
+    public sealed record AudioOutputBody(string? Kind, string? Device, string? Path, string? Node = null);
 
     /// <summary>The configured output and what it is doing: <c>state</c> is "ok", "unavailable: …", or "refused: …" for a stored setting that breaks the rules.</summary>
-    public sealed record AudioOutputDto(string Kind, string? Device, string? Path, bool Configured, string Output, string State);
+    public sealed record AudioOutputDto(string Kind, string? Device, string? Path, bool Configured, string Output, string State, string? Node = null);
 
     public static void MapMusicApi(this WebApplication app)
     {
@@ -35,7 +37,7 @@ public static class MusicApi
 
         var api = app.MapGroup("/api");
         api.MapGet("/rooms/{roomId}/audio-output", async (string roomId, HttpContext http, IGrainFactory grains, EngineMusicPlayer music, ApiCounters counters) =>
-            await RoomExists(http, grains, roomId) ? Results.Ok(Describe(roomId, music)) : NotFound(roomId, counters));
+            await RoomExists(http, grains, roomId) ? Results.Ok(await Describe(roomId, grains, music)) : NotFound(roomId, counters));
         api.MapPut("/rooms/{roomId}/audio-output", async (string roomId, HttpContext http, IGrainFactory grains, EngineMusicPlayer music, ApiCounters counters) =>
         {
             var (body, problem) = await ReadBody<AudioOutputBody>(http, counters);
@@ -50,25 +52,38 @@ public static class MusicApi
             }
 
             var kind = body!.Kind?.Trim().ToLowerInvariant() ?? string.Empty;
-            var setting = new AudioOutputSetting(kind, kind == "alsa" ? body.Device?.Trim() ?? "default" : null, kind == "file" ? body.Path?.Trim() : null);
-            if (music.OutputRules.Check(setting) is { } error)
+            var node = string.IsNullOrWhiteSpace(body.Node) ? null : body.Node.Trim();
+            var setting = new AudioOutputSetting(kind, kind == "alsa" ? body.Device?.Trim() ?? "default" : null, kind == "file" ? body.Path?.Trim() : null, kind == "none" ? null : node);
+            var error = music.OutputRules.Check(setting);
+            if (error is null && setting.Node is { } named && !http.RequestServices.GetRequiredService<IClusterMembershipService>().CurrentSnapshot.Members.Values.Any(m => m.Name == named))
+            {
+                error = ("node", "No node of this facility has that name; give the Cluster:NodeName of the node with the sound card.");
+            }
+
+            if (error is not null)
             {
                 counters.Invalid();
                 return Results.ValidationProblem(
-                    new Dictionary<string, string[]> { [error.Field] = [error.Message] },
+                    new Dictionary<string, string[]> { [error.Value.Field] = [error.Value.Message] },
                     title: "The audio output was refused; the room's output is unchanged.");
             }
 
             music.SetOutput(roomId, setting);
-            return Results.Ok(Describe(roomId, music));
+            if (setting.Node is { } home)
+            {
+                await grains.GetGrain<IRoomGrain>(roomId).MoveToNode(home);
+            }
+
+            return Results.Ok(await Describe(roomId, grains, music));
         }).ForStaff();
     }
 
-    private static AudioOutputDto Describe(string roomId, EngineMusicPlayer music)
+    /// <summary>The setting, and what the room's player makes of it on the node the room is on (perhaps not this one).</summary>
+    private static async Task<AudioOutputDto> Describe(string roomId, IGrainFactory grains, EngineMusicPlayer music)
     {
         var setting = music.OutputOf(roomId);
-        var now = music.NowPlaying(roomId);
-        return new AudioOutputDto(setting.Kind, setting.Device, setting.Path, music.IsConfigured(roomId), now?.Output ?? "not started", now?.OutputState ?? "not started");
+        var now = (await grains.GetGrain<IRoomGrain>(roomId).GetSnapshot())?.Music?.NowPlaying;
+        return new AudioOutputDto(setting.Kind, setting.Device, setting.Path, music.IsConfigured(roomId), now?.Output ?? "not started", now?.OutputState ?? "not started", setting.Node);
     }
 
     /// <summary>Checked against the facility's room list first, so an unknown id never activates a room grain.</summary>

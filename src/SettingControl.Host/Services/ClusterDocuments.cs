@@ -53,6 +53,7 @@ public sealed class ClusterDocumentsWatcher(
     BridgeDirectory bridges,
     TasmotaDirectory tasmota,
     JsonLightDirectory jsonLights,
+    EngineMusicPlayer music,
     ILogger<ClusterDocumentsWatcher> logger) : BackgroundService
 {
     private static readonly TimeSpan Every = TimeSpan.FromSeconds(2);
@@ -70,6 +71,7 @@ public sealed class ClusterDocumentsWatcher(
                     bridges.Refresh();
                     tasmota.Refresh();
                     jsonLights.Refresh();
+                    music.ApplyStoredOutputs();
                 }
                 catch (Exception failure) when (!stoppingToken.IsCancellationRequested)
                 {

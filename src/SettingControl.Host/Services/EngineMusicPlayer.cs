@@ -6,6 +6,7 @@ using SettingControl.Audio.Playlists;
 using SettingControl.Audio.Sources;
 using SettingControl.Contracts;
 using SettingControl.Domain;
+using SettingControl.Grains.Rooms;
 
 namespace SettingControl.Host.Services;
 
@@ -15,7 +16,7 @@ namespace SettingControl.Host.Services;
 /// playlists for the API, and keeps each room's configured output (persisted in the data directory).
 /// What the engine reports as changed is queued for <see cref="MusicStatusForwarder"/> to tell the grain.
 /// </summary>
-public sealed class EngineMusicPlayer : IMusicPlayer, IPlaylistCatalog, IDisposable
+public sealed class EngineMusicPlayer : IMusicPlayer, IPlaylistCatalog, IMusicOutputNodes, IDisposable
 {
     private const string AudioOutputsFile = "audio-outputs.json";
 
@@ -23,7 +24,7 @@ public sealed class EngineMusicPlayer : IMusicPlayer, IPlaylistCatalog, IDisposa
     private readonly AudioOutputStore _outputs;
     private readonly Channel<string> _changed = Channel.CreateBounded<string>(new BoundedChannelOptions(1024) { FullMode = BoundedChannelFullMode.DropOldest });
 
-    public EngineMusicPlayer(IOptions<AudioOptions> options, IOptions<StorageOptions> storage, IHostEnvironment environment, ILoggerFactory loggers, IKeptDocuments? shared = null)
+    public EngineMusicPlayer(IOptions<AudioOptions> options, IOptions<StorageOptions> storage, IHostEnvironment environment, ILoggerFactory loggers, IKeptDocuments? shared = null, ILocalSiloDetails? self = null)
     {
         _options = options.Value;
         var directory = Path.IsPathFullyQualified(_options.PlaylistDirectory)
@@ -33,7 +34,9 @@ public sealed class EngineMusicPlayer : IMusicPlayer, IPlaylistCatalog, IDisposa
         _outputs = shared is null
             ? new AudioOutputStore(Path.Combine(storage.Value.DataDirectory, AudioOutputsFile))
             : new AudioOutputStore(shared.Open(AudioOutputsFile));
-        OutputRules = new AudioOutputRules(string.IsNullOrWhiteSpace(_options.FileOutputDirectory) ? Path.Combine(storage.Value.DataDirectory, "audio") : _options.FileOutputDirectory);
+        OutputRules = new AudioOutputRules(
+            string.IsNullOrWhiteSpace(_options.FileOutputDirectory) ? Path.Combine(storage.Value.DataDirectory, "audio") : _options.FileOutputDirectory,
+            thisNode: self?.Name);
         Engine = new MusicEngine(_options, Catalog, OutputOf, OutputRules, loggers.CreateLogger<MusicEngine>());
         Engine.StatusChanged += roomId => _changed.Writer.TryWrite(roomId);
     }
@@ -72,10 +75,33 @@ public sealed class EngineMusicPlayer : IMusicPlayer, IPlaylistCatalog, IDisposa
     /// <summary>Whether the output was set by staff (true) or is the configured default.</summary>
     public bool IsConfigured(string roomId) => _outputs.Get(roomId) is not null;
 
+    public void Release(string roomId) => Engine.Release(roomId);
+
+    public string? NodeFor(string roomId) => OutputOf(roomId).Node;
+
+    /// <summary>The rooms whose output staff put on the node of that name.</summary>
+    public IReadOnlyList<string> RoomsWithOutputOn(string node) => _outputs.RoomsOn(node);
+
     public void SetOutput(string roomId, AudioOutputSetting output)
     {
         _outputs.Set(roomId, output);
-        Engine.Room(roomId).SetOutput(output);
+        ApplyStoredOutputs();
+    }
+
+    /// <summary>
+    /// Switches every room playing here to its stored output where that changed: at once for a change made through
+    /// this node, within the cluster watcher's next read for one made through another.
+    /// </summary>
+    public void ApplyStoredOutputs()
+    {
+        foreach (var player in Engine.Players)
+        {
+            var stored = OutputOf(player.RoomId);
+            if (player.RequestedOutput != stored)
+            {
+                player.SetOutput(stored);
+            }
+        }
     }
 
     public void Dispose() => Engine.Dispose();
