@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Playwright;
 using SettingControl.Audio.Outputs;
 using SettingControl.Audio.Sources;
 using SettingControl.Contracts;
@@ -100,6 +101,35 @@ public sealed class MusicPlacementClusterTests(ITestOutputHelper output)
             TimeSpan.FromSeconds(30),
             "the room's music running on the survivor (to nowhere)");
         Assert.False(File.Exists(Path.Combine(home.DataDirectory, "audio", "room-1.wav")), "the survivor played the room out of its own output");
+
+        // The therapist's tablet, on the survivor, says so in plain words.
+        await using var browser = await Browser.LaunchAsync();
+        var page = await browser.NewTabletPageAsync();
+        await page.GotoAsync(new Uri(home.BaseUrl, "/#/").ToString());
+        await page.GetByTestId("signin-username").FillAsync("therapist");
+        await page.GetByTestId("signin-password").FillAsync(TestLogins.DemoPassword);
+        await page.GetByTestId("signin-submit").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("user-pill")).ToContainTextAsync("therapist");
+        await page.GotoAsync(new Uri(home.BaseUrl, $"/#/rooms/{RoomId}").ToString());
+        await Assertions.Expect(page.GetByTestId("music-output-state"))
+            .ToHaveTextAsync("Music is not audible: the controller the room's speakers are connected to is not running");
+        var text = await page.Locator("body").InnerTextAsync();
+        foreach (var technical in new[] { "node-a", "node-b", "unavailable:", "room-1.wav" })
+        {
+            Assert.DoesNotContain(technical, text, StringComparison.OrdinalIgnoreCase);
+        }
+
+        // Staff see which controller the room's speaker is on, though it is down.
+        var console = await browser.NewTabletPageAsync();
+        await console.GotoAsync(new Uri(home.BaseUrl, "/#/").ToString());
+        await console.GetByTestId("signin-username").FillAsync("staff");
+        await console.GetByTestId("signin-password").FillAsync(TestLogins.DemoPassword);
+        await console.GetByTestId("signin-submit").ClickAsync();
+        await Assertions.Expect(console.GetByTestId("user-pill")).ToContainTextAsync("staff");
+        await console.GotoAsync(new Uri(home.BaseUrl, "/#/staff").ToString());
+        var nodeChoice = console.GetByTestId($"room-output-node-{RoomId}");
+        await Assertions.Expect(nodeChoice).ToBeVisibleAsync();
+        await Assertions.Expect(nodeChoice).ToHaveValueAsync(awayName);
     }
 
     private static bool Loud(string path)

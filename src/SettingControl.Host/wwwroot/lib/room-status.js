@@ -9,6 +9,10 @@ export function speakersText(now) {
   if (!now) return { text: 'Music player not started', warning: false };
   const state = String(now.outputState ?? '');
   if (state.startsWith('refused')) return { text: 'Speakers off after a safety check · ask staff to choose the room\'s audio output again', warning: true };
+  // The room is on a standby controller while the one its speakers hang off is down (docs/cluster.md, Music).
+  if (state.startsWith('unavailable: the room\'s speaker is connected to another controller')) {
+    return { text: 'Music is not audible: the controller the room\'s speakers are connected to is not running', warning: true };
+  }
   if (state.startsWith('unavailable')) return { text: 'No sound output here — music is not audible; staff can choose an output', warning: true };
   if (String(now.output ?? '').startsWith('none')) return { text: 'No speakers chosen for this room', warning: false };
   return { text: 'Playing to the room\'s speakers', warning: false };

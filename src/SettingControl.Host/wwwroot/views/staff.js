@@ -45,6 +45,12 @@ export function mountStaff(main, me) {
     await guarded(rooms, async () => {
       roomList = await api('GET', '/api/rooms');
       try { playlists = await api('GET', '/api/playlists'); } catch { playlists = []; }
+      // In a cluster a sound card (or output folder) belongs to one node: staff pick which, and the room plays there.
+      let nodeNames = [];
+      try {
+        const cluster = await api('GET', '/api/cluster');
+        if (cluster.provider === 'PostgreSQL') nodeNames = [...new Set(cluster.nodes.filter((n) => n.name && n.status === 'Active').map((n) => n.name))].sort();
+      } catch { nodeNames = []; }
       const outputs = new Map(await Promise.all(roomList.map(async (r) => {
         try { return [r.roomId, await api('GET', `/api/rooms/${encodeURIComponent(r.roomId)}/audio-output`)]; } catch { return [r.roomId, null]; }
       })));
@@ -76,6 +82,10 @@ export function mountStaff(main, me) {
           value: output?.kind === 'file' ? output.path : output?.kind === 'alsa' ? output.device : '', placeholder: 'default · hw:0,0 · room-1.wav',
           title: 'ALSA: default, sysdefault, hw:N,M, plughw:N,M or a device ALSA lists. File: a name ending in .wav, written in the audio output folder.',
         });
+        const outNode = h('select', { 'aria-label': `Controller with the speaker of ${r.roomId}`, 'data-testid': `room-output-node-${r.roomId}`,
+          hidden: nodeNames.length === 0 && !output?.node, title: 'The controller the sound card or output folder is connected to; the room plays there.' },
+          h('option', { value: '' }, 'any controller'),
+          [...new Set([...nodeNames, ...(output?.node ? [output.node] : [])])].map((n) => h('option', { value: n, selected: n === output?.node }, n)));
         // A stored output that breaks the rules (older version, hand edit) plays to nothing; say so plainly.
         const refused = output?.state?.startsWith('refused: ');
         const outState = h('span', { class: refused ? 'hint output-refused' : 'hint', role: refused ? 'alert' : null, 'data-testid': `room-output-state-${r.roomId}` },
@@ -83,9 +93,12 @@ export function mountStaff(main, me) {
         const save = h('button', { class: 'btn', type: 'button', 'data-testid': `room-save-${r.roomId}`, onclick: () => guarded(rooms, async () => {
           await api('PATCH', `/api/rooms/${encodeURIComponent(r.roomId)}`, { name: name.value.trim(), maxBrightness: Number(max.value), maxMaskLight: Number(maxMask.value), defaultPlaylistId: playlist.value });
           const kind = outKind.value;
-          if (!output || kind !== output.kind || outTarget.value.trim() !== (kind === 'file' ? output.path : kind === 'alsa' ? output.device : '') || !output.configured) {
+          const node = kind === 'none' ? '' : outNode.value;
+          if (!output || kind !== output.kind || outTarget.value.trim() !== (kind === 'file' ? output.path : kind === 'alsa' ? output.device : '') || !output.configured
+              || node !== (output.node ?? '')) {
+            const where = node ? { node } : {};
             await api('PUT', `/api/rooms/${encodeURIComponent(r.roomId)}/audio-output`,
-              kind === 'file' ? { kind, path: outTarget.value.trim() } : kind === 'alsa' ? { kind, device: outTarget.value.trim() || 'default' } : { kind });
+              kind === 'file' ? { kind, path: outTarget.value.trim(), ...where } : kind === 'alsa' ? { kind, device: outTarget.value.trim() || 'default', ...where } : { kind });
           }
           await loadRooms();
         }) }, 'Save');
@@ -101,7 +114,7 @@ export function mountStaff(main, me) {
           h('td', {}, max),
           h('td', {}, maxMask),
           h('td', {}, playlist),
-          h('td', { class: 'output-cell' }, outKind, outTarget, outState),
+          h('td', { class: 'output-cell' }, outKind, outTarget, outNode, outState),
           h('td', { class: 'actions' }, save, retire));
       });
       roomsBody.replaceChildren(create, table(['Room', 'Name', 'Devices', 'Max brightness %', 'Max mask light %', 'Default playlist', 'Audio output', ''], rows, 'rooms-table'));
