@@ -32,11 +32,12 @@ public sealed class AudioOutputStore
 
     public string? FilePath => (_document as FileDocument)?.Path;
 
+    /// <summary>The room's output as last read: the cluster's row is read again by <see cref="Refresh"/>, not per call
+    /// (a room's placement and every player ask, and a database round trip each would be on their path).</summary>
     public AudioOutputSetting? Get(string roomId)
     {
         lock (_lock)
         {
-            Refresh();
             return _outputs.GetValueOrDefault(roomId);
         }
     }
@@ -46,7 +47,6 @@ public sealed class AudioOutputStore
     {
         lock (_lock)
         {
-            Refresh();
             return [.. _outputs.Where(o => o.Value.Node == node).Select(o => o.Key)];
         }
     }
@@ -56,7 +56,7 @@ public sealed class AudioOutputStore
     {
         lock (_lock)
         {
-            Refresh();
+            ReadAgain();
             var next = new Dictionary<string, AudioOutputSetting>(_outputs) { [roomId] = output };
             _version = _document.TryWrite(JsonSerializer.Serialize(next, Json), _version) ?? throw new KeptDocumentConflictException("audio-outputs.json");
             _outputs = next;
@@ -64,7 +64,15 @@ public sealed class AudioOutputStore
     }
 
     /// <summary>Takes what another node wrote; a file's version never moves, so a single node reads it once.</summary>
-    private void Refresh()
+    public void Refresh()
+    {
+        lock (_lock)
+        {
+            ReadAgain();
+        }
+    }
+
+    private void ReadAgain()
     {
         if (_document is FileDocument)
         {

@@ -81,6 +81,8 @@ public static class MusicApi
     /// <summary>The setting, and what the room's player makes of it on the node the room is on (perhaps not this one).</summary>
     private static async Task<AudioOutputDto> Describe(string roomId, IGrainFactory grains, EngineMusicPlayer music)
     {
+        // What staff read is what is stored now, even when another node changed it a moment ago.
+        music.ApplyStoredOutputs();
         var setting = music.OutputOf(roomId);
         var now = (await grains.GetGrain<IRoomGrain>(roomId).GetSnapshot())?.Music?.NowPlaying;
         return new AudioOutputDto(setting.Kind, setting.Device, setting.Path, music.IsConfigured(roomId), now?.Output ?? "not started", now?.OutputState ?? "not started", setting.Node);

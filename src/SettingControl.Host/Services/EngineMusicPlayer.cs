@@ -94,6 +94,7 @@ public sealed class EngineMusicPlayer : IMusicPlayer, IPlaylistCatalog, IMusicOu
     /// </summary>
     public void ApplyStoredOutputs()
     {
+        _outputs.Refresh();
         foreach (var player in Engine.Players)
         {
             var stored = OutputOf(player.RoomId);
