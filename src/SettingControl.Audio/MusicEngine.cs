@@ -28,6 +28,7 @@ public sealed class MusicEngine : IDisposable
     private readonly Lock _roomsLock = new();
     private readonly ManualResetEventSlim _stop = new();
     private RoomPlayer[] _rooms = [];
+    private readonly ConcurrentQueue<RoomPlayer> _retired = new();
     private Thread? _thread;
     private int _disposed;
 
@@ -87,7 +88,7 @@ public sealed class MusicEngine : IDisposable
 
     /// <summary>
     /// The room's player stops and lets go of its output: the room moved to another node, whose engine plays it now.
-    /// The render thread drops it at its next block; a later <see cref="Room"/> here starts a new player.
+    /// The render thread closes its output at its next block; a later <see cref="Room"/> here starts a new player.
     /// </summary>
     public void Release(string roomId)
     {
@@ -96,6 +97,8 @@ public sealed class MusicEngine : IDisposable
             if (_byId.TryRemove(roomId, out var player))
             {
                 player.Retire();
+                _rooms = [.. _rooms.Where(p => !ReferenceEquals(p, player))];
+                _retired.Enqueue(player);
             }
         }
     }
@@ -108,12 +111,17 @@ public sealed class MusicEngine : IDisposable
     /// <summary>Renders one block for every room and writes it to the room's output.</summary>
     public void RenderBlock()
     {
+        // Players released since the last block: no block of this one includes them, so their outputs close safely.
+        while (_retired.TryDequeue(out var retired))
+        {
+            retired.Dispose();
+        }
+
         var rooms = _rooms;
         for (var i = 0; i < rooms.Length; i++)
         {
             if (rooms[i].IsRetired)
             {
-                Drop(rooms[i]);
                 continue;
             }
 
@@ -129,17 +137,6 @@ public sealed class MusicEngine : IDisposable
         }
 
         BlocksRendered++;
-    }
-
-    /// <summary>On the render thread, so no block is being written to the output it closes.</summary>
-    private void Drop(RoomPlayer player)
-    {
-        lock (_roomsLock)
-        {
-            _rooms = [.. _rooms.Where(p => !ReferenceEquals(p, player))];
-        }
-
-        player.Dispose();
     }
 
     /// <summary>Starts the real-time render clock on its own thread.</summary>

@@ -112,7 +112,7 @@ public sealed class RoomPlayer : IDisposable
     /// <summary>The output last asked for (the render thread may not have switched to it yet).</summary>
     public AudioOutputSetting RequestedOutput => Volatile.Read(ref _requestedOutput);
 
-    /// <summary>Set by <see cref="MusicEngine.Release"/>: the render thread lets go of the output and drops the player.</summary>
+    /// <summary>Set by <see cref="MusicEngine.Release"/>: the player renders no more; the render thread closes its output.</summary>
     public bool IsRetired => _retired;
 
     internal void Retire() => _retired = true;

@@ -22,6 +22,7 @@ namespace SettingControl.Grains;
 public sealed class RoomGrain : Grain, IRoomGrain, IGrainMigrationParticipant
 {
     private const string WatchersKey = "watchers";
+    private const string DevicesKey = "devices";
 
     /// <summary>Observers must re-subscribe within this time; the host's bridge refreshes well before.</summary>
     public static readonly TimeSpan ObserverExpiry = TimeSpan.FromMinutes(2);
@@ -174,6 +175,13 @@ public sealed class RoomGrain : Grain, IRoomGrain, IGrainMigrationParticipant
 
     public Task MoveToNode(string node)
     {
+        // A room running ahead of its storage (a Lights up not yet saved) stays: what it holds unsaved lives in this
+        // activation and this node's latch. The node asks again in 10 s.
+        if (_storage.Problem is not null)
+        {
+            return Task.CompletedTask;
+        }
+
         var here = ServiceProvider.GetRequiredService<ILocalSiloDetails>().SiloAddress;
         if (ClusterNodes.ActiveNamed(ServiceProvider.GetRequiredService<IClusterMembershipService>(), node) is { } there && !there.Equals(here))
         {
@@ -196,12 +204,22 @@ public sealed class RoomGrain : Grain, IRoomGrain, IGrainMigrationParticipant
         return Task.CompletedTask;
     }
 
-    // The state travels by itself (persistent state takes part in a move); the watchers are carried here, so every
-    // tablet watching the room hears it from its new node at once rather than at its next renewal.
-    void IGrainMigrationParticipant.OnDehydrate(IDehydrationContext context) => context.TryAddValue(WatchersKey, _watchers.All);
+    // The state travels by itself (persistent state takes part in a move). Carried here: the watchers, so every
+    // tablet watching the room hears it from its new node at once rather than at its next renewal; and what the
+    // devices last said (availability, levels, capabilities), which they would not say again for a move.
+    void IGrainMigrationParticipant.OnDehydrate(IDehydrationContext context)
+    {
+        context.TryAddValue(WatchersKey, _watchers.All);
+        context.TryAddValue(DevicesKey, _liveDevices.Carried());
+    }
 
     void IGrainMigrationParticipant.OnRehydrate(IRehydrationContext context)
     {
+        if (context.TryGetValue<string>(DevicesKey, out var devices) && devices is not null)
+        {
+            _liveDevices.TakeCarried(devices);
+        }
+
         if (context.TryGetValue<IRoomObserver[]>(WatchersKey, out var watchers) && watchers is not null)
         {
             foreach (var watcher in watchers)

@@ -162,6 +162,23 @@ internal sealed class RoomDevices
             return new DeviceActualDto(d.DeviceId, (live?.Availability ?? DeviceAvailability.Unknown).ToWire(), live?.Actual.ToDto());
         }).ToArray();
 
+    /// <summary>
+    /// What the devices said, for the room's move to another node: a move subscribes to nothing, so no device says it
+    /// again (its availability is a retained message it sends once). The flap guard's short memory is not carried.
+    /// </summary>
+    public string Carried() => System.Text.Json.JsonSerializer.Serialize(_live, Contracts.Storage.StoredStateJson.Options);
+
+    public void TakeCarried(string carried)
+    {
+        if (System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, LiveDevice>>(carried, Contracts.Storage.StoredStateJson.Options) is { } live)
+        {
+            foreach (var (deviceId, device) in live)
+            {
+                _live[deviceId] = device;
+            }
+        }
+    }
+
     private LiveDevice Live(string deviceId)
     {
         if (!_live.TryGetValue(deviceId, out var live))
@@ -174,7 +191,7 @@ internal sealed class RoomDevices
     }
 }
 
-/// <summary>What the room knows about one device from the device itself (not persisted).</summary>
+/// <summary>What the room knows about one device from the device itself (not persisted; carried when the room moves).</summary>
 internal sealed class LiveDevice
 {
     public DeviceAvailability Availability { get; set; } = DeviceAvailability.Unknown;

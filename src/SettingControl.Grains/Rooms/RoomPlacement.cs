@@ -52,8 +52,11 @@ public sealed class RoomPlacementDirector(IClusterMembershipService membership, 
 public static class ClusterNodes
 {
     /// <summary>The active node of that name (<c>Cluster:NodeName</c>), or null when none is up.</summary>
+    /// <remarks>A node that restarted may still be listed as active under its old generation for a few seconds: the newest wins.</remarks>
     public static SiloAddress? ActiveNamed(IClusterMembershipService membership, string name) =>
-        membership.CurrentSnapshot.Members.Values.FirstOrDefault(m => m.Status == SiloStatus.Active && string.Equals(m.Name, name, StringComparison.Ordinal))?.SiloAddress;
+        membership.CurrentSnapshot.Members.Values
+            .Where(m => m.Status == SiloStatus.Active && string.Equals(m.Name, name, StringComparison.Ordinal))
+            .MaxBy(m => m.SiloAddress.Generation)?.SiloAddress;
 }
 
 public static class RoomGrainSilo

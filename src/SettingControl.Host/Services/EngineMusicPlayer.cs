@@ -24,7 +24,7 @@ public sealed class EngineMusicPlayer : IMusicPlayer, IPlaylistCatalog, IMusicOu
     private readonly AudioOutputStore _outputs;
     private readonly Channel<string> _changed = Channel.CreateBounded<string>(new BoundedChannelOptions(1024) { FullMode = BoundedChannelFullMode.DropOldest });
 
-    public EngineMusicPlayer(IOptions<AudioOptions> options, IOptions<StorageOptions> storage, IHostEnvironment environment, ILoggerFactory loggers, IKeptDocuments? shared = null, ILocalSiloDetails? self = null)
+    public EngineMusicPlayer(IOptions<AudioOptions> options, IOptions<StorageOptions> storage, IHostEnvironment environment, ILoggerFactory loggers, IKeptDocuments? shared = null, ILocalSiloDetails? self = null, IConfiguration? configuration = null)
     {
         _options = options.Value;
         var directory = Path.IsPathFullyQualified(_options.PlaylistDirectory)
@@ -36,7 +36,8 @@ public sealed class EngineMusicPlayer : IMusicPlayer, IPlaylistCatalog, IMusicOu
             : new AudioOutputStore(shared.Open(AudioOutputsFile));
         OutputRules = new AudioOutputRules(
             string.IsNullOrWhiteSpace(_options.FileOutputDirectory) ? Path.Combine(storage.Value.DataDirectory, "audio") : _options.FileOutputDirectory,
-            thisNode: self?.Name);
+            // Only a cluster's nodes tell their outputs apart: a single node plays whatever it stores, whatever its name.
+            thisNode: configuration is not null && ClusterProviders.IsPostgreSql(configuration) ? self?.Name : null);
         Engine = new MusicEngine(_options, Catalog, OutputOf, OutputRules, loggers.CreateLogger<MusicEngine>());
         Engine.StatusChanged += roomId => _changed.Writer.TryWrite(roomId);
     }
@@ -94,16 +95,22 @@ public sealed class EngineMusicPlayer : IMusicPlayer, IPlaylistCatalog, IMusicOu
     /// </summary>
     public void ApplyStoredOutputs()
     {
-        _outputs.Refresh();
-        foreach (var player in Engine.Players)
+        // One at a time: the watcher's tick and staff's requests must not both switch a player (closing and reopening its output twice).
+        lock (_applying)
         {
-            var stored = OutputOf(player.RoomId);
-            if (player.RequestedOutput != stored)
+            _outputs.Refresh();
+            foreach (var player in Engine.Players)
             {
-                player.SetOutput(stored);
+                var stored = OutputOf(player.RoomId);
+                if (player.RequestedOutput != stored)
+                {
+                    player.SetOutput(stored);
+                }
             }
         }
     }
+
+    private readonly Lock _applying = new();
 
     public void Dispose() => Engine.Dispose();
 }
