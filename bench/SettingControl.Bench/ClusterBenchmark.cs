@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using SettingControl.Host.Api;
-using SettingControl.Storage.Postgres;
 using SettingControl.Testing;
 
 namespace SettingControl.Bench;
@@ -20,16 +19,12 @@ public static class ClusterBenchmark
         var postgres = await PostgresServer.SharedAsync();
         foreach (var nodeCount in new[] { 1, 2 })
         {
-            var database = await postgres.NewDatabaseAsync();
-            await PostgresSchema.MigrateAsync(database);
+            var database = await postgres.NewMigratedDatabaseAsync();
             var accounts = new BrokerAccounts(rooms: 0);
             var gatewayPassword = accounts.Store.IssueGateway("bench-devices");
             await using var mosquitto = await MosquittoBroker.StartAsync(accounts);
             var broker = new BenchBroker(mosquitto.Port, "bench-devices", gatewayPassword, accounts.Controller.Username, accounts.Controller.Password);
-            var settings = accounts.ExternalBrokerSettings();
-            settings["Mqtt:Port"] = mosquitto.Port.ToString();
-            settings["Cluster:Provider"] = "PostgreSQL";
-            settings["ConnectionStrings:SettingControl"] = database;
+            var settings = accounts.ClusterNodeSettings(mosquitto.Port, database);
             settings["Simulation:Rooms"] = sizes.ClusterRooms.ToString();
             settings["Simulation:RunDevices"] = "false";
             settings["Simulation:ProvisionCredentials"] = "false";

@@ -96,7 +96,6 @@ public sealed class MusicEngine : IDisposable
         {
             if (_byId.TryRemove(roomId, out var player))
             {
-                player.Retire();
                 _rooms = [.. _rooms.Where(p => !ReferenceEquals(p, player))];
                 _retired.Enqueue(player);
             }
@@ -111,7 +110,8 @@ public sealed class MusicEngine : IDisposable
     /// <summary>Renders one block for every room and writes it to the room's output.</summary>
     public void RenderBlock()
     {
-        // Players released since the last block: no block of this one includes them, so their outputs close safely.
+        // Players released since the last block: this block's list no longer has them (a block under way when one
+        // was released rendered it once more, to its still-open output), so their outputs close safely here.
         while (_retired.TryDequeue(out var retired))
         {
             retired.Dispose();
@@ -120,11 +120,6 @@ public sealed class MusicEngine : IDisposable
         var rooms = _rooms;
         for (var i = 0; i < rooms.Length; i++)
         {
-            if (rooms[i].IsRetired)
-            {
-                continue;
-            }
-
             try
             {
                 rooms[i].Render();

@@ -29,7 +29,6 @@ public sealed class RoomPlayer : IDisposable
     private readonly long _statusEveryFrames;
     private AudioOutputSetting _outputSetting;
     private AudioOutputSetting _requestedOutput;
-    private volatile bool _retired;
     private string _stateBeforeOpening;
     private IAudioOutput? _output;
     private string? _outputState;
@@ -111,11 +110,6 @@ public sealed class RoomPlayer : IDisposable
 
     /// <summary>The output last asked for (the render thread may not have switched to it yet).</summary>
     public AudioOutputSetting RequestedOutput => Volatile.Read(ref _requestedOutput);
-
-    /// <summary>Set by <see cref="MusicEngine.Release"/>: the player renders no more; the render thread closes its output.</summary>
-    public bool IsRetired => _retired;
-
-    internal void Retire() => _retired = true;
 
     public MusicNowPlaying NowPlaying()
     {

@@ -84,8 +84,7 @@ public sealed class ClusterDatabaseTests(ITestOutputHelper output)
     [Fact]
     public async Task A_node_on_PostgreSQL_and_Mosquitto_drives_the_room_and_keeps_every_acknowledged_change_across_a_restart()
     {
-        var database = await (await PostgresServer.SharedAsync()).NewDatabaseAsync();
-        await PostgresSchema.MigrateAsync(database);
+        var database = await (await PostgresServer.SharedAsync()).NewMigratedDatabaseAsync();
         var accounts = new BrokerAccounts(rooms: 1);
         await using var mosquitto = await MosquittoBroker.StartAsync(accounts);
         await using var fleet = new SettingControl.FirmwareSim.DeviceFleet(accounts.Devices(1, mosquitto.Port));
@@ -132,8 +131,7 @@ public sealed class ClusterDatabaseTests(ITestOutputHelper output)
     [Fact]
     public async Task Broker_logins_issued_through_two_nodes_are_both_kept_and_a_write_from_an_old_version_is_refused()
     {
-        var database = await (await PostgresServer.SharedAsync()).NewDatabaseAsync();
-        await PostgresSchema.MigrateAsync(database);
+        var database = await (await PostgresServer.SharedAsync()).NewMigratedDatabaseAsync();
         await using var source = NpgsqlDataSource.Create(database);
         var documents = new SettingControl.Host.Services.ClusterDocuments(source);
         var onA = new SettingControl.Mqtt.Security.MqttAccountStore(documents.Open("mqtt-accounts.json"), ["controller"], iterations: 1000);

@@ -6,7 +6,6 @@ using SettingControl.Audio.Outputs;
 using SettingControl.Audio.Sources;
 using SettingControl.Contracts;
 using SettingControl.Integration.Tests.Infrastructure;
-using SettingControl.Storage.Postgres;
 using Xunit.Abstractions;
 
 namespace SettingControl.Integration.Tests;
@@ -23,14 +22,10 @@ public sealed class MusicPlacementClusterTests(ITestOutputHelper output)
     [Fact]
     public async Task A_room_plays_on_the_node_of_its_audio_output_and_never_out_of_another()
     {
-        var database = await (await PostgresServer.SharedAsync()).NewDatabaseAsync();
-        await PostgresSchema.MigrateAsync(database);
+        var database = await (await PostgresServer.SharedAsync()).NewMigratedDatabaseAsync();
         var accounts = new BrokerAccounts(rooms: 1);
         await using var mosquitto = await MosquittoBroker.StartAsync(accounts);
-        var settings = accounts.ExternalBrokerSettings();
-        settings["Mqtt:Port"] = mosquitto.Port.ToString();
-        settings["Cluster:Provider"] = "PostgreSQL";
-        settings["ConnectionStrings:SettingControl"] = database;
+        var settings = accounts.ClusterNodeSettings(mosquitto.Port, database);
         settings["Simulation:Rooms"] = "1";
         settings["Simulation:RunDevices"] = "false";
         settings["Audio:DefaultOutput"] = "none";
@@ -104,12 +99,7 @@ public sealed class MusicPlacementClusterTests(ITestOutputHelper output)
 
         // The therapist's tablet, on the survivor, says so in plain words.
         await using var browser = await Browser.LaunchAsync();
-        var page = await browser.NewTabletPageAsync();
-        await page.GotoAsync(new Uri(home.BaseUrl, "/#/").ToString());
-        await page.GetByTestId("signin-username").FillAsync("therapist");
-        await page.GetByTestId("signin-password").FillAsync(TestLogins.DemoPassword);
-        await page.GetByTestId("signin-submit").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("user-pill")).ToContainTextAsync("therapist");
+        var page = await SignedInPageAsync(browser, home, "therapist");
         await page.GotoAsync(new Uri(home.BaseUrl, $"/#/rooms/{RoomId}").ToString());
         await Assertions.Expect(page.GetByTestId("music-output-state"))
             .ToHaveTextAsync("Music is not audible: the controller the room's speakers are connected to is not running");
@@ -120,16 +110,22 @@ public sealed class MusicPlacementClusterTests(ITestOutputHelper output)
         }
 
         // Staff see which controller the room's speaker is on, though it is down.
-        var console = await browser.NewTabletPageAsync();
-        await console.GotoAsync(new Uri(home.BaseUrl, "/#/").ToString());
-        await console.GetByTestId("signin-username").FillAsync("staff");
-        await console.GetByTestId("signin-password").FillAsync(TestLogins.DemoPassword);
-        await console.GetByTestId("signin-submit").ClickAsync();
-        await Assertions.Expect(console.GetByTestId("user-pill")).ToContainTextAsync("staff");
+        var console = await SignedInPageAsync(browser, home, "staff");
         await console.GotoAsync(new Uri(home.BaseUrl, "/#/staff").ToString());
         var nodeChoice = console.GetByTestId($"room-output-node-{RoomId}");
         await Assertions.Expect(nodeChoice).ToBeVisibleAsync();
         await Assertions.Expect(nodeChoice).ToHaveValueAsync(awayName);
+    }
+
+    private static async Task<IPage> SignedInPageAsync(Browser browser, NodeProcess node, string username)
+    {
+        var page = await browser.NewTabletPageAsync();
+        await page.GotoAsync(new Uri(node.BaseUrl, "/#/").ToString());
+        await page.GetByTestId("signin-username").FillAsync(username);
+        await page.GetByTestId("signin-password").FillAsync(TestLogins.DemoPassword);
+        await page.GetByTestId("signin-submit").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("user-pill")).ToContainTextAsync(username);
+        return page;
     }
 
     private static bool Loud(string path)

@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.SignalR.Client;
 using SettingControl.Contracts;
 using SettingControl.FirmwareSim;
 using SettingControl.Integration.Tests.Infrastructure;
-using SettingControl.Storage.Postgres;
 using Xunit.Abstractions;
 
 namespace SettingControl.Integration.Tests;
@@ -23,16 +22,12 @@ public sealed class TwoNodeClusterTests(ITestOutputHelper output)
     [Fact]
     public async Task Either_node_drives_the_room_and_a_kill_9_of_its_node_mid_fade_loses_nothing()
     {
-        var database = await (await PostgresServer.SharedAsync()).NewDatabaseAsync();
-        await PostgresSchema.MigrateAsync(database);
+        var database = await (await PostgresServer.SharedAsync()).NewMigratedDatabaseAsync();
         var accounts = new BrokerAccounts(rooms: 1);
         await using var mosquitto = await MosquittoBroker.StartAsync(accounts);
         await using var fleet = new DeviceFleet(accounts.Devices(1, mosquitto.Port));
         await fleet.StartAllAsync();
-        var settings = accounts.ExternalBrokerSettings();
-        settings["Mqtt:Port"] = mosquitto.Port.ToString();
-        settings["Cluster:Provider"] = "PostgreSQL";
-        settings["ConnectionStrings:SettingControl"] = database;
+        var settings = accounts.ClusterNodeSettings(mosquitto.Port, database);
         settings["Simulation:Rooms"] = "0";
 
         using var a = NodeProcess.Start("A", settings);

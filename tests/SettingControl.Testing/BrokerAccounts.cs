@@ -52,6 +52,16 @@ public sealed class BrokerAccounts
         ["Mqtt:Password"] = Controller.Password,
     };
 
+    /// <summary>Settings for a node of a PostgreSQL cluster on <paramref name="database"/> and the Mosquitto on <paramref name="mqttPort"/>.</summary>
+    public Dictionary<string, string> ClusterNodeSettings(int mqttPort, string database)
+    {
+        var settings = ExternalBrokerSettings();
+        settings["Mqtt:Port"] = mqttPort.ToString();
+        settings["Cluster:Provider"] = "PostgreSQL";
+        settings["ConnectionStrings:SettingControl"] = database;
+        return settings;
+    }
+
     public IReadOnlyList<SimulatedDeviceOptions> Devices(int rooms, int port) =>
         SimulatedFacility.ForRooms(rooms, "127.0.0.1", port, credentials: CredentialsOf);
 }

@@ -48,6 +48,14 @@ public sealed class PostgresServer
             : new NpgsqlConnectionStringBuilder(_adminConnectionString) { Database = name }.ConnectionString;
     }
 
+    /// <summary>A database of its own with the schema <c>migrate</c> applies, as a cluster's nodes expect it.</summary>
+    public async Task<string> NewMigratedDatabaseAsync()
+    {
+        var database = await NewDatabaseAsync();
+        await SettingControl.Storage.Postgres.PostgresSchema.MigrateAsync(database);
+        return database;
+    }
+
     private string ConnectionString(string database) =>
         $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Pooling=true;Timeout=10;Command Timeout=30";
 
