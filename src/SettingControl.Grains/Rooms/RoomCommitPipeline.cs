@@ -8,9 +8,9 @@ namespace SettingControl.Grains.Rooms;
 
 /// <summary>
 /// Commits what the room's domain decided (a <see cref="RoomChange"/>): counts it and journals its record events,
-/// stores it before the caller hears back (a refused write drops the change with its events), sends it to the devices
-/// and the player, tells watchers and keeps the room's clock running. A safety action (Lights up) goes to the devices
-/// first and is kept even when storage refuses it.
+/// stores it before the caller hears back (a refused write drops the change with its events and puts the devices
+/// back), sends it to the devices while the write commits and to the player once stored, tells watchers and keeps the
+/// room's clock running. A safety action (Lights up) goes to the devices first and is kept even when storage refuses it.
 /// </summary>
 internal sealed class RoomCommitPipeline
 {
@@ -119,14 +119,36 @@ internal sealed class RoomCommitPipeline
                 _logger.LogError("Room {RoomId}: Lights up reached the devices but could not be stored ({Reason}); retrying every second", _roomId, _storage.Problem);
             }
         }
-        else
+        else if (_storage.LastWriteFailed && (change.StateChanged || change.Events.Count > 0))
         {
-            if (change.StateChanged || change.Events.Count > 0)
+            // Storage is failing: store first, so the devices never hear a change that is refused.
+            await _storage.WriteOrReload();
+            await Apply(change, now);
+        }
+        else if (change.StateChanged || change.Events.Count > 0)
+        {
+            // The devices hear the change while its write commits (the write is the slowest step of a command); the
+            // caller still hears back only once it is stored. A write that fails reloads the room, and the devices
+            // are put back where the stored room has them. The player waits for the write: a skipped track cannot
+            // be put back.
+            var stored = _storage.WriteOrReload();
+            await ApplyToDevices(change, now);
+            try
             {
-                await _storage.WriteOrReload();
+                await stored;
+            }
+            catch (StorageUnavailableException)
+            {
+                await ApplyToDevices(change, now);
+                throw;
             }
 
-            await Apply(change, now);
+            ApplyToPlayer(change);
+        }
+        else
+        {
+            await ApplyToDevices(change, now);
+            ApplyToPlayer(change);
         }
 
         _published();
@@ -213,6 +235,13 @@ internal sealed class RoomCommitPipeline
     /// <summary>Sends what the change moved to the devices and the player.</summary>
     private async Task Apply(RoomChange change, DateTimeOffset now)
     {
+        await ApplyToDevices(change, now);
+        ApplyToPlayer(change);
+    }
+
+    /// <summary>Sends the room's light program (as the room holds it now) to the kinds of device the change moved.</summary>
+    private async Task ApplyToDevices(RoomChange change, DateTimeOffset now)
+    {
         if (change.LightsChanged)
         {
             await _output.SendProgram(Room.Lights, DeviceKind.Light, now);
@@ -222,7 +251,10 @@ internal sealed class RoomCommitPipeline
         {
             await _output.SendProgram(Room.Lights, DeviceKind.Mask, now);
         }
+    }
 
+    private void ApplyToPlayer(RoomChange change)
+    {
         if (change.MusicChanged)
         {
             _music.Apply(_roomId, Room.Music, Room.MusicDucked);

@@ -54,6 +54,12 @@ internal sealed class RoomStorage
     public string? Problem { get; private set; }
 
     /// <summary>
+    /// True after a write of this room failed, until one succeeds. While storage fails, a change is stored before the
+    /// devices hear it, so a light does not jump to every refused level and back.
+    /// </summary>
+    public bool LastWriteFailed { get; private set; }
+
+    /// <summary>
     /// Writes the state with its journal entries. If the write fails, the state is read back from storage, so the
     /// grain never runs ahead of what storage holds (the change and its record events are dropped together); if even
     /// that fails the activation is dropped and the next call reloads. Throws with the plain reason.
@@ -132,7 +138,17 @@ internal sealed class RoomStorage
     private async Task Write()
     {
         var carried = _state.State.UnsavedEntries.Count;
-        await _state.WriteStateAsync();
+        try
+        {
+            await _state.WriteStateAsync();
+        }
+        catch
+        {
+            LastWriteFailed = true;
+            throw;
+        }
+
+        LastWriteFailed = false;
         _state.State.ForgetSaved(carried);
     }
 }
