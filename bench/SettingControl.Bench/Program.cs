@@ -3,6 +3,12 @@ using System.Runtime.InteropServices;
 using SettingControl.Bench;
 
 // dotnet run -c Release --project bench/SettingControl.Bench -- <scenario> [--smoke] [--write docs/benchmarks.md]
+if (args is ["relay", var relayHttpPort, var relayMqttPort])
+{
+    // The outside-process scenario's floor, started by the benchmark as a process of its own.
+    return await Relay.RunAsync(int.Parse(relayHttpPort), int.Parse(relayMqttPort));
+}
+
 var scenario = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "help";
 var smoke = args.Contains("--smoke");
 var write = Array.IndexOf(args, "--write") is var w and >= 0 && w + 1 < args.Length ? args[w + 1] : null;
@@ -15,6 +21,9 @@ switch (scenario)
 {
     case "latency":
         await Scenarios.LatencyAsync(report, sizes);
+        break;
+    case "outside":
+        await OutsideBenchmark.RunAsync(report, sizes);
         break;
     case "ingest":
         await Scenarios.IngestAsync(report, sizes, smoke ? 5 : 1000);
@@ -37,6 +46,7 @@ switch (scenario)
         break;
     case "all":
         await Scenarios.LatencyAsync(report, sizes);
+        await OutsideBenchmark.RunAsync(report, sizes);
         await Scenarios.IngestAsync(report, sizes, smoke ? 5 : 1000);
         await Scenarios.FanoutAsync(report, sizes);
         await LightsUpBenchmark.RunAsync(report, sizes.LightsUpRooms, sizes.Samples);
@@ -46,7 +56,7 @@ switch (scenario)
         AudioBenchmark.Run(report, smoke);
         break;
     default:
-        Console.WriteLine("usage: SettingControl.Bench <latency|ingest|fanout|scale|lights-up|cluster|audio|all> [--smoke] [--write docs/benchmarks.md]");
+        Console.WriteLine("usage: SettingControl.Bench <latency|outside|ingest|fanout|scale|lights-up|cluster|audio|all> [--smoke] [--write docs/benchmarks.md]");
         return scenario == "help" ? 0 : 2;
 }
 
