@@ -182,6 +182,7 @@ public static class HostingExtensions
         app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous();
         app.MapRoomApi();
         app.MapSessionApi();
+        app.MapFacilityLightsUpApi();
         app.MapProvisioningApi();
         app.MapMusicApi();
         app.MapBridgesApi();

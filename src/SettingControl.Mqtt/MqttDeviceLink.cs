@@ -29,7 +29,7 @@ public sealed class MqttDeviceLink : BackgroundService, IDeviceCommands, IDevice
     /// </summary>
     public const int InboundQueueCapacity = 256;
 
-    private const int MaxPublishesInFlight = 64;
+    private const int MaxPublishesInFlight = 256;
 
     private readonly MqttOptions _options;
     private readonly ControllerAccount _account;

@@ -53,6 +53,10 @@ public sealed class KnownRooms(IGrainFactory grains, IConfiguration config) : IH
 
     private long _loadedAt = Stopwatch.GetTimestamp();
 
+    /// <summary>Every room of the facility; in a cluster read from the registry anew, since another node may have made one.</summary>
+    public async ValueTask<IReadOnlySet<string>> AllAsync() =>
+        _clustered ? await LoadAsync(onlyIfMissing: false) : _rooms ?? await LoadAsync(onlyIfMissing: true);
+
     /// <summary>Reads the registry again; call after it changed, before answering, so the next request sees the change.</summary>
     public Task RefreshAsync() => LoadAsync(onlyIfMissing: false);
 

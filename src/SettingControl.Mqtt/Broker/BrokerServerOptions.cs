@@ -8,6 +8,9 @@ namespace SettingControl.Mqtt.Broker;
 /// <summary>Where the embedded broker listens, and whether over TLS.</summary>
 internal static class BrokerServerOptions
 {
+    /// <summary>Messages the broker holds for one slow client before it drops the oldest.</summary>
+    public const int MaxPendingMessagesPerClient = 20_000;
+
     /// <summary>One IPv4 endpoint: plain, or TLS only (no plain endpoint) when a certificate is given.</summary>
     public static MqttServerOptions For(IPAddress address, int port, X509Certificate2? certificate)
     {
@@ -36,6 +39,11 @@ internal static class BrokerServerOptions
         // A device that goes silent without a goodbye (cable pulled) is declared offline 1.5 keep-alives after its
         // last packet; checking every 100 ms instead of MQTTnet's default keeps that close to the MQTT rule.
         options.KeepAliveOptions.MonitorInterval = TimeSpan.FromMilliseconds(100);
+
+        // A gateway (a Zigbee2MQTT bridge, a device double) is one client for every device behind it: a facility-wide
+        // Lights up queues a set per device for it at once. MQTTnet's default (250, dropping the oldest) would lose
+        // Lights up for all but the last 250 bulbs of a large bridge.
+        options.MaxPendingMessagesPerClient = MaxPendingMessagesPerClient;
         return options;
     }
 
