@@ -18,7 +18,8 @@ namespace SettingControl.Mqtt;
 /// after every connect it re-subscribes (<see cref="LinkSubscriptions"/>), which makes the broker re-deliver every
 /// device's retained announce/availability/state. Incoming messages are parsed on the receive thread, by the device
 /// convention that owns their topic (<see cref="DeviceConventionRegistry"/>), and handed to the grains by
-/// <see cref="InboundRouter"/>; outgoing commands go through a coalescing queue that survives disconnects.
+/// <see cref="InboundRouter"/>; outgoing commands go through a coalescing queue that survives disconnects and are
+/// published by <see cref="CommandPublisher"/>.
 /// </summary>
 public sealed class MqttDeviceLink : BackgroundService, IDeviceCommands, IDeviceLinkStatus
 {
@@ -28,8 +29,6 @@ public sealed class MqttDeviceLink : BackgroundService, IDeviceCommands, IDevice
     /// minutes; when full, the oldest message is dropped and counted, since the newest says what is true now.
     /// </summary>
     public const int InboundQueueCapacity = 256;
-
-    private const int MaxPublishesInFlight = 256;
 
     private readonly MqttOptions _options;
     private readonly ControllerAccount _account;
@@ -41,7 +40,7 @@ public sealed class MqttDeviceLink : BackgroundService, IDeviceCommands, IDevice
     private readonly PendingCommands _outgoing = new();
     private readonly InboundRouter _inbound;
     private readonly LinkSubscriptions _subscriptions;
-    private readonly SemaphoreSlim _inFlight = new(MaxPublishesInFlight);
+    private readonly CommandPublisher _publisher;
     private readonly string _commandIdPrefix = Guid.NewGuid().ToString("N")[..8];
     private long _commandCounter;
     private bool _wasConnected;
@@ -68,6 +67,7 @@ public sealed class MqttDeviceLink : BackgroundService, IDeviceCommands, IDevice
         _metrics.ObserveLink(() => _client.IsConnected ? 1 : 0);
         _inbound = new InboundRouter(grains, metrics, time, logger, InboundQueueCapacity, ownership);
         _subscriptions = new LinkSubscriptions(_client, conventions, logger);
+        _publisher = new CommandPublisher(_client, _outgoing, conventions, metrics, time, logger);
     }
 
     public bool IsConnected => _client.IsConnected;
@@ -107,7 +107,7 @@ public sealed class MqttDeviceLink : BackgroundService, IDeviceCommands, IDevice
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var workers = new List<Task>(_inbound.StartWorkers(stoppingToken)) { PublishLoopAsync(stoppingToken) };
+        var workers = new List<Task>(_inbound.StartWorkers(stoppingToken)) { _publisher.RunAsync(stoppingToken) };
         try
         {
             await ConnectionLoopAsync(stoppingToken);
@@ -255,140 +255,6 @@ public sealed class MqttDeviceLink : BackgroundService, IDeviceCommands, IDevice
             _metrics.MessageIn("rejected");
             _metrics.Dropped(DropReason.InvalidJson);
             _logger.LogWarning(ex, "Unexpected failure parsing a device message");
-        }
-    }
-
-    private async Task PublishLoopAsync(CancellationToken stoppingToken)
-    {
-        try
-        {
-            while (true)
-            {
-                // Nothing is taken from the queue while the link is down: a command waiting there is still coalesced with
-                // newer ones for its device, whereas one held here would be published stale (and, if it was the retry of
-                // a publish the device had already received, under the same id a second time).
-                while (!_client.IsConnected)
-                {
-                    await Task.Delay(TimeSpan.FromMilliseconds(20), _time, stoppingToken);
-                }
-
-                if (await _outgoing.TakeAsync(stoppingToken) is not { } pending)
-                {
-                    return;
-                }
-
-                if (!_client.IsConnected)
-                {
-                    _outgoing.Requeue(pending);
-                    continue;
-                }
-
-                await _inFlight.WaitAsync(stoppingToken);
-                _ = PublishAsync(pending, stoppingToken);
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
-
-    private async Task PublishAsync(PendingCommand pending, CancellationToken stoppingToken)
-    {
-        try
-        {
-            if (pending.Group is not null)
-            {
-                await PublishGroupAsync(pending, stoppingToken);
-                return;
-            }
-
-            if (_conventions.BuildCommand(pending.Command, pending.CommandId) is not { } built)
-            {
-                _metrics.Dropped(DropReason.UnknownDevice);
-                _logger.LogDebug("No convention can address device {DeviceId} now; command {CommandId} dropped", pending.Command.DeviceId, pending.CommandId);
-                return;
-            }
-
-            var (topic, payload) = (built.Topic, built.Payload);
-            var message = new MqttApplicationMessageBuilder()
-                .WithTopic(topic)
-                .WithPayload(payload)
-                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-                .Build();
-            var result = await _client.PublishAsync(message, stoppingToken);
-            if (result.IsSuccess)
-            {
-                _metrics.CommandOut(pending.Command.Kind == DeviceKind.Mask ? "mask" : "light", _time.GetElapsedTime(pending.AcceptedAt));
-            }
-            else
-            {
-                _logger.LogWarning("Publishing to {Topic} failed: {Reason}; will retry", topic, result.ReasonCode);
-                _outgoing.Requeue(pending);
-            }
-        }
-        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-        {
-            // Typically the connection dropped mid-publish: keep the command for the next connection.
-            _logger.LogDebug(ex, "Publish of command {CommandId} failed; will retry", pending.CommandId);
-            _outgoing.Requeue(pending);
-        }
-        catch (Exception)
-        {
-        }
-        finally
-        {
-            _inFlight.Release();
-        }
-    }
-
-    /// <summary>
-    /// One broadcast for a group, while it is still every member's newest command; otherwise, and when the publish
-    /// fails, the members that still need it get their own commands.
-    /// </summary>
-    private async Task PublishGroupAsync(PendingCommand pending, CancellationToken stoppingToken)
-    {
-        var members = _outgoing.MembersStillNewest(pending);
-        if (members.Count < pending.Group!.Commands.Count)
-        {
-            SendOneByOne(members);
-            return;
-        }
-
-        var message = new MqttApplicationMessageBuilder()
-            .WithTopic(pending.Group.Request.Topic)
-            .WithPayload(pending.Group.Request.Payload)
-            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-            .Build();
-        bool published;
-        try
-        {
-            published = (await _client.PublishAsync(message, stoppingToken)).IsSuccess;
-        }
-        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-        {
-            _logger.LogDebug(ex, "Publish of group command {CommandId} failed; its members get their own", pending.CommandId);
-            published = false;
-        }
-
-        if (!published)
-        {
-            SendOneByOne(members);
-            return;
-        }
-
-        _metrics.GroupCommandOut();
-        var elapsed = _time.GetElapsedTime(pending.AcceptedAt);
-        foreach (var member in members)
-        {
-            _metrics.CommandOut(member.Command.Kind == DeviceKind.Mask ? "mask" : "light", elapsed);
-        }
-    }
-
-    private void SendOneByOne(IReadOnlyList<PendingCommand> members)
-    {
-        foreach (var member in members)
-        {
-            _outgoing.Requeue(member);
         }
     }
 }
