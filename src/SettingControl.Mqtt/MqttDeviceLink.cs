@@ -77,6 +77,7 @@ public sealed class MqttDeviceLink : BackgroundService, IDeviceCommands, IDevice
     public ValueTask SendAsync(DeviceCommand command, CancellationToken cancellationToken = default)
     {
         _outgoing.Enqueue(command, NextCommandId(), _time.GetTimestamp());
+        _publisher.PublishNow();
         return ValueTask.CompletedTask;
     }
 
@@ -98,6 +99,11 @@ public sealed class MqttDeviceLink : BackgroundService, IDeviceCommands, IDevice
             {
                 _outgoing.Enqueue(command, NextCommandId(), acceptedAt);
             }
+        }
+
+        for (var i = 0; i < groups.Count + commands.Count; i++)
+        {
+            _publisher.PublishNow();
         }
 
         return ValueTask.CompletedTask;

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using SettingControl.Domain;
@@ -23,7 +24,7 @@ public sealed class PendingCommands
 
     /// <summary>The sequence number of each device's newest accepted command, waiting or not.</summary>
     private readonly ConcurrentDictionary<string, long> _newest = new(StringComparer.Ordinal);
-    private readonly Channel<string> _ready = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<string> _ready = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = false });
     private long _sequence;
 
     public int Count => _latest.Count;
@@ -109,18 +110,33 @@ public sealed class PendingCommands
 
     public async ValueTask<PendingCommand?> TakeAsync(CancellationToken cancellationToken)
     {
-        while (await _ready.Reader.WaitToReadAsync(cancellationToken))
+        while (await WaitAsync(cancellationToken))
         {
-            while (_ready.Reader.TryRead(out var deviceId))
+            if (TryTake(out var command))
             {
-                if (_latest.TryRemove(deviceId, out var command))
-                {
-                    return command;
-                }
+                return command;
             }
         }
 
         return null;
+    }
+
+    /// <summary>Waits until a command may be waiting; false once the queue is closed.</summary>
+    public ValueTask<bool> WaitAsync(CancellationToken cancellationToken) => _ready.Reader.WaitToReadAsync(cancellationToken);
+
+    /// <summary>The oldest waiting command, if any, without waiting.</summary>
+    public bool TryTake([NotNullWhen(true)] out PendingCommand? command)
+    {
+        while (_ready.Reader.TryRead(out var deviceId))
+        {
+            if (_latest.TryRemove(deviceId, out command))
+            {
+                return true;
+            }
+        }
+
+        command = null;
+        return false;
     }
 }
 
