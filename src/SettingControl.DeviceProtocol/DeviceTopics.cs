@@ -56,7 +56,15 @@ public sealed class DeviceTopics
     /// <summary>Parses a topic of this layout. Anything else (other prefixes, extra levels, wildcards) is refused.</summary>
     public bool TryParse(string topic, out string deviceId, out DeviceTopicKind kind)
     {
-        deviceId = string.Empty;
+        var parsed = TryParseInPlace(topic, out var id, out kind);
+        deviceId = parsed ? id.ToString() : string.Empty;
+        return parsed;
+    }
+
+    /// <summary>As <see cref="TryParse(string, out string, out DeviceTopicKind)"/>, the id left in the topic: the broker checks every publish.</summary>
+    public bool TryParseInPlace(string topic, out ReadOnlySpan<char> deviceId, out DeviceTopicKind kind)
+    {
+        deviceId = default;
         kind = default;
         if (!topic.StartsWith(_prefix, StringComparison.Ordinal))
         {
@@ -81,13 +89,12 @@ public sealed class DeviceTopics
             default: return false;
         }
 
-        var idString = id.ToString();
-        if (!DeviceIds.IsValid(idString))
+        if (!DeviceIds.IsValid(id))
         {
             return false;
         }
 
-        deviceId = idString;
+        deviceId = id;
         return true;
     }
 
@@ -104,9 +111,11 @@ public sealed class DeviceTopics
 /// <summary>Device ids appear in topics, so they use only topic-safe characters.</summary>
 public static class DeviceIds
 {
-    public static bool IsValid(string? id)
+    public static bool IsValid(string? id) => id is not null && IsValid(id.AsSpan());
+
+    public static bool IsValid(ReadOnlySpan<char> id)
     {
-        if (string.IsNullOrEmpty(id) || id.Length > 64)
+        if (id.IsEmpty || id.Length > 64)
         {
             return false;
         }

@@ -109,6 +109,19 @@ public sealed class MqttDeviceLink : BackgroundService, IDeviceCommands, IDevice
         return ValueTask.CompletedTask;
     }
 
+    private bool OwnsAnyOrNone(IReadOnlyList<InboundDeviceMessage> messages)
+    {
+        for (var i = 0; i < messages.Count; i++)
+        {
+            if (_inbound.Owns(messages[i].DeviceId))
+            {
+                return true;
+            }
+        }
+
+        return messages.Count == 0;
+    }
+
     private string NextCommandId() => $"{_commandIdPrefix}-{Interlocked.Increment(ref _commandCounter)}";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -228,17 +241,23 @@ public sealed class MqttDeviceLink : BackgroundService, IDeviceCommands, IDevice
                 // Read-backs go out before the messages are routed, so they reach a device before anything its room
                 // sends it because of them; QoS 0, as awaiting an acknowledgement here would stall the receive loop.
                 // In a cluster the node handling the device asks (every node, for a list naming no one device).
-                var ours = parse.Messages.Count == 0 || parse.Messages.Any(m => _inbound.Owns(m.DeviceId));
-                foreach (var request in ours ? parse.Requests : [])
+                // Indexed loops, no LINQ: this runs for every device message (an enumerator or a closure each is
+                // garbage per message).
+                var messages = parse.Messages;
+                if (parse.Requests.Count > 0 && OwnsAnyOrNone(messages))
                 {
-                    await _client.PublishAsync(
-                        new MqttApplicationMessageBuilder().WithTopic(request.Topic).WithPayload(request.Payload).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtMostOnce).Build(),
-                        CancellationToken.None);
-                    _metrics.ReadBackOut();
+                    foreach (var request in parse.Requests)
+                    {
+                        await _client.PublishAsync(
+                            new MqttApplicationMessageBuilder().WithTopic(request.Topic).WithPayload(request.Payload).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtMostOnce).Build(),
+                            CancellationToken.None);
+                        _metrics.ReadBackOut();
+                    }
                 }
 
-                foreach (var parsed in parse.Messages)
+                for (var i = 0; i < messages.Count; i++)
                 {
+                    var parsed = messages[i];
                     _metrics.MessageIn(parsed switch
                     {
                         InboundDeviceMessage.Announced => "announce",

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
@@ -24,7 +25,7 @@ internal sealed class InboundRouter
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Channel<InboundDeviceMessage>[] _partitions;
-    private readonly ConcurrentDictionary<string, (string? RoomId, long Expires)> _routes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (IRoomGrain? Room, long Expires)> _routes = new(StringComparer.Ordinal);
     private readonly IDeviceOwnership _ownership;
 
     /// <summary>
@@ -138,49 +139,58 @@ internal sealed class InboundRouter
         }
     }
 
-    private async Task<bool> RouteOneAsync(InboundDeviceMessage message)
+    // Pooled: a report that waits for its room would otherwise allocate this method's state machine every time.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<bool> RouteOneAsync(InboundDeviceMessage message)
     {
         var now = _time.GetUtcNow();
-        var device = _grains.GetGrain<IDeviceGrain>(message.DeviceId);
         switch (message)
         {
             case InboundDeviceMessage.StateReported s:
-                if (await RoomOf(message.DeviceId, device) is { } roomId)
+                if (await RoomOf(message.DeviceId) is { } room)
                 {
-                    await _grains.GetGrain<IRoomGrain>(roomId).OnDeviceState(message.DeviceId, new DeviceStateReport(s.State, now));
+                    await room.OnDeviceState(message.DeviceId, new DeviceStateReport(s.State, now));
                     return true;
                 }
 
                 // Unassigned: the device grain keeps "last seen" for the staff console and drops the report.
-                return await device.StateReported(new DeviceStateReport(s.State, now));
+                return await DeviceGrain(message.DeviceId).StateReported(new DeviceStateReport(s.State, now));
             case InboundDeviceMessage.Announced a:
                 _routes.TryRemove(message.DeviceId, out _);
-                return await device.Announced(a.Announcement);
+                return await DeviceGrain(message.DeviceId).Announced(a.Announcement);
             case InboundDeviceMessage.AvailabilityChanged v:
                 _routes.TryRemove(message.DeviceId, out _);
-                return await device.AvailabilityChanged(v.Online, now);
+                return await DeviceGrain(message.DeviceId).AvailabilityChanged(v.Online, now);
             default:
                 return false;
         }
     }
 
-    private async ValueTask<string?> RoomOf(string deviceId, IDeviceGrain device)
+    private IDeviceGrain DeviceGrain(string deviceId) => _grains.GetGrain<IDeviceGrain>(deviceId);
+
+    /// <summary>
+    /// The device's room, as a grain reference kept with the route: making a reference resolves the grain interface's
+    /// type by reflection each time, which was the largest allocation of a state report.
+    /// </summary>
+    private async ValueTask<IRoomGrain?> RoomOf(string deviceId)
     {
         var nowTicks = _time.GetTimestamp();
         if (_routes.TryGetValue(deviceId, out var route) && route.Expires > nowTicks)
         {
-            return route.RoomId;
+            return route.Room;
         }
 
-        var roomId = await device.RoomOf();
+        var roomId = await DeviceGrain(deviceId).RoomOf();
 
         // Only rooms are cached: a device staff have not assigned yet is looked up again on each report,
         // so it starts reaching its room as soon as it is assigned.
-        if (roomId is not null)
+        if (roomId is null)
         {
-            _routes[deviceId] = (roomId, nowTicks + (long)(RouteLifetime.TotalSeconds * _time.TimestampFrequency));
+            return null;
         }
 
-        return roomId;
+        var room = route.Room is { } known && known.GetPrimaryKeyString() == roomId ? known : _grains.GetGrain<IRoomGrain>(roomId);
+        _routes[deviceId] = (room, nowTicks + (long)(RouteLifetime.TotalSeconds * _time.TimestampFrequency));
+        return room;
     }
 }

@@ -36,13 +36,33 @@ public sealed class BrokerAccessPolicy(IEnumerable<IBrokerAccessRules> conventio
 
     public IReadOnlyList<IBrokerAccessRules> Conventions => _conventions;
 
-    public bool MayPublish(MqttPrincipal who, string topic) => _conventions.Any(c => c.MayPublish(who, topic));
+    // Loops, not LINQ: the broker asks on every publish, and a closure per message is garbage per message.
+    public bool MayPublish(MqttPrincipal who, string topic)
+    {
+        foreach (var convention in _conventions)
+        {
+            if (convention.MayPublish(who, topic))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     public bool MaySubscribe(MqttPrincipal who, string filter) => _conventions.Any(c => c.MaySubscribe(who, filter));
 
     /// <summary>The largest payload <paramref name="who"/> may publish on <paramref name="topic"/>: a device's limit unless a convention allows more.</summary>
-    public int PayloadLimit(MqttPrincipal who, string topic) =>
-        Math.Max(DefaultPayloadLimit, _conventions.Max(c => c.PayloadLimit(who, topic)));
+    public int PayloadLimit(MqttPrincipal who, string topic)
+    {
+        var limit = DefaultPayloadLimit;
+        foreach (var convention in _conventions)
+        {
+            limit = Math.Max(limit, convention.PayloadLimit(who, topic));
+        }
+
+        return limit;
+    }
 
     /// <summary>What one device message may carry (the device protocol's limit).</summary>
     public const int DefaultPayloadLimit = SettingControl.DeviceProtocol.PayloadParser.MaxPayloadBytes;

@@ -15,7 +15,7 @@ public sealed class SettingControlV1AccessRules(DeviceTopics topics) : IBrokerAc
 
     public bool MayPublish(MqttPrincipal who, string topic)
     {
-        if (!topics.TryParse(topic, out var deviceId, out var kind))
+        if (!topics.TryParseInPlace(topic, out var deviceId, out var kind))
         {
             return false;
         }
@@ -23,7 +23,7 @@ public sealed class SettingControlV1AccessRules(DeviceTopics topics) : IBrokerAc
         return who.Kind switch
         {
             MqttPrincipalKind.Controller => kind == DeviceTopicKind.Set,
-            MqttPrincipalKind.Device => kind != DeviceTopicKind.Set && deviceId == who.Username,
+            MqttPrincipalKind.Device => kind != DeviceTopicKind.Set && deviceId.SequenceEqual(who.Username),
             MqttPrincipalKind.Gateway => kind != DeviceTopicKind.Set,
             _ => false,
         };
