@@ -74,9 +74,31 @@ public sealed class Report
           device's MQTT client has the `set` message. **Full loop**: hub command → the device applies it and reports its state →
           a SignalR client watching the room receives `RoomChanged` with the new actual level. Measured with every device of the
           facility reporting its state once a second in the background.
+        - **Persist and publish, in that order or side by side**: a command's devices hear it while its room write commits
+          (the write is the slowest step of a command: one SQLite transaction holding the room and its record events). The
+          caller still hears back only once the room is stored, so an acknowledged command is never lost; a write that
+          fails reloads the room as stored and tells its devices that again, and the caller hears the failure. While a
+          room's writes are failing it stores first, so its lights never jump to a level storage then refuses. The player
+          waits for the write (a skipped track cannot be taken back). The row "REST command → the caller has its answer"
+          beside "→ device has the publish" shows what this saves: the publish no longer waits for the commit. Lights up
+          goes to the devices first and is kept even when storage refuses it, as before.
+        - **Outside process**: the host runs as a process of its own (SQLite, every room active) and the benchmark drives it
+          as a client would, over one keep-alive HTTP connection (signed in with an API key) and the hub, watching
+          the devices' `set` topic with an MQTT subscriber. Its floor is a bare HTTP → MQTT relay, also a process of its own
+          (a minimal ASP.NET endpoint that publishes to the same broker at the same QoS: no sign-in, no storage, no room),
+          the part a Node-RED flow plays; the two are measured interleaved, sample by sample, on the embedded broker and
+          on Mosquitto. What separates SettingControl from the relay is what the relay does not do: the key checked against
+          the account as it is now, the room's grain (another thread hop), the room written and its change recorded.
+        - **Lights up, facility-wide**: `POST /api/lights-up` turns Lights up on in every room the caller may control, all
+          rooms side by side; the figure is until the last device's MQTT client has its `set`. Each light is its own QoS 1
+          message through the broker to one subscriber, so at this size the broker's and the receiving client's message
+          rate on two shared cores set the figure, not the rooms (the answer, once every room has stored its Lights up,
+          comes earlier than the last device's message). With Zigbee2MQTT groups a room's lights are one message.
         - **Floors**: a raw MQTT round trip (publish → subscriber → echo → back) through the same broker, and `GET /ping` on the same Kestrel.
         - **Ingest**: device state messages per second the controller parses, routes to the device and room grains and fans out,
-          with two publishers going flat out; CPU and allocations per message have the publishers' own cost (measured alone first) taken off.
+          offered at rising rates by two publishers; the rate is the highest step absorbed completely. CPU and allocations per
+          message have the publishers' own cost (measured alone first) taken off; the in-process broker's work for the
+          message (MQTTnet's packets, about half of what is left) stays in.
         - **Lights up with Zigbee2MQTT**: every room's two lights are Zigbee bulbs of one bridge (played by an MQTT client with
           the bridge's login); first each bulb gets its own `set` (Zigbee2MQTT queues them as unicasts on one Zigbee network),
           then each room's bulbs form a Zigbee2MQTT group and get one `set` on the group's topic (one Zigbee groupcast). The
@@ -96,6 +118,6 @@ public sealed class Report
         - Everything shares two cores with the load generators and clients, so figures are conservative.
 
         Run a single scenario with `dotnet run -c Release --project bench/SettingControl.Bench -- <scenario>`
-        (`latency`, `ingest`, `fanout`, `scale`, `lights-up`, `cluster`, `audio`, or `all`); `--smoke` runs every scenario with tiny sizes (used by `./test.sh`).
+        (`latency`, `outside`, `ingest`, `fanout`, `scale`, `lights-up`, `cluster`, `audio`, or `all`); `--smoke` runs every scenario with tiny sizes (used by `./test.sh`).
         """;
 }

@@ -43,6 +43,7 @@ public static class Scenarios
             }
 
             var rest = new List<double>();
+            var restAnswered = new List<double>();
             var viaHub = new List<double>();
             var loop = new List<double>();
             var value = 10;
@@ -55,6 +56,7 @@ public static class Scenarios
                 var set = devices.NextSet(device);
                 var sent = Stopwatch.GetTimestamp();
                 (await facility.Http.PutAsJsonAsync($"/api/rooms/{room}/lighting", new { brightness = value })).EnsureSuccessStatusCode();
+                var answeredMs = Ms(sent, Stopwatch.GetTimestamp());
                 var restMs = Ms(sent, await set);
 
                 value = value >= 90 ? 10 : value + 1;
@@ -69,6 +71,7 @@ public static class Scenarios
                 if (i >= 20)
                 {
                     rest.Add(restMs);
+                    restAnswered.Add(answeredMs);
                     viaHub.Add(hubMs);
                     loop.Add(Ms(sent, seen));
                 }
@@ -80,11 +83,12 @@ public static class Scenarios
             var label = $"command latency, {rooms} room{(rooms == 1 ? "" : "s")}";
             report.Add(new Row(label, "REST command → device has the publish", "p50 ≤ 1 ms, p99 ≤ 5 ms (at 1,000 rooms)", Report.Latency(rest),
                 $"HTTP {Report.Percentile(httpFloor, 0.5):0.00} ms p50", rooms == 1000 ? Report.Percentile(rest, 0.5) <= 1 && Report.Percentile(rest, 0.99) <= 5 : null));
+            report.Add(new Row(label, "REST command → the caller has its answer (the room stored first)", "–", Report.Latency(restAnswered), "–", null));
             report.Add(new Row(label, "hub command → device has the publish", "p50 ≤ 1 ms, p99 ≤ 5 ms (at 1,000 rooms); ≤ 5× MQTT round trip", Report.Latency(viaHub),
                 $"MQTT round trip {mqttP50:0.00} ms p50 (ratio {Report.Percentile(viaHub, 0.5) / mqttP50:0.0}×)",
                 rooms == 1000 ? Report.Percentile(viaHub, 0.5) <= 1 && Report.Percentile(viaHub, 0.99) <= 5 && Report.Percentile(viaHub, 0.5) <= 5 * mqttP50 : null));
-            report.Add(new Row(label, "full loop: hub command → device applies → RoomChanged at the dashboard", "p99 ≤ 20 ms", Report.Latency(loop),
-                $"MQTT round trip {mqttP50:0.00} ms p50", rooms == 1000 ? Report.Percentile(loop, 0.99) <= 20 : null));
+            report.Add(new Row(label, "full loop: hub command → device applies → RoomChanged at the dashboard", "p99 ≤ 15 ms (at 1,000 rooms)", Report.Latency(loop),
+                $"MQTT round trip {mqttP50:0.00} ms p50", rooms == 1000 ? Report.Percentile(loop, 0.99) <= 15 : null));
             report.Add(new Row(label, "floors", "–", $"MQTT round trip {Report.Latency(mqttFloor)}; HTTP GET /ping {Report.Latency(httpFloor)}", "–", null));
         }
     }
@@ -174,11 +178,12 @@ public static class Scenarios
         var cpuPerMessage = best is null ? double.NaN : (best.CpuMs / best.Accepted) - (floor.CpuMs / floor.Published);
         var bytesPerMessage = best is null ? double.NaN : ((double)best.Allocated / best.Accepted) - ((double)floor.Allocated / floor.Published);
         var ingestRate = best is null ? 0 : best.Accepted / best.Seconds;
-        report.Add(new Row("ingest", "device state messages absorbed per second, all of them (parse → route → grain → fan-out)", "≥ 20,000 /s",
+        report.Add(new Row("ingest", "device state messages absorbed per second, all of them (parse → route → grain → fan-out)", "≥ 40,000 /s",
             $"{ingestRate:N0} /s (offered→absorbed per s: {steps})",
-            $"publishers alone {floor.Published / floor.Seconds:N0} /s", ingestRate >= 20_000));
-        report.Add(new Row("ingest", "controller CPU time and allocation per message", "–",
-            $"{cpuPerMessage * 1000:0.0} µs CPU, {bytesPerMessage:N0} bytes allocated", "publisher cost subtracted", null));
+            $"publishers alone {floor.Published / floor.Seconds:N0} /s", ingestRate >= 40_000));
+        // The allocation goal is half of the 6,061 bytes measured before the hot path was worked on (2026-11-28).
+        report.Add(new Row("ingest", "controller CPU time and allocation per message (the in-process broker's share included)", "≤ 3,030 bytes",
+            $"{cpuPerMessage * 1000:0.0} µs CPU, {bytesPerMessage:N0} bytes allocated", "publisher cost subtracted", bytesPerMessage <= 3_030));
 
         // A facility of this size with every device reporting once a second, as in normal running.
         await using var load = await BackgroundLoad.StartAsync(facility.Broker, rooms);
@@ -215,7 +220,7 @@ public static class Scenarios
         var floor = await Flood(broker, rooms, sizes.IngestTime, 200_000, toDevices: false, counted);
         FloodResult? best = null;
         var steps = new List<string>();
-        foreach (var offered in new[] { 5_000, 10_000, 15_000, 20_000, 30_000, 40_000 })
+        foreach (var offered in new[] { 5_000, 10_000, 15_000, 20_000, 30_000, 40_000, 50_000 })
         {
             var step = await Flood(broker, rooms, sizes.IngestTime, offered, toDevices: true, counted);
             var absorbed = step.Accepted / (double)step.Published;

@@ -15,12 +15,17 @@ namespace SettingControl.Mqtt.Conventions;
 /// </summary>
 public sealed class DeviceConventionRegistry
 {
+    private readonly IDeviceConvention[] _conventions;
+
+    // Each convention's filters as of its last change: most conventions build their list on every ask, and every
+    // device message's topic is matched against them.
+    private readonly IReadOnlyList<string>[] _filters;
     private readonly ConcurrentDictionary<string, IDeviceConvention> _byDevice = new(StringComparer.Ordinal);
 
     public DeviceConventionRegistry(IEnumerable<IDeviceConvention> conventions)
     {
-        Conventions = conventions.ToArray();
-        if (Conventions.Count == 0)
+        _conventions = conventions.ToArray();
+        if (_conventions.Length == 0)
         {
             throw new ArgumentException("At least one device convention is needed.", nameof(conventions));
         }
@@ -31,16 +36,23 @@ public sealed class DeviceConventionRegistry
             throw new ArgumentException($"Device conventions registered twice: {string.Join(", ", names)}.", nameof(conventions));
         }
 
-        foreach (var convention in Conventions)
+        _filters = new IReadOnlyList<string>[_conventions.Length];
+        for (var c = 0; c < _conventions.Length; c++)
         {
-            convention.SubscriptionFiltersChanged += () => SubscriptionFiltersChanged?.Invoke();
+            var index = c;
+            _filters[index] = _conventions[index].SubscriptionFilters;
+            _conventions[index].SubscriptionFiltersChanged += () =>
+            {
+                Volatile.Write(ref _filters[index], _conventions[index].SubscriptionFilters);
+                SubscriptionFiltersChanged?.Invoke();
+            };
         }
     }
 
     /// <summary>Raised when a convention's topics changed (a bridge added or removed): the live connection re-subscribes.</summary>
     public event Action? SubscriptionFiltersChanged;
 
-    public IReadOnlyList<IDeviceConvention> Conventions { get; }
+    public IReadOnlyList<IDeviceConvention> Conventions => _conventions;
 
     public IDeviceConvention Default => Conventions[0];
 
@@ -60,8 +72,12 @@ public sealed class DeviceConventionRegistry
         }
 
         var parsed = convention.Parse(topic, payload);
-        foreach (var message in parsed.Messages)
+
+        // Indexed loops on this path (every device message): a foreach over an interface allocates its enumerator.
+        var messages = parsed.Messages;
+        for (var i = 0; i < messages.Count; i++)
         {
+            var message = messages[i];
             if (message is InboundDeviceMessage.Announced)
             {
                 _byDevice[message.DeviceId] = convention;
@@ -83,11 +99,11 @@ public sealed class DeviceConventionRegistry
             return heard;
         }
 
-        foreach (var convention in Conventions)
+        for (var c = 0; c < _conventions.Length; c++)
         {
-            if (convention.Claims(deviceId))
+            if (_conventions[c].Claims(deviceId))
             {
-                return convention;
+                return _conventions[c];
             }
         }
 
@@ -120,11 +136,13 @@ public sealed class DeviceConventionRegistry
 
     private IDeviceConvention? OwnerOf(string topic)
     {
-        foreach (var convention in Conventions)
+        for (var c = 0; c < _conventions.Length; c++)
         {
-            foreach (var filter in convention.SubscriptionFilters)
+            var convention = _conventions[c];
+            var filters = Volatile.Read(ref _filters[c]);
+            for (var f = 0; f < filters.Count; f++)
             {
-                if (MqttTopicFilterComparer.Compare(topic, filter) == MqttTopicFilterCompareResult.IsMatch)
+                if (MqttTopicFilterComparer.Compare(topic, filters[f]) == MqttTopicFilterCompareResult.IsMatch)
                 {
                     return convention;
                 }
