@@ -39,7 +39,7 @@ public sealed class MusicEngine : IDisposable
         Catalog = catalog;
         _outputOf = outputOf;
         _logger = logger ?? NullLogger.Instance;
-        Format = new WaveFormat(options.SampleRate, 2);
+        Format = AudioFormat.Float(options.SampleRate, 2);
         BlockFrames = Math.Max(16, options.SampleRate * options.BlockMilliseconds / 1000);
     }
 

@@ -61,7 +61,7 @@ public sealed class RoomPlayer : IDisposable
         _options = options;
         _catalog = catalog;
         _outputRules = outputRules;
-        _format = new WaveFormat(options.SampleRate, 2);
+        _format = AudioFormat.Float(options.SampleRate, 2);
         BlockFrames = blockFrames;
         _mixer = new CrossfadeMixer(_format, blockFrames);
         _master = new VolumeRamp(_mixer);

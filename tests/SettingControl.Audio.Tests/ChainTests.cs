@@ -7,7 +7,7 @@ namespace SettingControl.Audio.Tests;
 /// <summary>Each link of the chain on its own, measured.</summary>
 public sealed class ChainTests(Xunit.Abstractions.ITestOutputHelper output)
 {
-    private static readonly WaveFormat Stereo48k = WaveFormat.Output;
+    private static readonly WaveFormat Stereo48k = AudioFormat.Output;
 
     [Fact]
     public void Equal_power_crossfade_of_uncorrelated_signals_keeps_RMS_within_1_dB_of_steady_state()
@@ -50,7 +50,7 @@ public sealed class ChainTests(Xunit.Abstractions.ITestOutputHelper output)
     [Fact]
     public void A_volume_ramp_is_monotonic_sample_accurate_and_never_steps_more_than_one_increment()
     {
-        var ramp = new VolumeRamp(new ConstantSource(1f, new WaveFormat(48_000, 1)));
+        var ramp = new VolumeRamp(new ConstantSource(1f, AudioFormat.Float(48_000, 1)));
         ramp.RampTo(0.2, 0);
         ramp.RampTo(0.8, 4800);
         var samples = new float[6000];
@@ -72,7 +72,7 @@ public sealed class ChainTests(Xunit.Abstractions.ITestOutputHelper output)
     [Fact]
     public void A_ramp_interrupted_midway_continues_from_where_the_gain_is()
     {
-        var ramp = new VolumeRamp(new ConstantSource(1f, new WaveFormat(48_000, 1)));
+        var ramp = new VolumeRamp(new ConstantSource(1f, AudioFormat.Float(48_000, 1)));
         ramp.RampTo(1, 1000);
         var first = new float[500];
         ramp.Read(first);
@@ -102,7 +102,7 @@ public sealed class ChainTests(Xunit.Abstractions.ITestOutputHelper output)
     public void The_resampler_keeps_frequency_and_amplitude()
     {
         var at44 = GeneratorSpec.Parse("generator:sine?freq=1000&seconds=1&rate=44100&level=-6").Spec!.Create();
-        var resampled = Measure.ReadAll(new Resampler(at44, 48_000));
+        var resampled = Measure.ReadAll(new SincResampler(at44, 48_000));
         var amplitude = Math.Pow(10, -6 / 20.0);
         var worst = 0.0;
         for (var n = 100; n < 47_000; n++)
@@ -113,6 +113,36 @@ public sealed class ChainTests(Xunit.Abstractions.ITestOutputHelper output)
 
         output.WriteLine($"resampler 44.1 → 48 kHz, 1 kHz sine: largest deviation {worst:0.000000} from the ideal");
         Assert.True(worst < 2e-3, $"resampled sine deviates by {worst:0.00000} from the ideal 48 kHz sine");
+    }
+
+    [Theory]
+    [InlineData(26_000)]
+    [InlineData(30_000)]
+    [InlineData(40_000)]
+    public void Downsampling_keeps_tones_above_the_new_Nyquist_from_aliasing_into_the_audio_band(double frequency)
+    {
+        // A 96 kHz file with content above 24 kHz, played at 48 kHz: without an anti-alias filter the tone folds back
+        // to 48 kHz − f, inside what a listener hears.
+        var at96 = new SignalGenerator(SignalGenerator.SignalKind.Sine, AudioFormat.Float(96_000, 2), 96_000, frequency, levelDb: -6);
+        var resampled = Measure.ReadAll(new SincResampler(at96, 48_000));
+        var level = 20 * Math.Log10(Measure.Rms(resampled.AsSpan(4_000, resampled.Length - 8_000)) / (Math.Pow(10, -6 / 20.0) / Math.Sqrt(2)));
+
+        output.WriteLine($"resampler 96 → 48 kHz, {frequency / 1000:0} kHz sine: what is left is {level:0.0} dB of the tone");
+        Assert.Equal(48_000, resampled.Length / 2);
+        Assert.True(level < -60, $"a {frequency} Hz tone aliased at {level:0.0} dB");
+    }
+
+    [Fact]
+    public void Downsampling_keeps_the_audio_band_at_its_level()
+    {
+        foreach (var frequency in new[] { 1_000.0, 10_000, 20_000 })
+        {
+            var at96 = new SignalGenerator(SignalGenerator.SignalKind.Sine, AudioFormat.Float(96_000, 2), 96_000, frequency, levelDb: -6);
+            var resampled = Measure.ReadAll(new SincResampler(at96, 48_000));
+            var level = 20 * Math.Log10(Measure.Rms(resampled.AsSpan(4_000, resampled.Length - 8_000)) / (Math.Pow(10, -6 / 20.0) / Math.Sqrt(2)));
+            output.WriteLine($"resampler 96 → 48 kHz, {frequency / 1000:0} kHz sine: {level:0.00} dB");
+            Assert.InRange(level, -0.5, 0.5);
+        }
     }
 
     [Theory]

@@ -6,7 +6,8 @@ namespace SettingControl.Audio.Tests;
 
 /// <summary>
 /// Every supported format, made in the test by sox and ffmpeg, decodes to the same samples as
-/// ffmpeg's own decode: WAV in-process, the compressed ones through the ffmpeg subprocess.
+/// ffmpeg's own decode: WAV, MP3 and Ogg Vorbis in-process (NAudio, NLayer, NVorbis), FLAC and Opus through the
+/// ffmpeg subprocess.
 /// </summary>
 public sealed class FormatTests : IDisposable
 {
@@ -15,15 +16,15 @@ public sealed class FormatTests : IDisposable
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     [Theory]
-    [InlineData("wav16.wav", "sox", 44_100)]
-    [InlineData("wav24.wav", "sox", 44_100)]
-    [InlineData("float.wav", "sox", 44_100)]
-    [InlineData("mono16.wav", "sox", 22_050)]
-    [InlineData("tone.mp3", "ffmpeg", 44_100)]
-    [InlineData("tone.flac", "ffmpeg", 44_100)]
-    [InlineData("tone.ogg", "ffmpeg", 44_100)]
-    [InlineData("tone.opus", "ffmpeg", 48_000)]
-    public void Each_format_decodes_to_the_same_samples_as_ffmpeg(string file, string maker, int rate)
+    [InlineData("wav16.wav", "sox", 44_100, typeof(WavReader))]
+    [InlineData("wav24.wav", "sox", 44_100, typeof(WavReader))]
+    [InlineData("float.wav", "sox", 44_100, typeof(WavReader))]
+    [InlineData("mono16.wav", "sox", 22_050, typeof(WavReader))]
+    [InlineData("tone.mp3", "ffmpeg", 44_100, typeof(Mp3Decoder))]
+    [InlineData("tone.flac", "ffmpeg", 44_100, typeof(FfmpegDecoder))]
+    [InlineData("tone.ogg", "ffmpeg", 44_100, typeof(VorbisDecoder))]
+    [InlineData("tone.opus", "ffmpeg", 48_000, typeof(FfmpegDecoder))]
+    public void Each_format_decodes_to_the_same_samples_as_ffmpeg(string file, string maker, int rate, Type decodedBy)
     {
         var path = Path.Combine(_directory, file);
         var source = Path.Combine(_directory, "source.wav");
@@ -51,9 +52,8 @@ public sealed class FormatTests : IDisposable
             Measure.Run("ffmpeg", "-hide_banner", "-nostdin", "-v", "error", "-i", source, "-c:a", codec, path);
         }
 
-        ISampleProvider decoder = file.EndsWith(".wav", StringComparison.Ordinal)
-            ? WavReader.Open(path)
-            : FfmpegDecoder.Open(path, new FfmpegTools());
+        var (decoder, frames) = TrackOpener.Decode(path, new FfmpegTools(), durationSeconds: null);
+        Assert.IsType(decodedBy, decoder);
 
         // Mono is compared as mono: ffmpeg's own mono-to-stereo upmix is −3 dB, the engine's is unity.
         var expected = Measure.FfmpegDecode(path, decoder.WaveFormat.Channels);
@@ -62,6 +62,12 @@ public sealed class FormatTests : IDisposable
 
         Assert.Equal(rate, decoder.WaveFormat.SampleRate);
         Assert.Equal(expected.Length, actual.Length);
+        if (decodedBy != typeof(FfmpegDecoder))
+        {
+            // The length a playlist shows and the engine ends the track on: exact, encoder delay and padding removed.
+            Assert.Equal(expected.Length / decoder.WaveFormat.Channels, frames);
+        }
+
         var worst = 0.0;
         for (var i = 0; i < actual.Length; i++)
         {
@@ -86,21 +92,41 @@ public sealed class FormatTests : IDisposable
     }
 
     [Fact]
-    public void Without_ffmpeg_a_compressed_track_fails_with_a_clear_error()
+    public void Without_ffmpeg_MP3_and_Vorbis_still_play_and_a_FLAC_track_fails_with_a_clear_error()
     {
-        var path = Path.Combine(_directory, "tone.mp3");
-        Measure.Run("ffmpeg", "-hide_banner", "-nostdin", "-v", "error", "-f", "lavfi", "-i", "sine=f=440:d=1", "-c:a", "libmp3lame", path);
+        foreach (var (file, codec) in new[] { ("tone.mp3", "libmp3lame"), ("tone.ogg", "libvorbis"), ("tone.flac", "flac") })
+        {
+            Measure.Run("ffmpeg", "-hide_banner", "-nostdin", "-v", "error", "-f", "lavfi", "-i", "sine=f=440:d=1.5", "-ac", "2", "-c:a", codec, Path.Combine(_directory, file));
+        }
+
         var bogus = new FfmpegTools("/nonexistent/bin/ffmpeg", "/nonexistent/bin/ffprobe");
 
-        var error = Assert.Throws<AudioSourceException>(() => FfmpegDecoder.Open(path, bogus));
+        var error = Assert.Throws<AudioSourceException>(() => TrackOpener.Decode(Path.Combine(_directory, "tone.flac"), bogus));
         Assert.Contains("ffmpeg is not available at '/nonexistent/bin/ffmpeg'", error.Message);
         Assert.Contains("apt-get install ffmpeg", error.Message);
 
-        File.WriteAllText(Path.Combine(_directory, "mp3s.json"), """{ "title": "MP3s", "tracks": [ { "title": "Tone", "source": "tone.mp3" }, { "title": "Hum", "source": "generator:sine?freq=110&seconds=2" } ] }""");
-        var playlist = new PlaylistCatalog(_directory, bogus).Find("mp3s")!;
+        File.WriteAllText(Path.Combine(_directory, "mix.json"), """
+            { "title": "Mix", "tracks": [
+              { "title": "Lossless", "source": "tone.flac" },
+              { "title": "MP3", "source": "tone.mp3" },
+              { "title": "Vorbis", "source": "tone.ogg" },
+              { "title": "Hum", "source": "generator:sine?freq=110&seconds=2" } ] }
+            """);
+        var playlist = new PlaylistCatalog(_directory, bogus).Find("mix")!;
         Assert.Contains("ffmpeg is not available", playlist.Tracks[0].Error);
-        Assert.Null(playlist.Tracks[1].Error);
-        Assert.Equal(2, playlist.TotalSeconds);
+        foreach (var track in playlist.Tracks.Skip(1))
+        {
+            Assert.Null(track.Error);
+            var (chain, frames) = TrackOpener.Open(track, bogus, AudioFormat.Output);
+            var samples = Measure.ReadAll(chain);
+            (chain as IDisposable)?.Dispose();
+            Assert.Equal(frames * 2, samples.Length);
+            Assert.True(Measure.Rms(samples) > 0.05, $"{track.Title} played near silence without ffmpeg");
+        }
+
+        Assert.Equal(1.5, playlist.Tracks[1].DurationSeconds!.Value, 3);
+        Assert.Equal(1.5, playlist.Tracks[2].DurationSeconds!.Value, 3);
+        Assert.Equal(5, playlist.TotalSeconds, 3);
     }
 
     [Fact]
@@ -109,7 +135,7 @@ public sealed class FormatTests : IDisposable
         var path = Path.Combine(_directory, "notes.ogg");
         File.WriteAllText(path, "these are not the sounds you are looking for");
 
-        var error = Assert.Throws<AudioSourceException>(() => FfmpegDecoder.Open(path, new FfmpegTools()));
+        var error = Assert.Throws<AudioSourceException>(() => TrackOpener.Decode(path, new FfmpegTools()));
         Assert.StartsWith("unreadable: notes.ogg", error.Message);
         var wav = Path.Combine(_directory, "notes.wav");
         File.WriteAllText(wav, "RIFF but not really");

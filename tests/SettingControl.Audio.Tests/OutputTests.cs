@@ -16,8 +16,8 @@ public sealed class OutputTests : IDisposable
     {
         var path = Path.Combine(_directory, "room.wav");
         var block = new float[960 * 2];
-        var source = new SignalGenerator(SignalGenerator.SignalKind.PinkNoise, WaveFormat.Output, long.MaxValue);
-        using var output = new WavFileOutput(_directory, "room.wav", WaveFormat.Output);
+        var source = new SignalGenerator(SignalGenerator.SignalKind.PinkNoise, AudioFormat.Output, long.MaxValue);
+        using var output = new WavFileOutput(_directory, "room.wav", AudioFormat.Output);
         var checks = 0L;
         using var writing = new CancellationTokenSource();
 
@@ -55,7 +55,7 @@ public sealed class OutputTests : IDisposable
     [Fact]
     public void An_ALSA_device_that_cannot_open_leaves_a_clear_unavailable_state_and_never_throws()
     {
-        using var output = new AlsaOutput("settingcontrol-no-such-device", WaveFormat.Output);
+        using var output = new AlsaOutput("settingcontrol-no-such-device", AudioFormat.Output);
         output.Write(new float[1920]);
 
         Assert.StartsWith("unavailable: ", output.State);
@@ -67,7 +67,7 @@ public sealed class OutputTests : IDisposable
     public void ALSA_plays_through_libasound_when_the_device_opens()
     {
         // alsa-lib's "null" PCM plugin needs no sound card: it exercises open, set_params and writei.
-        using var output = new AlsaOutput("null", WaveFormat.Output);
+        using var output = new AlsaOutput("null", AudioFormat.Output);
         var block = new float[960 * 2];
         for (var i = 0; i < 10; i++)
         {
@@ -82,7 +82,7 @@ public sealed class OutputTests : IDisposable
     {
         var blocker = Path.Combine(_directory, "a-file");
         File.WriteAllText(blocker, "x");
-        using var output = new WavFileOutput(blocker, "room.wav", WaveFormat.Output);
+        using var output = new WavFileOutput(blocker, "room.wav", AudioFormat.Output);
         output.Write(new float[1920]);
 
         Assert.StartsWith("unavailable: cannot write", output.State);
@@ -147,13 +147,13 @@ public sealed class OutputTests : IDisposable
     public void An_ALSA_name_that_pipes_to_a_command_never_reaches_ALSA_even_when_the_output_is_built_directly()
     {
         var marker = Path.Combine(_directory, "pwned.txt");
-        using (var output = new AlsaOutput($"file:\"|id > {marker}\",raw", WaveFormat.Output))
+        using (var output = new AlsaOutput($"file:\"|id > {marker}\",raw", AudioFormat.Output))
         {
             output.Write(new float[1920]);
             Assert.StartsWith("refused: ", output.State);
         }
 
-        using (var viaRules = Rules().Open(new AudioOutputSetting("alsa", $"file:\"|id > {marker}\",raw"), WaveFormat.Output))
+        using (var viaRules = Rules().Open(new AudioOutputSetting("alsa", $"file:\"|id > {marker}\",raw"), AudioFormat.Output))
         {
             viaRules.Write(new float[1920]);
             Assert.Equal("none", viaRules.Description);
@@ -200,13 +200,13 @@ public sealed class OutputTests : IDisposable
     public void A_refused_file_name_writes_nothing_anywhere()
     {
         var audio = Path.Combine(_directory, "audio");
-        using (var output = Rules().Open(new AudioOutputSetting("file", Path: "../escaped.wav"), WaveFormat.Output))
+        using (var output = Rules().Open(new AudioOutputSetting("file", Path: "../escaped.wav"), AudioFormat.Output))
         {
             output.Write(new float[1920]);
             Assert.StartsWith("refused: ", output.State);
         }
 
-        using (var direct = new WavFileOutput(audio, "../escaped.wav", WaveFormat.Output))
+        using (var direct = new WavFileOutput(audio, "../escaped.wav", AudioFormat.Output))
         {
             direct.Write(new float[1920]);
             Assert.StartsWith("refused: ", direct.State);
@@ -227,9 +227,9 @@ public sealed class OutputTests : IDisposable
         var dangling = Path.Combine(_directory, "created-through-a-link.wav");
         File.CreateSymbolicLink(Path.Combine(audio, "room-2.wav"), dangling);
 
-        using var linked = new WavFileOutput(audio, "room-1.wav", WaveFormat.Output);
+        using var linked = new WavFileOutput(audio, "room-1.wav", AudioFormat.Output);
         linked.Write(new float[1920]);
-        using var danglingLink = new WavFileOutput(audio, "room-2.wav", WaveFormat.Output);
+        using var danglingLink = new WavFileOutput(audio, "room-2.wav", AudioFormat.Output);
         danglingLink.Write(new float[1920]);
 
         Assert.StartsWith("refused: 'room-1.wav' in the audio output folder is a symbolic link", linked.State);
@@ -243,10 +243,10 @@ public sealed class OutputTests : IDisposable
     {
         var audio = Directory.CreateDirectory(Path.Combine(_directory, "audio")).FullName;
         var foreign = Path.Combine(audio, "session-recording.wav");
-        var bytes = WavFileOutput.Header(WaveFormat.Output, 0).Concat(Enumerable.Range(0, 4000).Select(i => (byte)i)).ToArray();
+        var bytes = WavFileOutput.EmptyFileHeader(AudioFormat.Output).Concat(Enumerable.Range(0, 4000).Select(i => (byte)i)).ToArray();
         File.WriteAllBytes(foreign, bytes);
 
-        using var output = new WavFileOutput(audio, "session-recording.wav", WaveFormat.Output);
+        using var output = new WavFileOutput(audio, "session-recording.wav", AudioFormat.Output);
         output.Write(new float[1920]);
 
         Assert.StartsWith("refused: 'session-recording.wav' already exists in the audio output folder and was not made by SettingControl", output.State);
@@ -258,13 +258,13 @@ public sealed class OutputTests : IDisposable
     {
         var audio = Path.Combine(_directory, "audio");
         var path = Path.Combine(audio, "room-1.wav");
-        using (var first = new WavFileOutput(audio, "room-1.wav", WaveFormat.Output))
+        using (var first = new WavFileOutput(audio, "room-1.wav", AudioFormat.Output))
         {
             first.Write(new float[1920 * 3]);
         }
 
         // After a restart the room's own file starts again from an empty timeline.
-        using (var again = new WavFileOutput(audio, "room-1.wav", WaveFormat.Output))
+        using (var again = new WavFileOutput(audio, "room-1.wav", AudioFormat.Output))
         {
             again.Write(new float[1920]);
             Assert.Equal("ok", again.State);
@@ -276,7 +276,7 @@ public sealed class OutputTests : IDisposable
         File.Delete(path);
         var theirs = Enumerable.Range(0, 100).Select(i => (byte)i).ToArray();
         File.WriteAllBytes(path, theirs);
-        using (var replaced = new WavFileOutput(audio, "room-1.wav", WaveFormat.Output))
+        using (var replaced = new WavFileOutput(audio, "room-1.wav", AudioFormat.Output))
         {
             replaced.Write(new float[1920]);
             Assert.StartsWith("refused: ", replaced.State);
@@ -286,14 +286,14 @@ public sealed class OutputTests : IDisposable
 
         // A hard link to someone else's file under the name is refused too (the link count shows it).
         File.Delete(path);
-        using (new WavFileOutput(audio, "room-1.wav", WaveFormat.Output))
+        using (new WavFileOutput(audio, "room-1.wav", AudioFormat.Output))
         {
         }
 
         var other = Path.Combine(_directory, "other.wav");
         File.Move(path, other);
         Measure.Run("ln", other, path);
-        using (var hardLinked = new WavFileOutput(audio, "room-1.wav", WaveFormat.Output))
+        using (var hardLinked = new WavFileOutput(audio, "room-1.wav", AudioFormat.Output))
         {
             Assert.StartsWith("refused: ", hardLinked.State);
         }
@@ -305,7 +305,7 @@ public sealed class OutputTests : IDisposable
         var audio = Directory.CreateDirectory(Path.Combine(_directory, "audio")).FullName;
         Measure.Run("mkfifo", Path.Combine(audio, "room-1.wav"));
 
-        using var output = new WavFileOutput(audio, "room-1.wav", WaveFormat.Output);
+        using var output = new WavFileOutput(audio, "room-1.wav", AudioFormat.Output);
 
         Assert.NotEqual("ok", output.State);
     }
@@ -314,7 +314,7 @@ public sealed class OutputTests : IDisposable
     public void Only_the_output_folder_itself_is_ever_created()
     {
         var nested = Path.Combine(_directory, "missing", "audio");
-        using (var output = new WavFileOutput(nested, "room-1.wav", WaveFormat.Output))
+        using (var output = new WavFileOutput(nested, "room-1.wav", AudioFormat.Output))
         {
             Assert.StartsWith("unavailable: the audio output folder", output.State);
         }
@@ -322,7 +322,7 @@ public sealed class OutputTests : IDisposable
         Assert.False(Directory.Exists(Path.Combine(_directory, "missing")));
 
         var audio = Path.Combine(_directory, "audio");
-        using (var output = new WavFileOutput(audio, "room-1.wav", WaveFormat.Output))
+        using (var output = new WavFileOutput(audio, "room-1.wav", AudioFormat.Output))
         {
             Assert.Equal("ok", output.State);
         }

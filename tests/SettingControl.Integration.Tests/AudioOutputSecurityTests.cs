@@ -153,7 +153,7 @@ public sealed class AudioOutputSecurityTests
         Assert.Equal(("file", "room-1.wav", "file:room-1.wav", "ok"), (output!.Kind, output.Path, output.Output, output.State));
 
         using var reader = WavReader.Open(file);
-        var samples = new float[(int)reader.LengthFrames!.Value * 2];
+        var samples = new float[(int)reader.LengthFrames * 2];
         var read = reader.Read(samples);
         Assert.True(read >= 48_000 * 2, "less than a second of sound in the file");
         Assert.True(Rms(samples.AsSpan(read - 48_000, 48_000)) > 1e-3, "the file is silent");

@@ -148,7 +148,7 @@ public sealed class MusicIntegrationTests(ITestOutputHelper output)
     private static float[] ReadFile(HostUnderTest host, string roomId)
     {
         using var reader = WavReader.Open(FileOf(host, roomId));
-        var frames = (int)reader.LengthFrames!.Value;
+        var frames = (int)reader.LengthFrames;
         var samples = new float[frames * 2];
         var read = reader.Read(samples);
         return samples[..read];

@@ -136,7 +136,7 @@ public sealed class MusicPlacementClusterTests(ITestOutputHelper output)
         }
 
         using var reader = WavReader.Open(path);
-        var samples = new float[(int)Math.Min(reader.LengthFrames ?? 0, 96_000) * 2];
+        var samples = new float[(int)Math.Min(reader.LengthFrames, 96_000) * 2];
         var read = reader.Read(samples);
         var sum = 0.0;
         for (var i = 0; i < read; i++)

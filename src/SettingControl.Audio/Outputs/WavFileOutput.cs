@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 using SettingControl.Audio.Chain;
@@ -6,21 +5,20 @@ using SettingControl.Audio.Chain;
 namespace SettingControl.Audio.Outputs;
 
 /// <summary>
-/// Writes a 32-bit float WAV that is valid whenever a reader opens it: after every block the data is
-/// flushed first and only then are the RIFF, fact and data sizes updated, so the header never claims
-/// more than the file holds. RIFF sizes are 32-bit: at 48 kHz stereo float a file holds about 3 h 6 min,
-/// after which the output reports itself full and stops writing (the room plays on).
+/// Writes a 32-bit float WAV with NAudio's <see cref="WaveFileWriter"/>, valid whenever a reader opens it: after every
+/// block the data is flushed first and only then does the writer update the RIFF, fact and data sizes, so the header
+/// never claims more than the file holds. RIFF sizes are 32-bit: at 48 kHz stereo float a file holds about 3 h 6 min,
+/// after which the output reports itself full and stops writing (the room plays on). What is ours is where the file
+/// may be and whose it is (<see cref="Open"/>), and the lock that keeps a reader from seeing half an update.
 /// </summary>
 public sealed class WavFileOutput : IAudioOutput
 {
+    /// <summary>A float WAV's header as NAudio writes it: RIFF, fmt with cbSize, fact, data.</summary>
     private const int HeaderBytes = 58;
-    private const int RiffSizeAt = 4;
-    private const int FactFramesAt = 46;
-    private const int DataSizeAt = 54;
 
     private readonly WaveFormat _format;
     private readonly FileStream? _file;
-    private readonly byte[] _header;
+    private readonly WaveFileWriter? _writer;
     private long _dataBytes;
     private string _state = "ok";
 
@@ -35,7 +33,6 @@ public sealed class WavFileOutput : IAudioOutput
     {
         _format = format;
         Description = $"file:{fileName}";
-        _header = Header(format, 0);
         if (WavFileName.RefusalOf(fileName) is { } refusal)
         {
             _state = $"refused: {refusal}";
@@ -51,14 +48,15 @@ public sealed class WavFileOutput : IAudioOutput
                 return;
             }
 
-            _file.Write(_header);
-            _file.Flush();
+            _writer = new WaveFileWriter(_file, format);
+            _writer.Flush();
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException or PlatformNotSupportedException)
         {
             _state = $"unavailable: cannot write '{fileName}' in the audio output folder: {ex.Message}";
             _file?.Dispose();
             _file = null;
+            _writer = null;
         }
     }
 
@@ -203,33 +201,17 @@ public sealed class WavFileOutput : IAudioOutput
 
     public long FramesWritten => _dataBytes / (4 * _format.Channels);
 
-    /// <summary>The 58-byte header of a float WAV (fmt with cbSize, fact, data) for the data size given.</summary>
-    public static byte[] Header(WaveFormat format, long dataBytes)
+    /// <summary>The header NAudio writes for an empty file of this format (what a reader meets before the first block).</summary>
+    public static byte[] EmptyFileHeader(WaveFormat format)
     {
-        var h = new byte[HeaderBytes];
-        "RIFF"u8.CopyTo(h);
-        BinaryPrimitives.WriteUInt32LittleEndian(h.AsSpan(RiffSizeAt), (uint)(HeaderBytes - 8 + dataBytes));
-        "WAVE"u8.CopyTo(h.AsSpan(8));
-        "fmt "u8.CopyTo(h.AsSpan(12));
-        BinaryPrimitives.WriteUInt32LittleEndian(h.AsSpan(16), 18);
-        BinaryPrimitives.WriteUInt16LittleEndian(h.AsSpan(20), 3); // IEEE float
-        BinaryPrimitives.WriteUInt16LittleEndian(h.AsSpan(22), (ushort)format.Channels);
-        BinaryPrimitives.WriteUInt32LittleEndian(h.AsSpan(24), (uint)format.SampleRate);
-        BinaryPrimitives.WriteUInt32LittleEndian(h.AsSpan(28), (uint)(format.SampleRate * format.Channels * 4));
-        BinaryPrimitives.WriteUInt16LittleEndian(h.AsSpan(32), (ushort)(format.Channels * 4));
-        BinaryPrimitives.WriteUInt16LittleEndian(h.AsSpan(34), 32);
-        BinaryPrimitives.WriteUInt16LittleEndian(h.AsSpan(36), 0);
-        "fact"u8.CopyTo(h.AsSpan(38));
-        BinaryPrimitives.WriteUInt32LittleEndian(h.AsSpan(42), 4);
-        BinaryPrimitives.WriteUInt32LittleEndian(h.AsSpan(FactFramesAt), (uint)(dataBytes / (format.Channels * 4)));
-        "data"u8.CopyTo(h.AsSpan(50));
-        BinaryPrimitives.WriteUInt32LittleEndian(h.AsSpan(DataSizeAt), (uint)dataBytes);
-        return h;
+        using var memory = new MemoryStream();
+        new WaveFileWriter(memory, format).Dispose(); // a caller's stream is left open
+        return memory.ToArray();
     }
 
     public void Write(ReadOnlySpan<float> samples)
     {
-        if (_file is null)
+        if (_file is null || _writer is null)
         {
             return;
         }
@@ -243,22 +225,17 @@ public sealed class WavFileOutput : IAudioOutput
 
         try
         {
-            _file.Write(bytes);
+            _writer.Write(bytes);
             _file.Flush();
             _dataBytes += bytes.Length;
 
-            // All three sizes in one write (one syscall within the first page), so a reader never sees
-            // the RIFF size of one moment with the data size of another.
-            BinaryPrimitives.WriteUInt32LittleEndian(_header.AsSpan(RiffSizeAt), (uint)(HeaderBytes - 8 + _dataBytes));
-            BinaryPrimitives.WriteUInt32LittleEndian(_header.AsSpan(FactFramesAt), (uint)FramesWritten);
-            BinaryPrimitives.WriteUInt32LittleEndian(_header.AsSpan(DataSizeAt), (uint)_dataBytes);
-            // The kernel does not make a read atomic against a write of the same bytes: a reader can see
-            // half of the old header and half of the new. A reader that takes a shared lock on the header
-            // (LockHeaderForReading) therefore never meets this write; one that does not can at worst see
-            // sizes of two successive blocks, each of which the file already holds.
+            // The writer updates the RIFF, fact and data sizes in three writes, and the kernel does not make a
+            // read atomic against a write anyway: a reader that takes a shared lock on the header
+            // (LockHeaderForReading) therefore never meets an update half done; one that does not can at worst
+            // see sizes of two successive blocks, each of which the file already holds.
             using (OperatingSystem.IsWindows() ? null : UnixFiles.LockStart(_file.SafeFileHandle, HeaderBytes, exclusive: true))
             {
-                RandomAccess.Write(_file.SafeFileHandle, _header, 0);
+                _writer.Flush();
             }
         }
         catch (IOException ex)
@@ -275,5 +252,17 @@ public sealed class WavFileOutput : IAudioOutput
     public static IDisposable? LockHeaderForReading(SafeFileHandle reading) =>
         OperatingSystem.IsWindows() ? null : UnixFiles.LockStart(reading, HeaderBytes, exclusive: false);
 
-    public void Dispose() => _file?.Dispose();
+    public void Dispose()
+    {
+        try
+        {
+            _writer?.Dispose();
+        }
+        catch (IOException)
+        {
+            // The disk is full or gone: the header already holds the last block that was written.
+        }
+
+        _file?.Dispose();
+    }
 }

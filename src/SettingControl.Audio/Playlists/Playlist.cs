@@ -15,9 +15,14 @@ public sealed record PlaylistTrack(string Title, string Source, double GainDb, T
     public float Gain => (float)Math.Pow(10, GainDb / 20);
 }
 
+/// <summary>How a track is decoded: in-process where a managed decoder matches ffmpeg's decode, else by ffmpeg.</summary>
 public enum TrackKind
 {
     Generator,
     Wav,
+    Mp3,
+
+    /// <summary>An <c>.ogg</c>/<c>.oga</c> file: Vorbis in-process; Opus or FLAC in Ogg goes to ffmpeg.</summary>
+    Ogg,
     Ffmpeg,
 }

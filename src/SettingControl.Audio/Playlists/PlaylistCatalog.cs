@@ -187,7 +187,7 @@ public sealed class PlaylistCatalog
         }
 
         var path = System.IO.Path.GetFullPath(System.IO.Path.Combine(folder, source));
-        var kind = path.EndsWith(".wav", StringComparison.OrdinalIgnoreCase) ? TrackKind.Wav : TrackKind.Ffmpeg;
+        var kind = KindOf(path);
         var (seconds, problem) = Measure(path, kind);
         return new PlaylistTrack(title, source, gain, kind, path, seconds, problem);
     }
@@ -206,25 +206,65 @@ public sealed class PlaylistCatalog
         }
 
         (double? Seconds, string? Error) result;
-        if (kind == TrackKind.Wav)
+        try
         {
-            try
+            result = kind switch
             {
-                using var reader = WavReader.Open(path);
-                result = (reader.WaveFormat.SecondsOf(reader.LengthFrames ?? 0), null);
-            }
-            catch (Exception ex) when (ex is AudioSourceException or IOException or UnauthorizedAccessException)
-            {
-                result = (null, $"unreadable: {ex.Message}");
-            }
+                TrackKind.Wav => Seconds(WavReader.Open(path)),
+                TrackKind.Mp3 => Seconds(Mp3Decoder.Open(path)),
+                TrackKind.Ogg => TryVorbisSeconds(path) ?? _tools.ProbeSeconds(path),
+                _ => _tools.ProbeSeconds(path),
+            };
         }
-        else
+        catch (AudioSourceException ex)
         {
-            result = _tools.ProbeSeconds(path);
+            result = (null, ex.Message.StartsWith("unreadable:", StringComparison.Ordinal) ? ex.Message : $"unreadable: {ex.Message}");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            result = (null, $"unreadable: {ex.Message}");
         }
 
         _probes[path] = (info.LastWriteTimeUtc, info.Length, result.Seconds, result.Error);
         return result;
+    }
+
+    /// <summary>The decoder a file's extension calls for.</summary>
+    internal static TrackKind KindOf(string path) => Path.GetExtension(path).ToLowerInvariant() switch
+    {
+        ".wav" => TrackKind.Wav,
+        ".mp3" => TrackKind.Mp3,
+        ".ogg" or ".oga" => TrackKind.Ogg,
+        _ => TrackKind.Ffmpeg,
+    };
+
+    private static (double? Seconds, string? Error) Seconds<T>(T decoder)
+        where T : ISampleProvider, IDisposable
+    {
+        using (decoder)
+        {
+            var frames = decoder switch
+            {
+                WavReader wav => wav.LengthFrames,
+                Mp3Decoder mp3 => mp3.LengthFrames,
+                VorbisDecoder vorbis => vorbis.LengthFrames,
+                _ => 0,
+            };
+            return (decoder.WaveFormat.SecondsOf(frames), null);
+        }
+    }
+
+    /// <summary>An Ogg file's length when it is Vorbis; null when it holds something else (ffprobe measures that).</summary>
+    private static (double? Seconds, string? Error)? TryVorbisSeconds(string path)
+    {
+        try
+        {
+            return Seconds(VorbisDecoder.Open(path));
+        }
+        catch (AudioSourceException)
+        {
+            return null;
+        }
     }
 
     private sealed record PlaylistFile(string? Title, string? Description, List<string>? SuitsPhases, List<TrackFile>? Tracks);

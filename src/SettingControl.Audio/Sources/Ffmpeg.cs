@@ -66,6 +66,28 @@ public sealed record FfmpegTools(string FfmpegPath = "ffmpeg", string FfprobePat
         }
     }
 
+    /// <summary>The sample rate of a file's first audio stream from ffprobe, or an error message.</summary>
+    public (int? SampleRate, string? Error) ProbeSampleRate(string path)
+    {
+        try
+        {
+            using var process = Process.Start(Info(FfprobePath, "-v", "error", "-select_streams", "a:0", "-show_entries", "stream=sample_rate", "-of", "default=nw=1:nk=1", path))!;
+            var output = process.StandardOutput.ReadToEnd();
+            var error = process.StandardError.ReadToEnd();
+            process.WaitForExit();
+            if (process.ExitCode == 0 && int.TryParse(output.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var rate) && rate is >= 8_000 and <= 384_000)
+            {
+                return (rate, null);
+            }
+
+            return (null, FirstLine(error) ?? "no audio");
+        }
+        catch (Exception ex) when (ex is Win32Exception or InvalidOperationException)
+        {
+            return (null, $"ffprobe is not available at '{FfprobePath}' ({ex.Message}); {InstallHint}");
+        }
+    }
+
     internal static ProcessStartInfo Info(string file, params string[] args)
     {
         var info = new ProcessStartInfo(file)
@@ -89,24 +111,26 @@ public sealed record FfmpegTools(string FfmpegPath = "ffmpeg", string FfprobePat
 }
 
 /// <summary>
-/// Decodes MP3, FLAC, Ogg Vorbis, Opus (anything ffmpeg reads) through Debian's ffmpeg as a subprocess
-/// that streams 32-bit float PCM (f32le) on stdout, in a streaming WAV envelope so the rate and channel
-/// count come with the samples. Always stereo; the rate is the file's own (the chain's resampler converts).
+/// Decodes what the in-process decoders do not (FLAC, Opus, anything else ffmpeg reads) through Debian's ffmpeg as a
+/// subprocess streaming raw 32-bit float PCM on stdout, turned into samples by NAudio's converter. Always
+/// stereo; the rate is the file's own (asked of ffprobe first; the chain's resampler converts).
 /// </summary>
 public sealed class FfmpegDecoder : ISampleProvider, IDisposable
 {
     private readonly Process _process;
-    private readonly WavReader _reader;
+    private readonly PipeWaveProvider _pcm;
+    private readonly ISampleProvider _samples;
     private readonly StringBuilder _errors;
 
-    private FfmpegDecoder(Process process, WavReader reader, StringBuilder errors)
+    private FfmpegDecoder(Process process, PipeWaveProvider pcm, StringBuilder errors)
     {
         _process = process;
-        _reader = reader;
+        _pcm = pcm;
+        _samples = pcm.ToSampleProvider();
         _errors = errors;
     }
 
-    public WaveFormat WaveFormat => _reader.WaveFormat;
+    public WaveFormat WaveFormat => _samples.WaveFormat;
 
     /// <summary>What ffmpeg said on stderr (first lines), for reports when a decode ends badly.</summary>
     public string Errors
@@ -127,13 +151,25 @@ public sealed class FfmpegDecoder : ISampleProvider, IDisposable
             throw new AudioSourceException($"file not found: {path}");
         }
 
+        if (tools.Unavailable() is { } reason)
+        {
+            throw new AudioSourceException(reason);
+        }
+
+        var (rate, probeError) = tools.ProbeSampleRate(path);
+        if (rate is not { } sampleRate)
+        {
+            throw new AudioSourceException($"unreadable: {Path.GetFileName(path)}: ffprobe: {probeError}");
+        }
+
         Process process;
         try
         {
             process = Process.Start(FfmpegTools.Info(
                 tools.FfmpegPath,
                 "-hide_banner", "-nostdin", "-v", "error", "-i", path,
-                "-map", "0:a:0", "-vn", "-ac", "2", "-c:a", "pcm_f32le", "-map_metadata", "-1", "-fflags", "+bitexact", "-f", "wav", "pipe:1"))!;
+                "-map", "0:a:0", "-vn", "-ac", "2", "-ar", sampleRate.ToString(CultureInfo.InvariantCulture),
+                "-c:a", "pcm_f32le", "-map_metadata", "-1", "-fflags", "+bitexact", "-f", "f32le", "pipe:1"))!;
         }
         catch (Exception ex) when (ex is Win32Exception or InvalidOperationException)
         {
@@ -155,31 +191,26 @@ public sealed class FfmpegDecoder : ISampleProvider, IDisposable
             }
         };
         process.BeginErrorReadLine();
+        return new FfmpegDecoder(process, new PipeWaveProvider(process.StandardOutput.BaseStream, AudioFormat.Float(sampleRate, 2)), errors);
+    }
+
+    public int Read(Span<float> buffer)
+    {
         try
         {
-            var reader = new WavReader(process.StandardOutput.BaseStream, ownsStream: false, Path.GetFileName(path));
-            return new FfmpegDecoder(process, reader, errors);
+            return _samples.Read(buffer);
         }
-        catch (AudioSourceException)
+        catch (IOException)
         {
-            process.WaitForExit(2000);
-            string said;
-            lock (errors)
-            {
-                said = FfmpegTools.FirstLine(errors.ToString()) ?? "no audio";
-            }
-
-            Stop(process);
-            throw new AudioSourceException($"unreadable: {Path.GetFileName(path)}: ffmpeg: {said}");
+            // The pipe broke (ffmpeg was killed): the track ends where it is.
+            return 0;
         }
     }
 
-    public int Read(Span<float> buffer) => _reader.Read(buffer);
-
     public void Dispose()
     {
-        _reader.Dispose();
         Stop(_process);
+        _pcm.Dispose();
     }
 
     private static void Stop(Process process)
@@ -199,4 +230,22 @@ public sealed class FfmpegDecoder : ISampleProvider, IDisposable
 
         process.Dispose();
     }
+}
+
+/// <summary>
+/// Raw PCM from a pipe as NAudio's <see cref="IWaveProvider"/>. A pipe hands over whatever bytes have arrived, which
+/// need not end on a whole sample; this waits for whole frames, so no sample is ever split between two reads.
+/// </summary>
+internal sealed class PipeWaveProvider(Stream pipe, WaveFormat format) : IWaveProvider, IDisposable
+{
+    public WaveFormat WaveFormat => format;
+
+    public int Read(Span<byte> buffer)
+    {
+        var wanted = buffer.Length - (buffer.Length % format.BlockAlign);
+        var got = pipe.ReadAtLeast(buffer[..wanted], wanted, throwOnEndOfStream: false);
+        return got - (got % format.BlockAlign);
+    }
+
+    public void Dispose() => pipe.Dispose();
 }

@@ -25,7 +25,7 @@ public sealed record GeneratorSpec(string Kind, IReadOnlyDictionary<string, doub
 
     public double Seconds => Number("seconds", 240);
 
-    public int Rate => (int)Number("rate", WaveFormat.Output.SampleRate);
+    public int Rate => (int)Number("rate", AudioFormat.Output.SampleRate);
 
     /// <summary>Parses the syntax; returns the spec or an error message naming what is wrong.</summary>
     public static (GeneratorSpec? Spec, string? Error) Parse(string source)
@@ -78,7 +78,7 @@ public sealed record GeneratorSpec(string Kind, IReadOnlyDictionary<string, doub
 
     public GeneratorSource Create()
     {
-        var format = new WaveFormat(Rate, 2);
+        var format = AudioFormat.Float(Rate, 2);
         var frames = (long)Math.Round(Seconds * Rate);
         var seed = (int)Number("seed", 1);
         var level = Number("level", Kind is "noise" ? -24 : -12);

@@ -1,211 +1,101 @@
-using System.Buffers.Binary;
-using System.Runtime.InteropServices;
 using SettingControl.Audio.Chain;
 
 namespace SettingControl.Audio.Sources;
 
 /// <summary>
-/// Decodes a RIFF/WAVE stream in-process: PCM 16, 24 and 32-bit integer and 32-bit IEEE float,
-/// mono or stereo (WAVE_FORMAT_EXTENSIBLE included). Works on pipes too: a data chunk whose size is
-/// 0 or 0xFFFFFFFF (what a streaming writer such as ffmpeg puts there) is read to the end of the stream.
+/// A WAV file in-process, read by NAudio's <see cref="WaveFileReader"/> and converted to float by its sample
+/// providers: PCM 16, 24 and 32-bit integer and 32-bit IEEE float, mono or stereo (WAVE_FORMAT_EXTENSIBLE included).
+/// What NAudio cannot read, or what the chain does not play, is refused with a message staff can act on.
 /// </summary>
 public sealed class WavReader : ISampleProvider, IDisposable
 {
-    private const ushort FormatPcm = 1;
-    private const ushort FormatFloat = 3;
-    private const ushort FormatExtensible = 0xFFFE;
+    private readonly WaveFileReader _file;
+    private readonly ISampleProvider _samples;
 
-    private readonly Stream _stream;
-    private readonly bool _ownsStream;
-    private readonly int _bytesPerSample;
-    private readonly bool _isFloat;
-    private long _remainingBytes;
-    private byte[] _bytes = [];
-
-    public WavReader(Stream stream, bool ownsStream = true, string? name = null)
+    private WavReader(WaveFileReader file, string name)
     {
-        _stream = stream;
-        _ownsStream = ownsStream;
-        var what = name ?? "WAV stream";
-        Span<byte> header = stackalloc byte[12];
-        if (!ReadExactly(header) || !header[..4].SequenceEqual("RIFF"u8) || !header[8..12].SequenceEqual("WAVE"u8))
+        _file = file;
+        var format = file.WaveFormat;
+        var encoding = EncodingOf(format);
+        var bits = format.BitsPerSample;
+        if (!(encoding == WaveFormatEncoding.Pcm && bits is 16 or 24 or 32) && !(encoding == WaveFormatEncoding.IeeeFloat && bits == 32))
         {
-            throw new AudioSourceException($"{what} is not a WAV file (no RIFF/WAVE header).");
+            throw new AudioSourceException($"{name}: unsupported WAV encoding ({encoding}, {bits} bits); PCM 16/24/32-bit and 32-bit float are supported.");
         }
 
-        ushort format = 0;
-        int channels = 0, rate = 0, bits = 0;
-        Span<byte> chunk = stackalloc byte[8];
-        while (true)
+        if (format.Channels is < 1 or > 2 || format.SampleRate is < 8_000 or > 384_000)
         {
-            if (!ReadExactly(chunk))
-            {
-                throw new AudioSourceException($"{what} has no data chunk.");
-            }
-
-            var size = BinaryPrimitives.ReadUInt32LittleEndian(chunk[4..]);
-            if (chunk[..4].SequenceEqual("fmt "u8))
-            {
-                var fmt = new byte[size];
-                if (!ReadExactly(fmt) || size < 16)
-                {
-                    throw new AudioSourceException($"{what} has a truncated fmt chunk.");
-                }
-
-                format = BinaryPrimitives.ReadUInt16LittleEndian(fmt);
-                channels = BinaryPrimitives.ReadUInt16LittleEndian(fmt.AsSpan(2));
-                rate = BinaryPrimitives.ReadInt32LittleEndian(fmt.AsSpan(4));
-                bits = BinaryPrimitives.ReadUInt16LittleEndian(fmt.AsSpan(14));
-                if (format == FormatExtensible && size >= 26)
-                {
-                    // The sub-format GUID starts with the plain format tag.
-                    format = BinaryPrimitives.ReadUInt16LittleEndian(fmt.AsSpan(24));
-                }
-
-                SkipPadding(size);
-            }
-            else if (chunk[..4].SequenceEqual("data"u8))
-            {
-                if (format == 0)
-                {
-                    throw new AudioSourceException($"{what} has its data chunk before the fmt chunk.");
-                }
-
-                _remainingBytes = size is 0 or uint.MaxValue ? long.MaxValue : size;
-                if (_stream.CanSeek && _remainingBytes != long.MaxValue)
-                {
-                    // A file still being written may declare less than it holds, never more than we can read.
-                    _remainingBytes = Math.Min(_remainingBytes, _stream.Length - _stream.Position);
-                }
-
-                break;
-            }
-            else
-            {
-                Skip(size + (size & 1));
-            }
+            throw new AudioSourceException($"{name}: unsupported layout ({format.Channels} channels, {format.SampleRate} Hz); mono or stereo, 8–384 kHz.");
         }
 
-        _isFloat = format == FormatFloat;
-        if (!(format == FormatPcm && bits is 16 or 24 or 32) && !(format == FormatFloat && bits == 32))
-        {
-            throw new AudioSourceException($"{what}: unsupported WAV encoding (format tag {format}, {bits} bits); PCM 16/24/32-bit and 32-bit float are supported.");
-        }
-
-        if (channels is < 1 or > 2 || rate is < 8_000 or > 384_000)
-        {
-            throw new AudioSourceException($"{what}: unsupported layout ({channels} channels, {rate} Hz); mono or stereo, 8–384 kHz.");
-        }
-
-        _bytesPerSample = bits / 8;
-        WaveFormat = new WaveFormat(rate, channels);
-        LengthFrames = _remainingBytes == long.MaxValue ? null : _remainingBytes / (_bytesPerSample * channels);
+        // NAudio's converters know PCM and float by their plain tags: an extensible file is read as what it holds.
+        IWaveProvider data = format.Encoding == WaveFormatEncoding.Extensible
+            ? new RelabelledWaveProvider(file, encoding == WaveFormatEncoding.IeeeFloat
+                ? WaveFormat.CreateIeeeFloatWaveFormat(format.SampleRate, format.Channels)
+                : new WaveFormat(format.SampleRate, bits, format.Channels))
+            : file;
+        _samples = data.ToSampleProvider();
+        LengthFrames = file.SampleCount;
     }
 
-    public WaveFormat WaveFormat { get; }
-
-    /// <summary>Frames in the data chunk, or null when the stream is read to its end (a pipe).</summary>
-    public long? LengthFrames { get; }
-
-    public static WavReader Open(string path) =>
-        new(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16), true, Path.GetFileName(path));
-
-    public int Read(Span<float> buffer)
+    /// <summary>
+    /// The encoding a WAVE_FORMAT_EXTENSIBLE header stands for: the first two bytes of its sub-format GUID (after the
+    /// valid-bits and channel-mask fields of the extra data) are the plain format tag, 1 for PCM and 3 for float.
+    /// </summary>
+    private static WaveFormatEncoding EncodingOf(WaveFormat format)
     {
-        var frameBytes = _bytesPerSample * WaveFormat.Channels;
-        var wanted = (int)Math.Min((long)buffer.Length / WaveFormat.Channels * frameBytes, _remainingBytes / frameBytes * frameBytes);
-        if (wanted <= 0)
+        if (format.Encoding != WaveFormatEncoding.Extensible)
         {
-            return 0;
+            return format.Encoding;
         }
 
-        if (_bytes.Length < wanted)
-        {
-            _bytes = new byte[wanted];
-        }
-
-        var got = _stream.ReadAtLeast(_bytes.AsSpan(0, wanted), wanted, throwOnEndOfStream: false);
-        got -= got % frameBytes;
-        _remainingBytes -= got;
-        var samples = got / _bytesPerSample;
-        var bytes = _bytes.AsSpan(0, got);
-        switch (_bytesPerSample)
-        {
-            case 2:
-                for (var i = 0; i < samples; i++)
-                {
-                    buffer[i] = BinaryPrimitives.ReadInt16LittleEndian(bytes[(i * 2)..]) / 32768f;
-                }
-
-                break;
-            case 3:
-                for (var i = 0; i < samples; i++)
-                {
-                    var b = i * 3;
-                    buffer[i] = (bytes[b] | (bytes[b + 1] << 8) | ((sbyte)bytes[b + 2] << 16)) / 8388608f;
-                }
-
-                break;
-            default:
-                if (_isFloat)
-                {
-                    MemoryMarshal.Cast<byte, float>(bytes).CopyTo(buffer);
-                }
-                else
-                {
-                    for (var i = 0; i < samples; i++)
-                    {
-                        buffer[i] = BinaryPrimitives.ReadInt32LittleEndian(bytes[(i * 4)..]) / 2147483648f;
-                    }
-                }
-
-                break;
-        }
-
-        if (got < wanted)
-        {
-            _remainingBytes = 0;
-        }
-
-        return samples;
+        return format is WaveFormatExtraData { ExtraSize: >= 22 } extra
+            ? (WaveFormatEncoding)BitConverter.ToUInt16(extra.ExtraData, 6)
+            : WaveFormatEncoding.Extensible;
     }
 
-    public void Dispose()
+    public WaveFormat WaveFormat => _samples.WaveFormat;
+
+    /// <summary>Frames in the data chunk.</summary>
+    public long LengthFrames { get; }
+
+    public static WavReader Open(string path)
     {
-        if (_ownsStream)
+        var name = Path.GetFileName(path);
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16);
+        WaveFileReader? file = null;
+        try
         {
-            _stream.Dispose();
+            file = new WaveFileReader(stream);
+            return new WavReader(file, name);
+        }
+        catch (Exception ex) when (ex is FormatException or InvalidDataException or EndOfStreamException or ArgumentException or NotSupportedException)
+        {
+            Close(file, stream);
+            throw new AudioSourceException($"{name} is not a WAV file the engine can read ({ex.Message.TrimEnd('.')}).", ex);
+        }
+        catch
+        {
+            Close(file, stream);
+            throw;
         }
     }
 
-    private bool ReadExactly(Span<byte> into) => _stream.ReadAtLeast(into, into.Length, throwOnEndOfStream: false) == into.Length;
+    public int Read(Span<float> buffer) => _samples.Read(buffer);
 
-    private void SkipPadding(uint size)
+    public void Dispose() => _file.Dispose();
+
+    private static void Close(WaveFileReader? file, Stream stream)
     {
-        if ((size & 1) == 1)
-        {
-            Skip(1);
-        }
+        file?.Dispose();
+        stream.Dispose();
     }
+}
 
-    private void Skip(long bytes)
-    {
-        if (_stream.CanSeek)
-        {
-            _stream.Seek(bytes, SeekOrigin.Current);
-            return;
-        }
+/// <summary>The same bytes under a plain format header.</summary>
+internal sealed class RelabelledWaveProvider(IWaveProvider source, WaveFormat format) : IWaveProvider
+{
+    public WaveFormat WaveFormat => format;
 
-        Span<byte> scratch = stackalloc byte[512];
-        while (bytes > 0)
-        {
-            var n = _stream.Read(scratch[..(int)Math.Min(bytes, scratch.Length)]);
-            if (n == 0)
-            {
-                return;
-            }
-
-            bytes -= n;
-        }
-    }
+    public int Read(Span<byte> buffer) => source.Read(buffer);
 }
