@@ -9,8 +9,15 @@ namespace SettingControl.Audio.Outputs;
 /// <summary>A snapclient as the server reports it in <c>Server.GetStatus</c>.</summary>
 public sealed record SnapcastClient(string Id, bool Connected, string HostName, string ConfiguredName, int VolumePercent, bool Muted, string GroupId, string StreamId)
 {
-    /// <summary>What staff call it: the name configured on the server (snapweb, Client.SetName), else the machine's host name.</summary>
-    public string Name => ConfiguredName.Length > 0 ? ConfiguredName : HostName.Length > 0 ? HostName : Id;
+    /// <summary>
+    /// What staff call it: the name configured on the server (snapweb, Client.SetName), else its host id when one was
+    /// chosen (<c>--hostID</c>; the default, a MAC address, says less than the machine's host name), else the host name.
+    /// </summary>
+    public string Name => ConfiguredName.Length > 0 ? ConfiguredName
+        : Id.Length > 0 && !LooksLikeMac(Id) ? Id
+        : HostName.Length > 0 ? HostName : Id;
+
+    private static bool LooksLikeMac(string id) => id.Length >= 17 && id[2] == ':' && id[5] == ':' && id[..17].All(c => char.IsAsciiHexDigit(c) || c == ':');
 }
 
 /// <summary>What <c>Server.GetStatus</c> says: every client (with its group and that group's stream) and the stream ids.</summary>
