@@ -276,6 +276,7 @@ public sealed class SnapcastOutput : IAudioOutput
 
     private static string Plain(Exception ex) => ex switch
     {
+        IOException { InnerException: SocketException inner } => Plain(inner),
         SocketException { SocketErrorCode: SocketError.ConnectionRefused } => "connection refused",
         SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain } => "host name not found",
         SocketException { SocketErrorCode: SocketError.TimedOut } or OperationCanceledException => "no answer",
