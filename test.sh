@@ -13,7 +13,9 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 # which make MP3, FLAC, Ogg and Opus files and compare against ffmpeg's own decode (never skipped);
 # mosquitto (the broker and mosquitto_passwd) for the tests that prove the generated Mosquitto config;
 # mosquitto-clients and jq for the test that runs the README's traffic-watching command as written;
-# npm (with nodejs) for axe-core, which the accessibility browser test injects into the page.
+# npm (with nodejs) for axe-core, which the accessibility browser test injects into the page;
+# snapserver and snapclient for the Snapcast tests, which start a private server and a client playing to a file
+# (each on free ports of its own: the packages' services, where systemd starts them, keep to the default ports).
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
@@ -22,6 +24,8 @@ command -v sox >/dev/null 2>&1 || missing+=(sox)
 command -v mosquitto_sub >/dev/null 2>&1 || missing+=(mosquitto-clients)
 command -v jq >/dev/null 2>&1 || missing+=(jq)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
+[ -x /usr/bin/snapserver ] || missing+=(snapserver)
+[ -x /usr/bin/snapclient ] || missing+=(snapclient)
 # postgresql for the cluster tests (Cluster:Provider=PostgreSQL): a private server started below.
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
 if [ ${#missing[@]} -gt 0 ]; then

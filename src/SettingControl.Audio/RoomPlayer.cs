@@ -245,6 +245,7 @@ public sealed class RoomPlayer : IDisposable
     {
         "alsa" => $"alsa:{output.Device}",
         "file" => $"file:{output.Path}",
+        "snapcast" => SnapcastEndpoint.Of(output)!.Description,
         _ => "none",
     };
 

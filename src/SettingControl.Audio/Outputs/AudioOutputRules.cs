@@ -39,7 +39,8 @@ public sealed class AudioOutputRules
         "none" => null,
         "alsa" => AlsaDeviceName.RefusalOf(setting.Device, _listAlsaDevices) is { } alsa ? ("device", alsa) : null,
         "file" => (WavFileName.RefusalOf(setting.Path) ?? WavFileOutput.RefusalOfExisting(FileOutputDirectory, setting.Path!)) is { } file ? ("path", file) : null,
-        _ => ("kind", "The output kind must be alsa, file or none."),
+        "snapcast" => SnapcastEndpoint.Of(setting)!.Refusal(),
+        _ => ("kind", "The output kind must be alsa, file, snapcast or none."),
     };
 
     /// <summary>Opens the setting's output, or a silent one that says why the setting was refused.</summary>
@@ -59,6 +60,7 @@ public sealed class AudioOutputRules
         {
             "alsa" => new AlsaOutput(setting.Device!, format),
             "file" => new WavFileOutput(FileOutputDirectory, setting.Path!, format),
+            "snapcast" => new SnapcastOutput(SnapcastEndpoint.Of(setting)!, format.SampleRate, format.Channels),
             _ => new NullOutput(),
         };
     }

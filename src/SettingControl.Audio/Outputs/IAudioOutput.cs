@@ -40,8 +40,18 @@ public sealed class NullOutput : IAudioOutput
 /// <see cref="AudioOutputRules"/> turns one into an output, checking it first: a stored setting is not trusted.
 /// In a cluster, <paramref name="Node"/> names the node (<c>Cluster:NodeName</c>) whose sound card or folder this is:
 /// the room is placed on that node while it is up (docs/cluster.md).
+/// A <c>snapcast</c> output (<c>{"kind":"snapcast","server":"127.0.0.1","controlPort":1705,"streamPort":4953,"stream":"room-1"}</c>)
+/// sends the room to a Snapcast server's stream of that name (docs/audio.md, "Snapcast").
 /// </summary>
-public sealed record AudioOutputSetting(string Kind, string? Device = null, string? Path = null, string? Node = null)
+public sealed record AudioOutputSetting(
+    string Kind,
+    string? Device = null,
+    string? Path = null,
+    string? Node = null,
+    string? Server = null,
+    int? ControlPort = null,
+    int? StreamPort = null,
+    string? Stream = null)
 {
     public static AudioOutputSetting None { get; } = new("none");
 

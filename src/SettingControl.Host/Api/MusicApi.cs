@@ -14,11 +14,29 @@ public static class MusicApi
     /// name in <c>Audio:FileOutputDirectory</c>) or <c>{"kind":"none"}</c>; checked by <see cref="AudioOutputRules"/>.
     /// In a cluster, <c>"node"</c> names the node (<c>Cluster:NodeName</c>) that has the sound card or the folder; the
     /// room is placed there while that node is up.
+    /// <c>{"kind":"snapcast","server":"127.0.0.1","controlPort":1705,"streamPort":4953,"stream":"room-1"}</c> sends the room
+    /// to a Snapcast server (the ports optional, with those defaults; docs/audio.md, "Snapcast").
     /// </summary>
-    public sealed record AudioOutputBody(string? Kind, string? Device, string? Path, string? Node = null);
+    public sealed record AudioOutputBody(string? Kind, string? Device, string? Path, string? Node = null, string? Server = null, int? ControlPort = null, int? StreamPort = null, string? Stream = null);
 
-    /// <summary>The configured output and what it is doing: <c>state</c> is "ok", "unavailable: …", or "refused: …" for a stored setting that breaks the rules.</summary>
-    public sealed record AudioOutputDto(string Kind, string? Device, string? Path, bool Configured, string Output, string State, string? Node = null);
+    /// <summary>
+    /// The configured output and what it is doing: <c>state</c> is "ok", "unavailable: …", or "refused: …" for a stored
+    /// setting that breaks the rules. For a snapcast output, <c>speakers</c> lists the room's snapclients as the server
+    /// reports them (empty until the room has played and the server answered).
+    /// </summary>
+    public sealed record AudioOutputDto(
+        string Kind,
+        string? Device,
+        string? Path,
+        bool Configured,
+        string Output,
+        string State,
+        string? Node = null,
+        string? Server = null,
+        int? ControlPort = null,
+        int? StreamPort = null,
+        string? Stream = null,
+        IReadOnlyList<SnapcastSpeaker>? Speakers = null);
 
     public static void MapMusicApi(this WebApplication app)
     {
@@ -53,7 +71,15 @@ public static class MusicApi
 
             var kind = body!.Kind?.Trim().ToLowerInvariant() ?? string.Empty;
             var node = string.IsNullOrWhiteSpace(body.Node) ? null : body.Node.Trim();
-            var setting = new AudioOutputSetting(kind, kind == "alsa" ? body.Device?.Trim() ?? "default" : null, kind == "file" ? body.Path?.Trim() : null, kind == "none" ? null : node);
+            var setting = kind == "snapcast"
+                ? new AudioOutputSetting(
+                    kind,
+                    Node: node,
+                    Server: body.Server?.Trim(),
+                    ControlPort: body.ControlPort ?? SnapcastEndpoint.DefaultControlPort,
+                    StreamPort: body.StreamPort ?? SnapcastEndpoint.DefaultStreamPort,
+                    Stream: body.Stream?.Trim())
+                : new AudioOutputSetting(kind, kind == "alsa" ? body.Device?.Trim() ?? "default" : null, kind == "file" ? body.Path?.Trim() : null, kind == "none" ? null : node);
             var error = music.OutputRules.Check(setting);
             if (error is null && setting.Node is { } named && !http.RequestServices.GetRequiredService<IClusterMembershipService>().CurrentSnapshot.Members.Values.Any(m => m.Name == named))
             {
@@ -76,6 +102,14 @@ public static class MusicApi
 
             return Results.Ok(await Describe(roomId, grains, music));
         }).ForStaff();
+
+        // Snapserver cannot add streams at run time: staff paste these lines into snapserver.conf, as with Mosquitto's files.
+        api.MapGet("/snapcast/streams", async (KnownRooms rooms, EngineMusicPlayer music) =>
+        {
+            music.ApplyStoredOutputs();
+            var all = (await rooms.AllAsync()).Select(roomId => (roomId, music.OutputOf(roomId)));
+            return Results.Text(SnapcastStreamLines.Generate(all, music.Engine.Format.SampleRate, music.Engine.Format.Channels), "text/plain");
+        }).ForStaff();
     }
 
     /// <summary>The setting, and what the room's player makes of it on the node the room is on (perhaps not this one).</summary>
@@ -85,7 +119,20 @@ public static class MusicApi
         music.ApplyStoredOutputs();
         var setting = music.OutputOf(roomId);
         var now = (await grains.GetGrain<IRoomGrain>(roomId).GetSnapshot())?.Music?.NowPlaying;
-        return new AudioOutputDto(setting.Kind, setting.Device, setting.Path, music.IsConfigured(roomId), now?.Output ?? "not started", now?.OutputState ?? "not started", setting.Node);
+        var speakers = setting.Kind == "snapcast" ? music.SpeakersOf(roomId) : null;
+        return new AudioOutputDto(
+            setting.Kind,
+            setting.Device,
+            setting.Path,
+            music.IsConfigured(roomId),
+            now?.Output ?? "not started",
+            now?.OutputState ?? "not started",
+            setting.Node,
+            setting.Server,
+            setting.ControlPort,
+            setting.StreamPort,
+            setting.Stream,
+            speakers);
     }
 
     /// <summary>Checked against the facility's room list first, so an unknown id never activates a room grain.</summary>

@@ -78,6 +78,9 @@ public sealed class EngineMusicPlayer : IMusicPlayer, IPlaylistCatalog, IMusicOu
 
     public void Release(string roomId) => Engine.Release(roomId);
 
+    /// <summary>The room's Snapcast speakers as its output last heard from the server: empty while it is not open here.</summary>
+    public IReadOnlyList<SnapcastSpeaker> SpeakersOf(string roomId) => (Engine.Room(roomId).Output as SnapcastOutput)?.Speakers ?? [];
+
     public string? NodeFor(string roomId) => OutputOf(roomId).Node;
 
     /// <summary>The rooms whose output staff put on the node of that name.</summary>

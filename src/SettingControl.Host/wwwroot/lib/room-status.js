@@ -13,6 +13,16 @@ export function speakersText(now) {
   if (state.startsWith('unavailable: the room\'s speaker is connected to another controller')) {
     return { text: 'Music is not audible: the controller the room\'s speakers are connected to is not running', warning: true };
   }
+  // Network speakers (Snapcast): what is wrong in the room's words, never the server's address or its message.
+  if (state.startsWith('unavailable') && String(now.output ?? '').startsWith('snapcast:')) {
+    if (state.startsWith('unavailable: none of the room\'s speakers is connected')) {
+      return { text: 'The room\'s speakers are not connected — music is not audible; staff can check them', warning: true };
+    }
+    if (state.startsWith('unavailable: no speaker of this room')) {
+      return { text: 'No speakers are set up for this room — music is not audible; staff can set them up', warning: true };
+    }
+    return { text: 'The speaker system cannot be reached — music is not audible; staff can check it', warning: true };
+  }
   if (state.startsWith('unavailable')) return { text: 'No sound output here — music is not audible; staff can choose an output', warning: true };
   if (String(now.output ?? '').startsWith('none')) return { text: 'No speakers chosen for this room', warning: false };
   return { text: 'Playing to the room\'s speakers', warning: false };

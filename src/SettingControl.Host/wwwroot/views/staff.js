@@ -76,12 +76,33 @@ export function mountStaff(main, me) {
           playlists.map((p) => h('option', { value: p.id, selected: p.id === r.settings?.defaultPlaylistId }, p.title ?? p.id)));
         const output = outputs.get(r.roomId);
         const outKind = h('select', { 'aria-label': `Audio output of ${r.roomId}`, 'data-testid': `room-output-kind-${r.roomId}` },
-          ['none', 'alsa', 'file'].map((k) => h('option', { value: k, selected: output?.kind === k }, k)));
+          ['none', 'alsa', 'file', 'snapcast'].map((k) => h('option', { value: k, selected: output?.kind === k }, k)));
         const outTarget = h('input', {
           'aria-label': `ALSA device or WAV file name of ${r.roomId}`, 'data-testid': `room-output-target-${r.roomId}`,
           value: output?.kind === 'file' ? output.path : output?.kind === 'alsa' ? output.device : '', placeholder: 'default · hw:0,0 · room-1.wav',
           title: 'ALSA: default, sysdefault, hw:N,M, plughw:N,M or a device ALSA lists. File: a name ending in .wav, written in the audio output folder.',
         });
+        // Snapcast: the server, the room's stream (its name= in snapserver.conf) and the two ports, defaults filled in.
+        const snapcast = output?.kind === 'snapcast' ? output : null;
+        const snapServer = h('input', { 'aria-label': `Snapcast server of ${r.roomId}`, 'data-testid': `room-snapcast-server-${r.roomId}`,
+          value: snapcast?.server ?? '', placeholder: 'server: 127.0.0.1', title: 'The Snapcast server: an IP address or a plain host name.' });
+        const snapStream = h('input', { 'aria-label': `Snapcast stream of ${r.roomId}`, 'data-testid': `room-snapcast-stream-${r.roomId}`,
+          value: snapcast?.stream ?? r.roomId, placeholder: 'stream', title: 'The room\'s stream: its name= in snapserver.conf (letters, digits, . _ -).' });
+        const snapControl = h('input', { type: 'number', min: 1, max: 65535, class: 'num', 'aria-label': `Snapcast control port of ${r.roomId}`,
+          'data-testid': `room-snapcast-control-port-${r.roomId}`, value: snapcast?.controlPort ?? 1705, title: 'snapserver\'s control port ([tcp] port).' });
+        const snapPort = h('input', { type: 'number', min: 1, max: 65535, class: 'num', 'aria-label': `Snapcast stream port of ${r.roomId}`,
+          'data-testid': `room-snapcast-stream-port-${r.roomId}`, value: snapcast?.streamPort ?? 4953, title: 'The port of the room\'s tcp source in snapserver.conf.' });
+        const snapFields = h('span', { class: 'output-snapcast', 'data-testid': `room-snapcast-${r.roomId}` }, snapServer, snapStream, snapControl, snapPort);
+        const showKind = () => {
+          snapFields.hidden = outKind.value !== 'snapcast';
+          outTarget.hidden = outKind.value === 'snapcast';
+        };
+        outKind.addEventListener('change', showKind);
+        showKind();
+        const speakers = snapcast?.speakers?.length
+          ? h('span', { class: 'hint output-speakers', 'data-testid': `room-speakers-${r.roomId}` },
+            `Speakers: ${snapcast.speakers.map((s) => `${s.name} (${s.connected ? 'connected' : 'not connected'})`).join(', ')}`)
+          : null;
         const outNode = h('select', { 'aria-label': `Controller with the speaker of ${r.roomId}`, 'data-testid': `room-output-node-${r.roomId}`,
           hidden: nodeNames.length === 0 && !output?.node, title: 'The controller the sound card or output folder is connected to; the room plays there.' },
           h('option', { value: '' }, 'any controller'),
@@ -94,11 +115,16 @@ export function mountStaff(main, me) {
           await api('PATCH', `/api/rooms/${encodeURIComponent(r.roomId)}`, { name: name.value.trim(), maxBrightness: Number(max.value), maxMaskLight: Number(maxMask.value), defaultPlaylistId: playlist.value });
           const kind = outKind.value;
           const node = kind === 'none' ? '' : outNode.value;
-          if (!output || kind !== output.kind || outTarget.value.trim() !== (kind === 'file' ? output.path : kind === 'alsa' ? output.device : '') || !output.configured
-              || node !== (output.node ?? '')) {
+          const snap = { server: snapServer.value.trim(), stream: snapStream.value.trim(), controlPort: Number(snapControl.value), streamPort: Number(snapPort.value) };
+          const snapChanged = kind === 'snapcast' && (!snapcast || snap.server !== snapcast.server || snap.stream !== snapcast.stream
+            || snap.controlPort !== snapcast.controlPort || snap.streamPort !== snapcast.streamPort);
+          if (!output || kind !== output.kind || (kind !== 'snapcast' && outTarget.value.trim() !== (kind === 'file' ? output.path : kind === 'alsa' ? output.device : '')) || snapChanged
+              || !output.configured || node !== (output.node ?? '')) {
             const where = node ? { node } : {};
             await api('PUT', `/api/rooms/${encodeURIComponent(r.roomId)}/audio-output`,
-              kind === 'file' ? { kind, path: outTarget.value.trim(), ...where } : kind === 'alsa' ? { kind, device: outTarget.value.trim() || 'default', ...where } : { kind });
+              kind === 'file' ? { kind, path: outTarget.value.trim(), ...where }
+                : kind === 'alsa' ? { kind, device: outTarget.value.trim() || 'default', ...where }
+                  : kind === 'snapcast' ? { kind, ...snap, ...where } : { kind });
           }
           await loadRooms();
         }) }, 'Save');
@@ -114,10 +140,19 @@ export function mountStaff(main, me) {
           h('td', {}, max),
           h('td', {}, maxMask),
           h('td', {}, playlist),
-          h('td', { class: 'output-cell' }, outKind, outTarget, outNode, outState),
+          h('td', { class: 'output-cell' }, outKind, outTarget, snapFields, outNode, outState, speakers),
           h('td', { class: 'actions' }, save, retire));
       });
-      roomsBody.replaceChildren(create, table(['Room', 'Name', 'Devices', 'Max brightness %', 'Max mask light %', 'Default playlist', 'Audio output', ''], rows, 'rooms-table'));
+      // Snapserver cannot add streams while it runs: staff paste the generated lines into snapserver.conf (docs/audio.md).
+      const streamLines = h('pre', { class: 'generated-config', 'data-testid': 'snapcast-stream-lines', hidden: true });
+      const showLines = h('button', { class: 'btn', type: 'button', 'data-testid': 'snapcast-stream-lines-button', onclick: () => guarded(rooms, async () => {
+        const res = await fetch('/api/snapcast/streams', { credentials: 'same-origin' });
+        if (!res.ok) throw new Error(`The Snapcast stream lines could not be made (${res.status} ${res.statusText}).`);
+        streamLines.textContent = await res.text();
+        streamLines.hidden = false;
+      }) }, 'Snapcast stream lines for snapserver.conf');
+      roomsBody.replaceChildren(create, table(['Room', 'Name', 'Devices', 'Max brightness %', 'Max mask light %', 'Default playlist', 'Audio output', ''], rows, 'rooms-table'),
+        h('p', { class: 'inline-form' }, showLines), streamLines);
     });
   }
 
