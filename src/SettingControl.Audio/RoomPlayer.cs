@@ -32,6 +32,7 @@ public sealed class RoomPlayer : IDisposable
     private string _stateBeforeOpening;
     private IAudioOutput? _output;
     private string? _outputState;
+    private IReadOnlyList<MusicSpeaker>? _speakers;
     private float[]? _block;
 
     // Desired state, as last applied on the render thread.
@@ -74,7 +75,7 @@ public sealed class RoomPlayer : IDisposable
         _outputSetting = output;
         _requestedOutput = output;
         _stateBeforeOpening = outputRules.StateBeforeOpening(output);
-        _status = new Status(null, -1, null, 0, _volume, false, false, Describe(output), _stateBeforeOpening);
+        _status = new Status(null, -1, null, 0, _volume, false, false, Describe(output), _stateBeforeOpening, null);
     }
 
     /// <summary>The output state of a room that has not played since start (or since its output changed).</summary>
@@ -115,7 +116,7 @@ public sealed class RoomPlayer : IDisposable
     {
         var s = _status;
         var position = _format.SecondsOf(Interlocked.Read(ref _publishedTrackFrames));
-        return new MusicNowPlaying(s.PlaylistId, s.TrackIndex, s.TrackTitle, s.TrackIndex < 0 ? 0 : position, s.DurationSeconds, s.Volume, s.Playing, s.Ducked, s.Output, s.OutputState);
+        return new MusicNowPlaying(s.PlaylistId, s.TrackIndex, s.TrackTitle, s.TrackIndex < 0 ? 0 : position, s.DurationSeconds, s.Volume, s.Playing, s.Ducked, s.Output, s.OutputState, s.Speakers);
     }
 
     /// <summary>Renders one block into <see cref="Block"/> and writes it to the output.</summary>
@@ -214,9 +215,10 @@ public sealed class RoomPlayer : IDisposable
 
         _output.Write(block);
         RenderedFrames += frames;
-        if (!ReferenceEquals(_output.State, _outputState))
+        if (!ReferenceEquals(_output.State, _outputState) || !ReferenceEquals(_output.Speakers, _speakers))
         {
             _outputState = _output.State;
+            _speakers = _output.Speakers;
             _changed = true;
         }
 
@@ -384,7 +386,8 @@ public sealed class RoomPlayer : IDisposable
             _playing && !_paused,
             _ducked,
             _output?.Description ?? Describe(_outputSetting),
-            _output?.State ?? _stateBeforeOpening);
+            _output?.State ?? _stateBeforeOpening,
+            _output?.Speakers);
         Interlocked.Exchange(ref _publishedTrackFrames, _trackFrames);
     }
 
@@ -394,5 +397,5 @@ public sealed class RoomPlayer : IDisposable
 
     private sealed record SkipCommand(int Direction);
 
-    private sealed record Status(string? PlaylistId, int TrackIndex, string? TrackTitle, double DurationSeconds, int Volume, bool Playing, bool Ducked, string Output, string OutputState);
+    private sealed record Status(string? PlaylistId, int TrackIndex, string? TrackTitle, double DurationSeconds, int Volume, bool Playing, bool Ducked, string Output, string OutputState, IReadOnlyList<MusicSpeaker>? Speakers);
 }

@@ -106,7 +106,14 @@ public sealed record NowPlayingDto(
     [property: Id(6)] bool Playing,
     [property: Id(7)] bool Ducked,
     [property: Id(8)] string Output,
-    [property: Id(9)] string OutputState);
+    [property: Id(9)] string OutputState,
+    [property: Id(10)] IReadOnlyList<SpeakerDto>? Speakers = null);
+
+/// <summary>A network speaker of the room (Snapcast): the name the room knows it by and whether it is connected; listed only for such outputs.</summary>
+[GenerateSerializer, Immutable, Alias("sc.Speaker")]
+public sealed record SpeakerDto(
+    [property: Id(0)] string Name,
+    [property: Id(1)] bool Connected);
 
 /// <summary>A lighting change; omitted (null) fields keep their current value.</summary>
 [GenerateSerializer, Immutable, Alias("sc.SetLighting")]

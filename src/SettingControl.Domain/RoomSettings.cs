@@ -28,7 +28,16 @@ public sealed record MusicSetting(string? PlaylistId, bool Playing, int Volume)
     public static MusicSetting Default { get; } = new(null, false, 30);
 }
 
-/// <summary>What a room's player is actually doing, as the audio engine reports it.</summary>
+/// <summary>
+/// A network speaker of the room (a Snapcast client) as its server reports it: the name the room's people know it by
+/// ("left", "ceiling"; "speaker" for a room's only one) and whether it is connected.
+/// </summary>
+public sealed record MusicSpeaker(string Name, bool Connected);
+
+/// <summary>
+/// What a room's player is actually doing, as the audio engine reports it; <paramref name="Speakers"/> lists the room's
+/// network speakers when its output has them (Snapcast), else null.
+/// </summary>
 public sealed record MusicNowPlaying(
     string? PlaylistId,
     int TrackIndex,
@@ -39,4 +48,5 @@ public sealed record MusicNowPlaying(
     bool Playing,
     bool Ducked,
     string Output,
-    string OutputState);
+    string OutputState,
+    IReadOnlyList<MusicSpeaker>? Speakers = null);

@@ -6,7 +6,7 @@ namespace SettingControl.Integration.Tests;
 
 /// <summary>
 /// Staff put a room on network speakers in the console (a real snapserver, the console's generated stream lines), and
-/// the therapist's page says at once, in plain words, when the room's speaker drops.
+/// the therapist's page lists the room's speakers like devices and says at once, in plain words, when one drops.
 /// </summary>
 public sealed class SnapcastBrowserTests() : BrowserTestBase(simulatedRooms: 1), IDisposable
 {
@@ -38,24 +38,33 @@ public sealed class SnapcastBrowserTests() : BrowserTestBase(simulatedRooms: 1),
         await staff.GetByTestId("snapcast-stream-lines-button").ClickAsync();
         await Assertions.Expect(staff.GetByTestId("snapcast-stream-lines")).ToContainTextAsync(line);
 
-        await using var speaker = SnapclientProcess.Start(server.ClientPort, "room-1.ceiling", Path.Combine(_directory, "room-1.pcm"));
+        await using var ceiling = SnapclientProcess.Start(server.ClientPort, "room-1.ceiling", Path.Combine(_directory, "room-1-ceiling.pcm"));
+        await using var door = SnapclientProcess.Start(server.ClientPort, "room-1.door", Path.Combine(_directory, "room-1-door.pcm"));
         (await Host.Http.PutAsJsonAsync("/api/rooms/room-1/music", new { playlistId = "rest", playing = true })).EnsureSuccessStatusCode();
 
         var tablet = await NewTabletPageAsync();
         await tablet.GotoAsync(PageUrl("#/rooms/room-1"));
         var speakers = tablet.GetByTestId("music-output-state");
+        var listed = tablet.GetByTestId("music-speaker");
         await Assertions.Expect(speakers).ToHaveTextAsync("Playing to the room's speakers", new() { Timeout = 60_000 });
+        await Assertions.Expect(listed).ToHaveTextAsync(["Ceiling speakerconnected", "Door speakerconnected"], new() { Timeout = 60_000 });
 
-        speaker.Kill();
+        // One of two drops: the room still plays through the other, and its page lists the one that dropped like a device.
+        ceiling.Kill();
+        await Assertions.Expect(listed).ToHaveTextAsync(["Ceiling speakernot connected", "Door speakerconnected"], new() { Timeout = 60_000 });
+        await Assertions.Expect(speakers).ToHaveTextAsync("Playing to the room's speakers");
+
+        door.Kill();
         await Assertions.Expect(speakers).ToHaveTextAsync("The room's speakers are not connected — music is not audible; staff can check them", new() { Timeout = 60_000 });
+        await Assertions.Expect(listed).ToHaveTextAsync(["Ceiling speakernot connected", "Door speakernot connected"]);
         var text = await tablet.Locator("body").InnerTextAsync();
-        foreach (var technical in new[] { "snapcast", "127.0.0.1", "ceiling", "unavailable:", streamPort.ToString() })
+        foreach (var technical in new[] { "snapcast", "127.0.0.1", "room-1.ceiling", "room-1.door", "unavailable:", streamPort.ToString() })
         {
             Assert.DoesNotContain(technical, text, StringComparison.OrdinalIgnoreCase);
         }
 
         // Staff see which speaker it is.
         await staff.ReloadAsync();
-        await Assertions.Expect(staff.GetByTestId("room-speakers-room-1")).ToHaveTextAsync("Speakers: room-1.ceiling (not connected)", new() { Timeout = 30_000 });
+        await Assertions.Expect(staff.GetByTestId("room-speakers-room-1")).ToHaveTextAsync("Speakers: room-1.ceiling (not connected), room-1.door (not connected)", new() { Timeout = 30_000 });
     }
 }

@@ -39,10 +39,12 @@ public sealed class SnapcastTests(ITestOutputHelper output) : IDisposable
 
         var snapcast = await Eventually.ValueAsync(
             () => Task.FromResult(room.Output as SnapcastOutput),
-            o => o is { State: "ok", Speakers: [{ Connected: true }] },
+            o => o is { State: "ok", Clients: [{ Connected: true }] },
             Patience,
             "the room's snapcast output ok with its speaker connected");
-        Assert.Equal(new[] { new SnapcastSpeaker("room-1.left", true) }, snapcast!.Speakers);
+        Assert.Equal(new[] { new SnapcastSpeaker("room-1.left", true) }, snapcast!.Clients);
+        // What the room's dashboard lists: the speaker by the name the room knows it by (published with the next block).
+        await Eventually.TrueAsync(() => room.NowPlaying().Speakers is [{ Name: "left", Connected: true }], Patience, "the room's now playing listing its speaker connected");
         Assert.Equal($"snapcast:room-1@127.0.0.1:{streamPort}", room.NowPlaying().Output);
 
         // About a second from the engine to the speaker (snapserver's buffer): wait for two seconds of tone in the file.
@@ -87,7 +89,7 @@ public sealed class SnapcastTests(ITestOutputHelper output) : IDisposable
         using var engine = Engine(setting);
         var room = engine.Room("room-1");
         room.Apply(new MusicSetting("tone", true, 100), false);
-        await Eventually.TrueAsync(() => room.Output is SnapcastOutput { State: "ok", Speakers: [{ Connected: true }] }, Patience, "the room playing to its connected speaker");
+        await Eventually.TrueAsync(() => room.Output is SnapcastOutput { State: "ok", Clients: [{ Connected: true }] }, Patience, "the room playing to its connected speaker");
 
         server.Kill();
         await Eventually.TrueAsync(
@@ -101,7 +103,7 @@ public sealed class SnapcastTests(ITestOutputHelper output) : IDisposable
 
         await server.StartAsync();
         await Eventually.TrueAsync(
-            () => room.Output is SnapcastOutput { State: "ok", Speakers: [{ Connected: true }] },
+            () => room.Output is SnapcastOutput { State: "ok", Clients: [{ Connected: true }] },
             Patience,
             "the output ok again, its speaker back, once the server returns");
         var heard = await HeardAsync(speaker, Steady, "the tone on the speaker again");
@@ -109,9 +111,10 @@ public sealed class SnapcastTests(ITestOutputHelper output) : IDisposable
 
         speaker.Kill();
         await Eventually.TrueAsync(
-            () => room.Output is SnapcastOutput { Speakers: [{ Name: "room-1", Connected: false }] } o && o.State == "unavailable: none of the room's speakers is connected to the Snapcast server",
+            () => room.Output is SnapcastOutput { Clients: [{ Name: "room-1", Connected: false }] } o && o.State == "unavailable: none of the room's speakers is connected to the Snapcast server",
             Patience,
             "the killed speaker shown not connected");
+        await Eventually.TrueAsync(() => room.NowPlaying().Speakers is [{ Name: "speaker", Connected: false }], Patience, "the room's now playing listing its speaker not connected");
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using SettingControl.Audio.Chain;
+using SettingControl.Domain;
 
 namespace SettingControl.Audio.Outputs;
 
@@ -13,6 +14,13 @@ public interface IAudioOutput : IDisposable
 
     /// <summary><c>ok</c>, <c>unavailable: &lt;reason&gt;</c>, or <c>refused: &lt;reason&gt;</c> for a setting that broke <see cref="AudioOutputRules"/>.</summary>
     string State { get; }
+
+    /// <summary>
+    /// The output's speakers on the network and whether each is connected (Snapcast), for the room's dashboard; null
+    /// for an output without such (a sound card, a file, none). The same list instance until it changes: the render
+    /// thread compares references after every block, as it does <see cref="State"/>.
+    /// </summary>
+    IReadOnlyList<MusicSpeaker>? Speakers => null;
 
     /// <summary>Takes one block of interleaved samples in the engine's output format.</summary>
     void Write(ReadOnlySpan<float> samples);

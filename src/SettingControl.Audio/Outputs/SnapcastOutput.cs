@@ -1,8 +1,9 @@
 using System.Net.Sockets;
+using SettingControl.Domain;
 
 namespace SettingControl.Audio.Outputs;
 
-/// <summary>A speaker of a room (a snapclient), for staff and the dashboard.</summary>
+/// <summary>A speaker of a room (a snapclient) for staff: its name on the server and whether it is connected.</summary>
 public sealed record SnapcastSpeaker(string Name, bool Connected);
 
 /// <summary>
@@ -35,7 +36,8 @@ public sealed class SnapcastOutput : IAudioOutput
     private volatile string _state;
     private string _streamProblem;
     private string? _speakerProblem;
-    private volatile IReadOnlyList<SnapcastSpeaker> _speakers = [];
+    private volatile IReadOnlyList<SnapcastSpeaker> _clients = [];
+    private volatile IReadOnlyList<MusicSpeaker> _speakers = [];
 
     public SnapcastOutput(SnapcastEndpoint endpoint, int sampleRate, int channels)
     {
@@ -57,8 +59,14 @@ public sealed class SnapcastOutput : IAudioOutput
     /// </summary>
     public string State => _state;
 
-    /// <summary>The room's speakers as the server last reported them; empty until the control connection has answered.</summary>
-    public IReadOnlyList<SnapcastSpeaker> Speakers => _speakers;
+    /// <summary>The room's speakers as the server last reported them, by their names there; empty until the control connection has answered.</summary>
+    public IReadOnlyList<SnapcastSpeaker> Clients => _clients;
+
+    /// <summary>
+    /// The same speakers as the room's people know them (<c>room-1.left</c> is "left"; the room's one speaker named like
+    /// the stream is "speaker"; a name staff gave it on the server is shown as it is). A new list only when they change.
+    /// </summary>
+    public IReadOnlyList<MusicSpeaker> Speakers => _speakers;
 
     /// <summary>Blocks dropped because the ring was full (the network or the server fell behind).</summary>
     public long DroppedBlocks => _ring.DroppedBlocks;
@@ -197,7 +205,7 @@ public sealed class SnapcastOutput : IAudioOutput
                 // The stream's own connection says whether the server is there; without control the speakers are unknown.
             }
 
-            _speakers = [];
+            SetSpeakers([]);
             SetSpeakerProblem(null);
             if (!await Delay(retry))
             {
@@ -214,7 +222,7 @@ public sealed class SnapcastOutput : IAudioOutput
         var stream = _endpoint.Stream;
         if (!status.Streams.Contains(stream, StringComparer.Ordinal))
         {
-            _speakers = [];
+            SetSpeakers([]);
             SetSpeakerProblem($"the Snapcast server has no stream named '{stream}'; add the room's stream line (GET /api/snapcast/streams) to snapserver.conf and restart it");
             return;
         }
@@ -225,11 +233,26 @@ public sealed class SnapcastOutput : IAudioOutput
             await control.SetGroupStreamAsync(groupId, stream, _stop.Token);
         }
 
-        _speakers = [.. mine.Select(c => new SnapcastSpeaker(c.Name, c.Connected)).OrderBy(s => s.Name, StringComparer.Ordinal)];
+        SetSpeakers([.. mine.Select(c => new SnapcastSpeaker(c.Name, c.Connected)).OrderBy(s => s.Name, StringComparer.Ordinal)]);
         SetSpeakerProblem(mine.Count == 0 ? $"no speaker of this room is known to the Snapcast server (a snapclient named '{stream}' or '{stream}.…')"
             : mine.Any(c => c.Connected) ? null
             : "none of the room's speakers is connected to the Snapcast server");
     }
+
+    /// <summary>New lists only when the speakers changed, so the render thread can tell a change by the reference alone.</summary>
+    private void SetSpeakers(IReadOnlyList<SnapcastSpeaker> clients)
+    {
+        if (!clients.SequenceEqual(_clients))
+        {
+            _clients = clients;
+            _speakers = [.. clients.Select(c => new MusicSpeaker(LabelOf(c.Name, _endpoint.Stream), c.Connected))];
+        }
+    }
+
+    private static string LabelOf(string name, string stream) =>
+        name.Length > stream.Length + 1 && name.StartsWith(stream, StringComparison.OrdinalIgnoreCase) && name[stream.Length] == '.' ? name[(stream.Length + 1)..]
+        : name.Equals(stream, StringComparison.OrdinalIgnoreCase) ? "speaker"
+        : name;
 
     private async Task<bool> Delay(TimeSpan delay)
     {

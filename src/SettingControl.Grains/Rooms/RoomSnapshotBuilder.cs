@@ -37,7 +37,7 @@ internal static class RoomSnapshotBuilder
         var change = state.LastChange is { } c ? new ChangeDto(c.By, c.What, c.At) : null;
         var lightsUp = room.LightsUp is { } up ? new LightsUpDto(true, up.Since, up.By) : new LightsUpDto(false, null, null);
         var playing = nowPlaying is { } p
-            ? new NowPlayingDto(p.PlaylistId, p.TrackIndex, p.TrackTitle, p.PositionSeconds, p.DurationSeconds, p.Volume, p.Playing, p.Ducked, p.Output, p.OutputState)
+            ? new NowPlayingDto(p.PlaylistId, p.TrackIndex, p.TrackTitle, p.PositionSeconds, p.DurationSeconds, p.Volume, p.Playing, p.Ducked, p.Output, p.OutputState, p.Speakers?.Select(s => new SpeakerDto(s.Name, s.Connected)).ToList())
             : null;
         var music = new MusicDto(room.Music.PlaylistId, room.Music.Playing, room.Music.Volume, room.MusicDucked, playing);
         return new RoomSnapshot(

@@ -79,7 +79,7 @@ public sealed class EngineMusicPlayer : IMusicPlayer, IPlaylistCatalog, IMusicOu
     public void Release(string roomId) => Engine.Release(roomId);
 
     /// <summary>The room's Snapcast speakers as its output last heard from the server: empty while it is not open here.</summary>
-    public IReadOnlyList<SnapcastSpeaker> SpeakersOf(string roomId) => (Engine.Room(roomId).Output as SnapcastOutput)?.Speakers ?? [];
+    public IReadOnlyList<SnapcastSpeaker> SpeakersOf(string roomId) => (Engine.Room(roomId).Output as SnapcastOutput)?.Clients ?? [];
 
     public string? NodeFor(string roomId) => OutputOf(roomId).Node;
 

@@ -21,6 +21,7 @@ export function mountMusic(roomId) {
   const track = h('span', { class: 'music-track', 'data-testid': 'music-now-playing' }, '—');
   const position = h('span', { class: 'muted music-position', 'data-testid': 'music-position' });
   const output = h('span', { class: 'music-output', 'data-testid': 'music-output-state' });
+  const speakerList = h('ul', { class: 'music-speakers', 'data-testid': 'music-speakers', 'aria-label': 'Room speakers', hidden: true });
   const ducked = h('span', { class: 'badge music-ducked', 'data-testid': 'music-ducked', hidden: true }, 'ducked for Lights up');
   const note = h('p', { class: 'muted music-note', hidden: true });
   const pills = {
@@ -41,6 +42,7 @@ export function mountMusic(roomId) {
     h('h3', { class: 'actual-head' }, 'Now playing', h('span', { class: 'muted' }, ' · as the player reports')),
     h('p', { class: 'music-now' }, track, ' ', position, ' ', ducked),
     h('p', { class: 'muted' }, 'Output: ', output),
+    speakerList,
     note);
 
   const cmd = (body, el) => send('SetMusic', roomId, body, el);
@@ -91,9 +93,29 @@ export function mountMusic(roomId) {
     const speakers = speakersText(now);
     setText(output, speakers.text);
     output.classList.toggle('is-warning', speakers.warning);
+    showSpeakers(now?.speakers);
     setHidden(note, !playlistsError);
     if (playlistsError) setText(note, `Playlists unavailable: ${playlistsError}`);
     tick();
+  }
+
+  /** The room's network speakers like its devices: each by the name the room knows it by, connected or not. */
+  let speakersKey = '';
+  function showSpeakers(list) {
+    const items = Array.isArray(list) ? list : [];
+    const key = items.map((s) => `${s.name}:${s.connected}`).join('|');
+    if (key === speakersKey) return;
+    speakersKey = key;
+    speakerList.replaceChildren(...items.map((s) => {
+      const name = String(s.name ?? '');
+      const capital = name ? name[0].toUpperCase() + name.slice(1) : 'Speaker';
+      const label = /speaker$/i.test(capital) ? capital : `${capital} speaker`;
+      const state = s.connected ? 'connected' : 'not connected';
+      return h('li', { class: 'music-speaker', 'data-testid': 'music-speaker', 'data-connected': String(!!s.connected) },
+        h('span', { class: 'music-speaker-name' }, label),
+        h('span', { class: 'badge', 'data-availability': s.connected ? 'online' : 'offline' }, state));
+    }));
+    setHidden(speakerList, items.length === 0);
   }
 
   function tick() {
