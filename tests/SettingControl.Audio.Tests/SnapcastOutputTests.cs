@@ -57,6 +57,16 @@ public sealed class SnapcastOutputTests
     [InlineData("räum")]
     public void A_stream_name_is_short_and_safe(string? stream) => Assert.Equal("stream", Rules.Check(Snapcast(stream: stream))?.Field);
 
+    [Theory]
+    [InlineData(-1, "speakerVolume")]
+    [InlineData(101, "speakerVolume")]
+    [InlineData(int.MaxValue, "speakerVolume")]
+    [InlineData(0, null)]
+    [InlineData(100, null)]
+    [InlineData(null, null)]
+    public void The_speakers_volume_is_a_percent_or_left_out(int? volume, string? field) =>
+        Assert.Equal(field, Rules.Check(Snapcast() with { SpeakerVolume = volume })?.Field);
+
     [Fact]
     public void A_good_setting_takes_the_default_ports_and_describes_itself()
     {

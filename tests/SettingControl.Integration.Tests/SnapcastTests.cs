@@ -137,6 +137,7 @@ public sealed class SnapcastTests(ITestOutputHelper output) : IDisposable
             (new { kind = "snapcast", server = "127.0.0.1", streamPort = 70000, stream = "room-1" }, "streamPort"),
             (new { kind = "snapcast", server = "127.0.0.1", stream = "room 1&mode=client" }, "stream"),
             (new { kind = "snapcast", server = "127.0.0.1" }, "stream"),
+            (new { kind = "snapcast", server = "127.0.0.1", stream = "room-1", speakerVolume = 150 }, "speakerVolume"),
         })
         {
             var refused = await staff.PutAsJsonAsync("/api/rooms/room-1/audio-output", body);
@@ -166,7 +167,7 @@ public sealed class SnapcastTests(ITestOutputHelper output) : IDisposable
         // room-1's line goes to the server: room-2's suggested port is not a free one of this test's.
         await using var server = await SnapcastServer.StartAsync(_directory, string.Join('\n', lines.Split('\n').Where(l => l.Contains("name=room-1&", StringComparison.Ordinal))));
         await using var speaker = SnapclientProcess.Start(server.ClientPort, "room-1", Path.Combine(_directory, "room-1.pcm"));
-        (await staff.PutAsJsonAsync("/api/rooms/room-1/audio-output", new { kind = "snapcast", server = "127.0.0.1", controlPort = server.ControlPort, streamPort, stream = "room-1" })).EnsureSuccessStatusCode();
+        (await staff.PutAsJsonAsync("/api/rooms/room-1/audio-output", new { kind = "snapcast", server = "127.0.0.1", controlPort = server.ControlPort, streamPort, stream = "room-1", speakerVolume = 70 })).EnsureSuccessStatusCode();
         (await therapist.PutAsJsonAsync("/api/rooms/room-1/music", new { playlistId = "rest", playing = true, volume = 60 })).EnsureSuccessStatusCode();
 
         var playing = await Eventually.ValueAsync(
@@ -177,19 +178,30 @@ public sealed class SnapcastTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(("room-1", true), (playing!.Speakers![0].Name, playing.Configured));
         await HeardAsync(speaker, s => Rms(s) > 1e-3, "the room's music on the speaker");
 
+        // The speaker's own level, as staff set it once, is on the server (Client.SetVolume), unmuted.
+        await using (var control = await SnapcastControl.ConnectAsync("127.0.0.1", server.ControlPort, CancellationToken.None))
+        {
+            var client = await Eventually.ValueAsync(
+                async () => (await control.GetStatusAsync(CancellationToken.None)).Clients.Single(c => c.HostName == "room-1" || c.Id == "room-1"),
+                c => c.VolumePercent == 70,
+                Patience,
+                "room-1's speaker at the volume staff set");
+            Assert.False(client!.Muted);
+        }
+
         // Kept like every output, in audio-outputs.json.
         var stored = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(host.DataDirectory, "audio-outputs.json"))).RootElement.GetProperty("room-1");
-        Assert.Equal((server.ControlPort, streamPort, "room-1"), (stored.GetProperty("controlPort").GetInt32(), stored.GetProperty("streamPort").GetInt32(), stored.GetProperty("stream").GetString()));
+        Assert.Equal((server.ControlPort, streamPort, "room-1", 70), (stored.GetProperty("controlPort").GetInt32(), stored.GetProperty("streamPort").GetInt32(), stored.GetProperty("stream").GetString(), stored.GetProperty("speakerVolume").GetInt32()));
 
         speaker.Kill();
         var dropped = await Eventually.ValueAsync(
             () => staff.GetFromJsonAsync<AudioOutput>("/api/rooms/room-1/audio-output"),
-            o => o is { Speakers: [{ Connected: false }] },
+            // The speakers are the output's own list, the state the room's snapshot: each arrives in its own moment.
+            o => o is { Speakers: [{ Connected: false }] } && o.State.StartsWith("unavailable: ", StringComparison.Ordinal),
             Patience,
-            "room-1's speaker not connected once killed");
-        Assert.StartsWith("unavailable: ", dropped!.State, StringComparison.Ordinal);
+            "room-1's speaker not connected once killed, and the output unavailable");
         await Eventually.TrueAsync(
-            async () => (await host.GetRoomAsync("room-1")).Music?.NowPlaying?.OutputState == dropped.State,
+            async () => (await host.GetRoomAsync("room-1")).Music?.NowPlaying?.OutputState == dropped!.State,
             Patience,
             "the room's snapshot telling dashboards the speaker dropped");
     }

@@ -49,7 +49,8 @@ public sealed class NullOutput : IAudioOutput
 /// In a cluster, <paramref name="Node"/> names the node (<c>Cluster:NodeName</c>) whose sound card or folder this is:
 /// the room is placed on that node while it is up (docs/cluster.md).
 /// A <c>snapcast</c> output (<c>{"kind":"snapcast","server":"127.0.0.1","controlPort":1705,"streamPort":4953,"stream":"room-1"}</c>)
-/// sends the room to a Snapcast server's stream of that name (docs/audio.md, "Snapcast").
+/// sends the room to a Snapcast server's stream of that name (docs/audio.md, "Snapcast"); its optional
+/// <paramref name="SpeakerVolume"/> (0–100) is the level staff set the room's speakers to on the server, once.
 /// </summary>
 public sealed record AudioOutputSetting(
     string Kind,
@@ -59,7 +60,8 @@ public sealed record AudioOutputSetting(
     string? Server = null,
     int? ControlPort = null,
     int? StreamPort = null,
-    string? Stream = null)
+    string? Stream = null,
+    int? SpeakerVolume = null)
 {
     public static AudioOutputSetting None { get; } = new("none");
 

@@ -5,9 +5,10 @@ namespace SettingControl.Audio.Outputs;
 
 /// <summary>
 /// Where a room's Snapcast stream goes: the server, its JSON-RPC control port (snapserver's <c>[tcp] port</c>), the
-/// port its <c>tcp://…?mode=server</c> source for this room listens on, and the stream's name (the source's <c>name=</c>).
+/// port its <c>tcp://…?mode=server</c> source for this room listens on, the stream's name (the source's <c>name=</c>),
+/// and the volume (percent) the room's speakers are kept at on the server, when staff set one.
 /// </summary>
-public sealed record SnapcastEndpoint(string Server, int ControlPort, int StreamPort, string Stream)
+public sealed record SnapcastEndpoint(string Server, int ControlPort, int StreamPort, string Stream, int? SpeakerVolume = null)
 {
     /// <summary>snapserver's default JSON-RPC port.</summary>
     public const int DefaultControlPort = 1705;
@@ -22,7 +23,7 @@ public sealed record SnapcastEndpoint(string Server, int ControlPort, int Stream
     /// <summary>The endpoint of a snapcast setting, with the default ports where none was given; null for another kind.</summary>
     public static SnapcastEndpoint? Of(AudioOutputSetting setting) =>
         setting.Kind == "snapcast"
-            ? new SnapcastEndpoint(setting.Server ?? string.Empty, setting.ControlPort ?? DefaultControlPort, setting.StreamPort ?? DefaultStreamPort, setting.Stream ?? string.Empty)
+            ? new SnapcastEndpoint(setting.Server ?? string.Empty, setting.ControlPort ?? DefaultControlPort, setting.StreamPort ?? DefaultStreamPort, setting.Stream ?? string.Empty, setting.SpeakerVolume)
             : null;
 
     /// <summary>What the output is, for the dashboard and the staff console.</summary>
@@ -52,6 +53,11 @@ public sealed record SnapcastEndpoint(string Server, int ControlPort, int Stream
         if (StreamPort == ControlPort)
         {
             return ("streamPort", "The stream port must differ from the control port: snapserver listens for the room's sound and for control on separate ports.");
+        }
+
+        if (SpeakerVolume is < 0 or > 100)
+        {
+            return ("speakerVolume", "The speakers' volume must be a whole percent from 0 to 100, or left out to keep each speaker's own.");
         }
 
         return RefusalOfStream(Stream) is { } stream ? ("stream", stream) : null;

@@ -205,8 +205,7 @@ public sealed class SnapcastOutput : IAudioOutput
                 // The stream's own connection says whether the server is there; without control the speakers are unknown.
             }
 
-            SetSpeakers([]);
-            SetSpeakerProblem(null);
+            SetSpeakers([], problem: null);
             if (!await Delay(retry))
             {
                 break;
@@ -222,8 +221,7 @@ public sealed class SnapcastOutput : IAudioOutput
         var stream = _endpoint.Stream;
         if (!status.Streams.Contains(stream, StringComparer.Ordinal))
         {
-            SetSpeakers([]);
-            SetSpeakerProblem($"the Snapcast server has no stream named '{stream}'; add the room's stream line (GET /api/snapcast/streams) to snapserver.conf and restart it");
+            SetSpeakers([], $"the Snapcast server has no stream named '{stream}'; add the room's stream line (GET /api/snapcast/streams) to snapserver.conf and restart it");
             return;
         }
 
@@ -233,19 +231,39 @@ public sealed class SnapcastOutput : IAudioOutput
             await control.SetGroupStreamAsync(groupId, stream, _stop.Token);
         }
 
-        SetSpeakers([.. mine.Select(c => new SnapcastSpeaker(c.Name, c.Connected)).OrderBy(s => s.Name, StringComparer.Ordinal)]);
-        SetSpeakerProblem(mine.Count == 0 ? $"no speaker of this room is known to the Snapcast server (a snapclient named '{stream}' or '{stream}.…')"
+        // The speakers' own level is staff's, set once (a replaced speaker gets it too); the room's volume and its
+        // ramps stay in the samples, which whole-percent client volumes could not make smooth.
+        if (_endpoint.SpeakerVolume is { } level)
+        {
+            foreach (var client in mine.Where(c => c.VolumePercent != level || c.Muted))
+            {
+                await control.SetClientVolumeAsync(client.Id, level, muted: false, _stop.Token);
+            }
+        }
+
+        SetSpeakers(
+            [.. mine.Select(c => new SnapcastSpeaker(c.Name, c.Connected)).OrderBy(s => s.Name, StringComparer.Ordinal)],
+            mine.Count == 0 ? $"no speaker of this room is known to the Snapcast server (a snapclient named '{stream}' or '{stream}.…')"
             : mine.Any(c => c.Connected) ? null
             : "none of the room's speakers is connected to the Snapcast server");
     }
 
-    /// <summary>New lists only when the speakers changed, so the render thread can tell a change by the reference alone.</summary>
-    private void SetSpeakers(IReadOnlyList<SnapcastSpeaker> clients)
+    /// <summary>
+    /// The speakers and what they mean for the room, together: the state first, so whoever reads a speaker as dropped
+    /// reads the state that says so. New lists only when the speakers changed, so the render thread can tell a change
+    /// by the reference alone.
+    /// </summary>
+    private void SetSpeakers(IReadOnlyList<SnapcastSpeaker> clients, string? problem)
     {
-        if (!clients.SequenceEqual(_clients))
+        lock (_stateLock)
         {
-            _clients = clients;
-            _speakers = [.. clients.Select(c => new MusicSpeaker(LabelOf(c.Name, _endpoint.Stream), c.Connected))];
+            _speakerProblem = problem;
+            UpdateState();
+            if (!clients.SequenceEqual(_clients))
+            {
+                _clients = clients;
+                _speakers = [.. clients.Select(c => new MusicSpeaker(LabelOf(c.Name, _endpoint.Stream), c.Connected))];
+            }
         }
     }
 
@@ -272,15 +290,6 @@ public sealed class SnapcastOutput : IAudioOutput
         lock (_stateLock)
         {
             _streamProblem = problem ?? string.Empty;
-            UpdateState();
-        }
-    }
-
-    private void SetSpeakerProblem(string? problem)
-    {
-        lock (_stateLock)
-        {
-            _speakerProblem = problem;
             UpdateState();
         }
     }

@@ -15,9 +15,10 @@ public static class MusicApi
     /// In a cluster, <c>"node"</c> names the node (<c>Cluster:NodeName</c>) that has the sound card or the folder; the
     /// room is placed there while that node is up.
     /// <c>{"kind":"snapcast","server":"127.0.0.1","controlPort":1705,"streamPort":4953,"stream":"room-1"}</c> sends the room
-    /// to a Snapcast server (the ports optional, with those defaults; docs/audio.md, "Snapcast").
+    /// to a Snapcast server (the ports optional, with those defaults; docs/audio.md, "Snapcast"); an optional
+    /// <c>"speakerVolume"</c> (0–100) is the level the room's speakers are kept at on the server (Client.SetVolume).
     /// </summary>
-    public sealed record AudioOutputBody(string? Kind, string? Device, string? Path, string? Node = null, string? Server = null, int? ControlPort = null, int? StreamPort = null, string? Stream = null);
+    public sealed record AudioOutputBody(string? Kind, string? Device, string? Path, string? Node = null, string? Server = null, int? ControlPort = null, int? StreamPort = null, string? Stream = null, int? SpeakerVolume = null);
 
     /// <summary>
     /// The configured output and what it is doing: <c>state</c> is "ok", "unavailable: …", or "refused: …" for a stored
@@ -36,7 +37,8 @@ public static class MusicApi
         int? ControlPort = null,
         int? StreamPort = null,
         string? Stream = null,
-        IReadOnlyList<SnapcastSpeaker>? Speakers = null);
+        IReadOnlyList<SnapcastSpeaker>? Speakers = null,
+        int? SpeakerVolume = null);
 
     public static void MapMusicApi(this WebApplication app)
     {
@@ -78,7 +80,8 @@ public static class MusicApi
                     Server: body.Server?.Trim(),
                     ControlPort: body.ControlPort ?? SnapcastEndpoint.DefaultControlPort,
                     StreamPort: body.StreamPort ?? SnapcastEndpoint.DefaultStreamPort,
-                    Stream: body.Stream?.Trim())
+                    Stream: body.Stream?.Trim(),
+                    SpeakerVolume: body.SpeakerVolume)
                 : new AudioOutputSetting(kind, kind == "alsa" ? body.Device?.Trim() ?? "default" : null, kind == "file" ? body.Path?.Trim() : null, kind == "none" ? null : node);
             var error = music.OutputRules.Check(setting);
             if (error is null && setting.Node is { } named && !http.RequestServices.GetRequiredService<IClusterMembershipService>().CurrentSnapshot.Members.Values.Any(m => m.Name == named))
@@ -132,7 +135,8 @@ public static class MusicApi
             setting.ControlPort,
             setting.StreamPort,
             setting.Stream,
-            speakers);
+            speakers,
+            setting.SpeakerVolume);
     }
 
     /// <summary>Checked against the facility's room list first, so an unknown id never activates a room grain.</summary>

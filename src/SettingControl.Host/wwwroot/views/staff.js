@@ -92,7 +92,11 @@ export function mountStaff(main, me) {
           'data-testid': `room-snapcast-control-port-${r.roomId}`, value: snapcast?.controlPort ?? 1705, title: 'snapserver\'s control port ([tcp] port).' });
         const snapPort = h('input', { type: 'number', min: 1, max: 65535, class: 'num', 'aria-label': `Snapcast stream port of ${r.roomId}`,
           'data-testid': `room-snapcast-stream-port-${r.roomId}`, value: snapcast?.streamPort ?? 4953, title: 'The port of the room\'s tcp source in snapserver.conf.' });
-        const snapFields = h('span', { class: 'output-snapcast', 'data-testid': `room-snapcast-${r.roomId}` }, snapServer, snapStream, snapControl, snapPort);
+        // The speakers' own level on the server, set once; blank keeps each speaker's own. The room's volume is the therapist's.
+        const snapVolume = h('input', { type: 'number', min: 0, max: 100, class: 'num', 'aria-label': `Speaker volume of ${r.roomId}`,
+          'data-testid': `room-snapcast-speaker-volume-${r.roomId}`, value: snapcast?.speakerVolume ?? '', placeholder: 'speaker %',
+          title: 'The level the room\'s speakers are kept at on the Snapcast server (0–100 %); leave blank to keep each speaker\'s own.' });
+        const snapFields = h('span', { class: 'output-snapcast', 'data-testid': `room-snapcast-${r.roomId}` }, snapServer, snapStream, snapControl, snapPort, snapVolume);
         const showKind = () => {
           snapFields.hidden = outKind.value !== 'snapcast';
           outTarget.hidden = outKind.value === 'snapcast';
@@ -115,9 +119,10 @@ export function mountStaff(main, me) {
           await api('PATCH', `/api/rooms/${encodeURIComponent(r.roomId)}`, { name: name.value.trim(), maxBrightness: Number(max.value), maxMaskLight: Number(maxMask.value), defaultPlaylistId: playlist.value });
           const kind = outKind.value;
           const node = kind === 'none' ? '' : outNode.value;
-          const snap = { server: snapServer.value.trim(), stream: snapStream.value.trim(), controlPort: Number(snapControl.value), streamPort: Number(snapPort.value) };
+          const snap = { server: snapServer.value.trim(), stream: snapStream.value.trim(), controlPort: Number(snapControl.value), streamPort: Number(snapPort.value),
+            ...(snapVolume.value.trim() === '' ? {} : { speakerVolume: Number(snapVolume.value) }) };
           const snapChanged = kind === 'snapcast' && (!snapcast || snap.server !== snapcast.server || snap.stream !== snapcast.stream
-            || snap.controlPort !== snapcast.controlPort || snap.streamPort !== snapcast.streamPort);
+            || snap.controlPort !== snapcast.controlPort || snap.streamPort !== snapcast.streamPort || (snap.speakerVolume ?? null) !== (snapcast.speakerVolume ?? null));
           if (!output || kind !== output.kind || (kind !== 'snapcast' && outTarget.value.trim() !== (kind === 'file' ? output.path : kind === 'alsa' ? output.device : '')) || snapChanged
               || !output.configured || node !== (output.node ?? '')) {
             const where = node ? { node } : {};
