@@ -4,6 +4,7 @@ using SettingControl.Audio.Outputs;
 using SettingControl.Audio.Playlists;
 using SettingControl.Audio.Sources;
 using SettingControl.Domain;
+using SettingControl.Testing;
 
 namespace SettingControl.Bench;
 
@@ -11,7 +12,8 @@ namespace SettingControl.Bench;
 /// The music engine's render speed: one room's whole chain (generated pad and drone → equal-power
 /// crossfade → volume ramp → output) rendered as fast as it goes on one thread, with tracks so short
 /// that two voices are crossfading the whole time (the worst case), in multiples of real time; then
-/// many rooms rendered together by the engine, as CPU per playing room in real time.
+/// many rooms rendered together by the engine, as CPU per playing room in real time; then rooms streaming to a real
+/// snapserver in real time, as the whole process's CPU per room (render, 16-bit conversion, TCP send).
 /// </summary>
 public static partial class AudioBenchmark
 {
@@ -96,10 +98,97 @@ public static partial class AudioBenchmark
                 $"{perRoom * 100:0.00} % of one core per room ({cpu:0.00} s CPU for {manySeconds} s of {rooms} rooms; {manySeconds / wall:N0}× real time for all {rooms})",
                 "–",
                 null));
+
+            SnapcastRooms(report, smoke, options, catalog, directory);
         }
         finally
         {
             Directory.Delete(directory, recursive: true);
         }
+    }
+
+    /// <summary>
+    /// Rooms playing to a private snapserver (its stream lines generated as staff would paste them), rendered in real
+    /// time so the sender keeps up as it would in a clinic; the whole process's CPU over the run, per room.
+    /// </summary>
+    private static void SnapcastRooms(Report report, bool smoke, AudioOptions options, PlaylistCatalog catalog, string directory)
+    {
+        var rooms = smoke ? 2 : 8;
+        var seconds = smoke ? 2 : 20;
+        var settings = Enumerable.Range(0, rooms).Select(r => $"room-{r}").ToDictionary(
+            id => id,
+            id => new AudioOutputSetting("snapcast", Server: "127.0.0.1", StreamPort: FreePorts.Next(), Stream: id));
+
+        var lines = SnapcastStreamLines.Generate(settings.Select(p => (p.Key, p.Value)), options.SampleRate, 2);
+        var server = SnapcastServer.StartAsync(Path.Combine(directory, "snapcast"), lines).GetAwaiter().GetResult();
+        try
+        {
+            Stream(report, rooms, seconds, settings, server, options, catalog, directory);
+        }
+        finally
+        {
+            server.Kill();
+        }
+    }
+
+    private static void Stream(Report report, int rooms, int seconds, Dictionary<string, AudioOutputSetting> settings, SnapcastServer server, AudioOptions options, PlaylistCatalog catalog, string directory)
+    {
+        foreach (var roomId in settings.Keys.ToList())
+        {
+            settings[roomId] = settings[roomId] with { ControlPort = server.ControlPort };
+        }
+
+        using var engine = new MusicEngine(options, catalog, roomId => settings[roomId], new AudioOutputRules(Path.Combine(directory, "audio")));
+        foreach (var roomId in settings.Keys)
+        {
+            engine.Room(roomId).Apply(new MusicSetting("bench", true, 60), false);
+        }
+
+        var blockPeriod = TimeSpan.FromSeconds((double)engine.BlockFrames / options.SampleRate);
+        var clock = Stopwatch.StartNew();
+        var rendered = 0L;
+        void RenderInRealTime(int blocks)
+        {
+            for (var i = 0; i < blocks; i++)
+            {
+                engine.RenderBlock();
+                rendered++;
+                var due = blockPeriod * rendered;
+                if (due > clock.Elapsed)
+                {
+                    Thread.Sleep(due - clock.Elapsed);
+                }
+            }
+        }
+
+        // Connected first (the outputs open with the first block), outside the measurement.
+        var connecting = Stopwatch.StartNew();
+        while (!settings.Keys.All(id => engine.Room(id).Output is SnapcastOutput { Connected: true }))
+        {
+            if (connecting.Elapsed > TimeSpan.FromSeconds(30))
+            {
+                throw new InvalidOperationException("the rooms' snapcast outputs did not connect to snapserver within 30 s");
+            }
+
+            RenderInRealTime(5);
+        }
+
+        var outputs = settings.Keys.Select(id => (SnapcastOutput)engine.Room(id).Output!).ToList();
+        var droppedBefore = outputs.Sum(o => o.DroppedBlocks);
+        var process = Process.GetCurrentProcess();
+        var cpuBefore = process.TotalProcessorTime;
+        var wallBefore = clock.Elapsed;
+        RenderInRealTime(seconds * options.SampleRate / engine.BlockFrames);
+        process.Refresh();
+        var cpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
+        var wall = (clock.Elapsed - wallBefore).TotalSeconds;
+        var dropped = outputs.Sum(o => o.DroppedBlocks) - droppedBefore;
+        report.Add(new Row(
+            "audio",
+            $"CPU per room streaming to Snapcast ({rooms} rooms to a private snapserver in real time: render, 16-bit PCM ring, TCP send; the whole process)",
+            "–",
+            $"{cpu / wall / rooms * 100:0.00} % of one core per room ({cpu:0.00} s CPU for {wall:0.0} s of {rooms} rooms; {dropped} blocks dropped)",
+            "–",
+            null));
     }
 }

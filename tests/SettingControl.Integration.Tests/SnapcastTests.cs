@@ -15,6 +15,7 @@ namespace SettingControl.Integration.Tests;
 /// Room speakers over the network (issue 17): a private snapserver configured with the stream lines SettingControl
 /// generates, a real snapclient writing what it plays to a file, and the room's music measured in that file.
 /// </summary>
+[Collection(RealTimeSound.Name)]
 public sealed class SnapcastTests(ITestOutputHelper output) : IDisposable
 {
     private const int Rate = 48_000;
@@ -64,6 +65,7 @@ public sealed class SnapcastTests(ITestOutputHelper output) : IDisposable
         var (high, low) = (levels[..8].Average(), levels[^8..].Average());
         var between = levels.Count(l => l > high * 0.1 && l < high * 0.9);
         output.WriteLine($"volume 100→25 on the speaker: RMS {high:0.0000} → {low:0.0000}; {between * window * 1000 / Rate} ms between 10 % and 90 %");
+        output.WriteLine($"blocks the output dropped (the sender behind): {snapcast.DroppedBlocks}");
         Assert.InRange(high, 0.33, 0.37);
         Assert.InRange(low / high, 0.0625 * 0.9, 0.0625 * 1.1);
         Assert.InRange(between, 20, 45); // a linear 1 s gain ramp spends ~0.85 s there; a step none
@@ -257,4 +259,15 @@ public sealed class SnapcastTests(ITestOutputHelper output) : IDisposable
 
     private static double[] Windows(float[] stereo, int frames) =>
         [.. Enumerable.Range(0, stereo.Length / 2 / frames).Select(w => Rms(stereo.AsSpan(w * frames * 2, frames * 2)))];
+}
+
+/// <summary>
+/// Tests that measure sound a real client played in real time run alone: on two cores shared with another test
+/// class's hosts and browsers, snapclient or the render clock miss their deadline and the file gets a gap of silence
+/// that no room in a clinic would hear (a run in the full suite showed one in the middle of a volume ramp).
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class RealTimeSound
+{
+    public const string Name = "real-time sound";
 }
