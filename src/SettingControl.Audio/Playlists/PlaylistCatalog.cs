@@ -210,8 +210,8 @@ public sealed class PlaylistCatalog
         {
             result = kind switch
             {
-                TrackKind.Wav => Seconds(WavReader.Open(path)),
-                TrackKind.Mp3 => Seconds(Mp3Decoder.Open(path)),
+                TrackKind.Wav => Seconds(WavReader.Open(path), wav => wav.LengthFrames),
+                TrackKind.Mp3 => Seconds(Mp3Decoder.Open(path), mp3 => mp3.LengthFrames),
                 TrackKind.Ogg => TryVorbisSeconds(path) ?? _tools.ProbeSeconds(path),
                 _ => _tools.ProbeSeconds(path),
             };
@@ -238,19 +238,12 @@ public sealed class PlaylistCatalog
         _ => TrackKind.Ffmpeg,
     };
 
-    private static (double? Seconds, string? Error) Seconds<T>(T decoder)
+    private static (double? Seconds, string? Error) Seconds<T>(T decoder, Func<T, long> lengthOf)
         where T : ISampleProvider, IDisposable
     {
         using (decoder)
         {
-            var frames = decoder switch
-            {
-                WavReader wav => wav.LengthFrames,
-                Mp3Decoder mp3 => mp3.LengthFrames,
-                VorbisDecoder vorbis => vorbis.LengthFrames,
-                _ => 0,
-            };
-            return (decoder.WaveFormat.SecondsOf(frames), null);
+            return (decoder.WaveFormat.SecondsOf(lengthOf(decoder)), null);
         }
     }
 
@@ -259,7 +252,7 @@ public sealed class PlaylistCatalog
     {
         try
         {
-            return Seconds(VorbisDecoder.Open(path));
+            return Seconds(VorbisDecoder.Open(path), vorbis => vorbis.LengthFrames);
         }
         catch (AudioSourceException)
         {
